@@ -1,0 +1,22 @@
+/**
+ * Operations shared by the tests and the load scenarios, so that what is measured is what is
+ * tested.
+ */
+
+/** The catalogue's nested list: books with their authors and category tree. */
+export const NESTED_BOOKS = /* GraphQL */ `
+  query NestedBooks($first: Int!) {
+    books(first: $first) {
+      edges { node { title authors { name } category { name parent { name } } } }
+    }
+  }
+`;
+
+/** Authors, each with a page of their books. */
+export const AUTHORS_WITH_BOOKS = /* GraphQL */ `
+  query AuthorsWithBooks($first: Int!) {
+    authors(first: $first) {
+      edges { node { name books(first: 5) { edges { node { title category { name } } } } } }
+    }
+  }
+`;

@@ -1,0 +1,265 @@
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { isMain } from '../src/cli/is-main.js';
+import { loadConfig } from '../src/config.js';
+import {
+  authorRows,
+  type BookRow,
+  CATEGORIES,
+  categoryChoices,
+  generatedBookRow,
+  type Language,
+  memberRows,
+  mulberry32,
+  pastTimestamp,
+  REAL_AUTHORS,
+  REAL_BOOKS,
+  realBookRow,
+} from './seed-data.js';
+
+/** PRNG seed used when no `random` is given: the same catalogue every time. */
+export const DEFAULT_SEED = 42;
+/** Books seeded by the CLI without `--books`. */
+export const DEFAULT_BOOKS = 2000;
+/** Members (role MEMBER) seeded besides the two librarians. */
+export const DEFAULT_MEMBERS = 500;
+/** At most this many books per INSERT. */
+export const BOOK_BATCH_SIZE = 5000;
+
+export interface SeedOptions {
+  /** Total books, the real titles first. Required (the CLI defaults it to `DEFAULT_BOOKS`, 2000). */
+  books: number;
+  /** Members with role MEMBER, plus two librarians. Defaults to `DEFAULT_MEMBERS` (500). */
+  members?: number;
+  /** Source of randomness in [0, 1). Defaults to mulberry32(`DEFAULT_SEED`), i.e. seed 42. */
+  random?: () => number;
+  /** Progress lines (about every 10% of the books). Defaults to discarding them. */
+  log?: (line: string) => void;
+  /** Truncate the catalogue and members first instead of refusing. Defaults to false. */
+  force?: boolean;
+  /** Timestamps are spread over the 3 years before this. Defaults to the current time. */
+  now?: Date;
+}
+
+export interface SeedSummary {
+  categories: number;
+  authors: number;
+  books: number;
+  /** Members including the two librarians. */
+  members: number;
+  ms: number;
+}
+
+/** True when the book table has rows (the database is migrated and seeded). */
+export async function isSeeded(databaseUrl: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ seeded: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM book) AS seeded',
+    );
+    return rows[0]?.seeded === true;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Inserts roots, then children; returns every category id by slug. */
+async function insertCategories(client: pg.Client, now: Date): Promise<Map<string, number>> {
+  const createdAt = new Date(now.getTime() - 3 * 365.25 * 24 * 3600 * 1000).toISOString();
+  const ids = new Map<string, number>();
+  const insert = async (rows: { name: string; slug: string; parentId: number | null }[]) => {
+    const result = await client.query<{ id: number; slug: string }>(
+      `INSERT INTO category (name, slug, parent_id, created_at, updated_at)
+       SELECT name, slug, parent_id, $4, $4
+       FROM unnest($1::text[], $2::text[], $3::int[]) AS t(name, slug, parent_id)
+       RETURNING id, slug`,
+      [rows.map((r) => r.name), rows.map((r) => r.slug), rows.map((r) => r.parentId), createdAt],
+    );
+    for (const row of result.rows) ids.set(row.slug, row.id);
+  };
+  await insert(CATEGORIES.map(({ name, slug }) => ({ name, slug, parentId: null })));
+  await insert(
+    CATEGORIES.flatMap((root) =>
+      root.children.map(({ name, slug }) => ({ name, slug, parentId: ids.get(root.slug) ?? null })),
+    ),
+  );
+  return ids;
+}
+
+async function insertAuthors(
+  client: pg.Client,
+  random: () => number,
+  generated: number,
+  now: Date,
+) {
+  const rows = authorRows(random, generated);
+  const result = await client.query<{ id: number; name: string }>(
+    `INSERT INTO author (name, bio, created_at, updated_at)
+     SELECT name, bio, created_at, created_at
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(name, bio, created_at)
+     RETURNING id, name`,
+    [rows.map((r) => r.name), rows.map((r) => r.bio), rows.map(() => pastTimestamp(random, now))],
+  );
+  // Names are unique within a seed run, so RETURNING maps back by name.
+  const byName = new Map(result.rows.map((r) => [r.name, r.id]));
+  const generatedIds: Record<Language, number[]> = { zh: [], en: [] };
+  for (const row of rows.slice(REAL_AUTHORS.length)) {
+    generatedIds[row.language].push(byName.get(row.name) ?? 0);
+  }
+  return { byName, generatedIds, count: rows.length };
+}
+
+// One round trip per batch: the books, then their authors joined back through the unique ISBN.
+const INSERT_BOOKS = `
+WITH inserted AS (
+  INSERT INTO book (isbn, title, subtitle, description, language, price, published_at, category_id,
+                    total_copies, available_copies, created_at, updated_at)
+  SELECT t.*, t.created_at
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::date[],
+              $8::int[], $9::int[], $10::int[], $11::timestamptz[])
+    AS t(isbn, title, subtitle, description, language, price, published_at, category_id,
+         total_copies, available_copies, created_at)
+  RETURNING id, isbn
+)
+INSERT INTO book_author (book_id, author_id, position)
+SELECT inserted.id, a.author_id, a.position
+FROM unnest($12::text[], $13::int[], $14::int[]) AS a(isbn, author_id, position)
+JOIN inserted ON inserted.isbn = a.isbn`;
+
+async function insertBooks(client: pg.Client, rows: BookRow[]): Promise<void> {
+  const column = <K extends keyof BookRow>(key: K) => rows.map((row) => row[key]);
+  const links = rows.flatMap((b) => b.authorIds.map((id, position) => [b.isbn, id, position]));
+  await client.query(INSERT_BOOKS, [
+    column('isbn'),
+    column('title'),
+    column('subtitle'),
+    column('description'),
+    column('language'),
+    column('price'),
+    column('publishedAt'),
+    column('categoryId'),
+    column('totalCopies'),
+    column('availableCopies'),
+    column('createdAt'),
+    links.map((l) => l[0]),
+    links.map((l) => l[1]),
+    links.map((l) => l[2]),
+  ]);
+}
+
+async function insertMembers(client: pg.Client, random: () => number, count: number, now: Date) {
+  const rows = memberRows(random, count, now);
+  await client.query(
+    `INSERT INTO member (name, email, role, max_active_loans, created_at, updated_at)
+     SELECT name, email, role, max_active_loans, created_at, created_at
+     FROM unnest($1::text[], $2::text[], $3::member_role[], $4::int[], $5::timestamptz[])
+       AS t(name, email, role, max_active_loans, created_at)`,
+    [
+      rows.map((m) => m.name),
+      rows.map((m) => m.email),
+      rows.map((m) => m.role),
+      rows.map((m) => m.maxActiveLoans),
+      rows.map((m) => m.createdAt),
+    ],
+  );
+  return rows.length;
+}
+
+/**
+ * Seeds categories, authors, books and members in one transaction. Refuses a database that
+ * already has books unless `force`, which truncates those tables (RESTART IDENTITY CASCADE).
+ */
+export async function seed(databaseUrl: string, options: SeedOptions): Promise<SeedSummary> {
+  const started = performance.now();
+  const { books, force = false, now = new Date() } = options;
+  if (!Number.isInteger(books) || books < 0) throw new Error(`books must be an integer >= 0`);
+  const random = options.random ?? mulberry32(DEFAULT_SEED);
+  const log = options.log ?? (() => undefined);
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    // Two seeds at once: the second waits here, then sees the books and refuses.
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('bookmall:seed'))`);
+    if (force) {
+      await client.query(
+        'TRUNCATE book_author, book, author, category, member RESTART IDENTITY CASCADE',
+      );
+    } else if ((await client.query('SELECT 1 FROM book LIMIT 1')).rowCount) {
+      throw new Error('the database already has books; use --force (force: true) to replace them');
+    }
+    const categoryIds = await insertCategories(client, now);
+    const authors = await insertAuthors(client, random, Math.max(360, Math.round(books / 50)), now);
+    log(`seed: ${categoryIds.size} categories, ${authors.count} authors (${elapsed()})`);
+
+    const real = REAL_BOOKS.slice(0, books).map((book, n) =>
+      realBookRow(n, book, {
+        random,
+        now,
+        categoryId: categoryIds.get(book.category) ?? 0,
+        authorIds: book.authors.map((name) => authors.byName.get(name) ?? 0),
+      }),
+    );
+    await insertBooks(client, real);
+    const context = {
+      random,
+      now,
+      categories: categoryChoices(categoryIds),
+      authors: authors.generatedIds,
+    };
+    const batchSize = Math.min(BOOK_BATCH_SIZE, Math.max(100, Math.ceil(books / 10)));
+    let reported = 0;
+    for (let start = real.length; start < books; start += batchSize) {
+      const end = Math.min(books, start + batchSize);
+      await insertBooks(
+        client,
+        Array.from({ length: end - start }, (_, i) => generatedBookRow(start + i, context)),
+      );
+      const tenths = Math.floor((end * 10) / books);
+      if (tenths > reported) log(`seed: books ${end}/${books} (${tenths * 10}%) ${elapsed()}`);
+      reported = tenths;
+    }
+    const members = await insertMembers(client, random, options.members ?? DEFAULT_MEMBERS, now);
+    await client.query('COMMIT');
+    const ms = Math.round(performance.now() - started);
+    return { categories: categoryIds.size, authors: authors.count, books, members, ms };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+/** `tsx prisma/seed.ts [--books 2000] [--members 500] [--force]`, seeding DATABASE_URL. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { books: { type: 'string' }, members: { type: 'string' }, force: { type: 'boolean' } },
+  });
+  const databaseUrl = loadConfig().databaseUrl;
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set');
+  const books = Number(values.books ?? DEFAULT_BOOKS);
+  const members = Number(values.members ?? DEFAULT_MEMBERS);
+  if (!Number.isInteger(members) || members < 0)
+    throw new Error('--members must be an integer >= 0');
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const summary = await seed(databaseUrl, {
+    books,
+    members,
+    force: values.force === true,
+    log: out,
+  });
+  out(
+    `seed: done: ${summary.categories} categories, ${summary.authors} authors, ` +
+      `${summary.books} books, ${summary.members} members in ${(summary.ms / 1000).toFixed(1)}s`,
+  );
+}
+
+if (isMain(import.meta.url)) {
+  await main().catch((error: unknown) => {
+    process.stderr.write(`seed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,67 @@
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import type { Config } from './config.js';
+import { createContext } from './context.js';
+import type { DbHandle } from './db.js';
+import type { Logger } from './logger.js';
+import { useRequestTimeout } from './plugins/use-request-timeout.js';
+import { schema } from './schema/index.js';
+
+export interface AppOptions {
+  config: Config;
+  database: DbHandle;
+  logger: Logger | false;
+  /** True while the server drains for shutdown: /readyz then answers 503. Default: never. */
+  isDraining?: () => boolean;
+}
+
+/** The Yoga instance: serves /graphql, /healthz and /readyz. Never listens (tests call `fetch`). */
+export function createApp({ config, database, logger, isDraining = () => false }: AppOptions) {
+  return createYoga({
+    schema,
+    context: ({ request }) =>
+      createContext(request, { db: database.db, devRoleHeader: config.devRoleHeader }),
+    graphiql: config.graphiql ? { title: 'bookmall', defaultQuery: DEFAULT_QUERY } : false,
+    // GraphiQL with its assets inlined: it works without reaching a CDN.
+    renderGraphiQL,
+    landingPage: false,
+    logging: logger === false ? false : logger,
+    healthCheckEndpoint: '/healthz',
+    // Unexpected errors become "Unexpected error." with no stack; errors with a code pass.
+    maskedErrors: { isDev: !config.maskErrors },
+    plugins: [
+      useReadinessCheck({
+        endpoint: '/readyz',
+        check: async () => {
+          if (isDraining()) return false;
+          try {
+            await database.pool.query('SELECT 1');
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      }),
+      useRequestTimeout({ timeoutMs: config.requestTimeoutMs }),
+    ],
+  });
+}
+
+export type App = ReturnType<typeof createApp>;
+
+const DEFAULT_QUERY = /* GraphQL */ `# Welcome to bookmall. Try this, then open the Docs panel.
+query FirstBooks {
+  books(first: 10, orderBy: { field: PUBLISHED_AT, direction: DESC }) {
+    totalCount
+    edges {
+      node {
+        title
+        authors { name }
+        category { name parent { name } }
+        availableCopies
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`;

@@ -1,0 +1,55 @@
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import type { Context } from './context.js';
+import { decodeGlobalId } from './domain/global-id.js';
+import type PrismaTypes from './generated/pothos-types.js';
+import { getDatamodel } from './generated/pothos-types.js';
+import type { Prisma } from './generated/prisma/client.js';
+
+const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+
+/** A count that is only computed when a client asks for it. */
+export type LazyCount = number | (() => Promise<number>);
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  Connection: { totalCount?: LazyCount };
+  DefaultFieldNullability: false;
+  Scalars: {
+    ID: { Input: string; Output: string | number };
+    DateTime: { Input: Date; Output: Date };
+    Date: { Input: Date; Output: Date };
+    Decimal: { Input: string; Output: Prisma.Decimal | string };
+  };
+}>({
+  // The errors plugin must come before the prisma plugin (see the plugin's README).
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  errors: {
+    defaultTypes: [],
+    // createBook -> CreateBookSuccess | ... inside CreateBookResult
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
+    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+  },
+  prisma: {
+    // Resolvers never read through Pothos' client: every list goes through a request-scoped
+    // loader (src/loaders). The client is still required for `node(id)` lookups.
+    client: (ctx) => ctx.db,
+    dmmf: getDatamodel(),
+    exposeDescriptions: false,
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodesOnConnection: false,
+    decodeGlobalID: decodeGlobalId,
+  },
+});
+
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,155 @@
+import { Prisma } from '../generated/prisma/client.js';
+import {
+  and,
+  type Direction,
+  type KeysetPage,
+  keysetConditions,
+  keysetOrder,
+  type SortKey,
+} from './keyset.js';
+
+/** Filters of `books`, `Author.books` and `Category.books`, with ids already decoded. */
+export interface BookFilter {
+  /** A category and all of its descendants. */
+  categoryId?: number;
+  authorId?: number;
+  language?: string;
+  /** true: at least one copy available; false: none. */
+  available?: boolean;
+  minPrice?: string;
+  maxPrice?: string;
+  publishedFrom?: Date;
+  publishedTo?: Date;
+}
+
+export const BOOK_SORT_KEYS = {
+  TITLE: { name: 'TITLE', column: 'b.title', type: 'text', nullable: false },
+  PUBLISHED_AT: { name: 'PUBLISHED_AT', column: 'b.published_at', type: 'date', nullable: true },
+  PRICE: { name: 'PRICE', column: 'b.price', type: 'numeric', nullable: false },
+  CREATED_AT: { name: 'CREATED_AT', column: 'b.created_at', type: 'timestamptz', nullable: false },
+} as const satisfies Record<string, SortKey>;
+
+export type BookSortField = keyof typeof BOOK_SORT_KEYS;
+
+/** The row property each sort key reads, for cursors. */
+export const BOOK_SORT_PROPERTY = {
+  TITLE: 'title',
+  PUBLISHED_AT: 'publishedAt',
+  PRICE: 'price',
+  CREATED_AT: 'createdAt',
+} as const satisfies Record<BookSortField, string>;
+
+export interface BookOrder {
+  field: BookSortField;
+  direction: Direction;
+}
+
+export const DEFAULT_BOOK_ORDER: BookOrder = { field: 'TITLE', direction: 'ASC' };
+
+/** Columns of `book`, aliased to the Prisma model's field names. */
+export const BOOK_COLUMNS = Prisma.raw(
+  `b.id, b.isbn, b.title, b.subtitle, b.description, b.language, b.price,
+   b.published_at AS "publishedAt", b.category_id AS "categoryId",
+   b.total_copies AS "totalCopies", b.available_copies AS "availableCopies",
+   b.created_at AS "createdAt", b.updated_at AS "updatedAt"`,
+);
+
+/** A category and its descendants, as a subquery of ids. */
+function categoryTree(categoryId: number): Prisma.Sql {
+  return Prisma.sql`(WITH RECURSIVE tree AS (
+      SELECT id FROM category WHERE id = ${categoryId}
+      UNION ALL SELECT c.id FROM category c JOIN tree ON c.parent_id = tree.id
+    ) SELECT id FROM tree)`;
+}
+
+export function bookFilterConditions(filter: BookFilter): Prisma.Sql[] {
+  const c: Prisma.Sql[] = [];
+  if (filter.categoryId !== undefined) {
+    c.push(Prisma.sql`b.category_id IN ${categoryTree(filter.categoryId)}`);
+  }
+  if (filter.authorId !== undefined) {
+    c.push(Prisma.sql`EXISTS (SELECT 1 FROM book_author fa
+      WHERE fa.book_id = b.id AND fa.author_id = ${filter.authorId})`);
+  }
+  if (filter.language !== undefined) c.push(Prisma.sql`b.language = ${filter.language}`);
+  if (filter.available === true) c.push(Prisma.sql`b.available_copies > 0`);
+  if (filter.available === false) c.push(Prisma.sql`b.available_copies = 0`);
+  if (filter.minPrice !== undefined) c.push(Prisma.sql`b.price >= ${filter.minPrice}::numeric`);
+  if (filter.maxPrice !== undefined) c.push(Prisma.sql`b.price <= ${filter.maxPrice}::numeric`);
+  if (filter.publishedFrom) c.push(Prisma.sql`b.published_at >= ${filter.publishedFrom}::date`);
+  if (filter.publishedTo) c.push(Prisma.sql`b.published_at <= ${filter.publishedTo}::date`);
+  return c;
+}
+
+/**
+ * Which parent a nested list belongs to: `author` lists an author's books, `category` a
+ * category's books including its sub-categories.
+ */
+export type BookPartition = 'author' | 'category';
+
+function partitionSource(partition: BookPartition, parentIds: number[]) {
+  if (partition === 'author') {
+    return {
+      from: Prisma.sql`book b JOIN book_author p ON p.book_id = b.id`,
+      parent: Prisma.raw('p.author_id'),
+      where: Prisma.sql`p.author_id = ANY(${parentIds}::int[])`,
+      with: Prisma.empty,
+    };
+  }
+  return {
+    from: Prisma.sql`book b JOIN tree p ON p.id = b.category_id`,
+    parent: Prisma.raw('p.root_id'),
+    where: Prisma.sql`TRUE`,
+    with: Prisma.sql`WITH RECURSIVE tree(root_id, id) AS (
+        SELECT id, id FROM category WHERE id = ANY(${parentIds}::int[])
+        UNION ALL SELECT tree.root_id, c.id FROM category c JOIN tree ON c.parent_id = tree.id
+      ) `,
+  };
+}
+
+/** One page of a book list: a single statement. */
+export function bookPageSql(filter: BookFilter, order: BookOrder, page: KeysetPage) {
+  const key = BOOK_SORT_KEYS[order.field];
+  const where = and([
+    ...bookFilterConditions(filter),
+    ...keysetConditions(key, 'b.id', order.direction, page),
+  ]);
+  return Prisma.sql`SELECT ${BOOK_COLUMNS} FROM book b WHERE ${where}
+    ORDER BY ${keysetOrder(key, 'b.id', order.direction, page.inverted)} LIMIT ${page.limit}`;
+}
+
+/** The same page for many parents at once (top-N per parent by a window): one statement. */
+export function bookPagesSql(
+  partition: BookPartition,
+  parentIds: number[],
+  filter: BookFilter,
+  order: BookOrder,
+  page: KeysetPage,
+) {
+  const key = BOOK_SORT_KEYS[order.field];
+  const src = partitionSource(partition, parentIds);
+  const where = and([
+    src.where,
+    ...bookFilterConditions(filter),
+    ...keysetConditions(key, 'b.id', order.direction, page),
+  ]);
+  const orderSql = keysetOrder(key, 'b.id', order.direction, page.inverted);
+  return Prisma.sql`${src.with}SELECT * FROM (
+      SELECT ${BOOK_COLUMNS}, ${src.parent} AS "parentId",
+        row_number() OVER (PARTITION BY ${src.parent} ORDER BY ${orderSql}) AS "rowNumber"
+      FROM ${src.from} WHERE ${where}
+    ) s WHERE "rowNumber" <= ${page.limit} ORDER BY "parentId", "rowNumber"`;
+}
+
+export function bookCountSql(filter: BookFilter) {
+  return Prisma.sql`SELECT count(*)::int AS count FROM book b
+    WHERE ${and(bookFilterConditions(filter))}`;
+}
+
+/** Book counts per parent: one statement. */
+export function bookCountsSql(partition: BookPartition, parentIds: number[], filter: BookFilter) {
+  const src = partitionSource(partition, parentIds);
+  return Prisma.sql`${src.with}SELECT ${src.parent} AS "parentId", count(*)::int AS count
+    FROM ${src.from} WHERE ${and([src.where, ...bookFilterConditions(filter)])}
+    GROUP BY ${src.parent}`;
+}

@@ -1,0 +1,40 @@
+import { badUserInput } from '../errors.js';
+
+/**
+ * A keyset cursor: the order it was taken under (`k`), the row's sort value (`v`, null for a
+ * missing value) and its id (`i`). Opaque to clients: base64url of JSON.
+ */
+export interface Cursor {
+  k: string;
+  v: string | null;
+  i: number;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.k, cursor.v, cursor.i])).toString('base64url');
+}
+
+/** Decodes a client cursor taken under order `key`, or throws BAD_USER_INPUT. */
+export function decodeCursor(raw: string, key: string): Cursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw badUserInput(`Invalid cursor "${raw.slice(0, 64)}"`);
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    typeof parsed[0] !== 'string' ||
+    !(typeof parsed[1] === 'string' || parsed[1] === null) ||
+    !Number.isSafeInteger(parsed[2])
+  ) {
+    throw badUserInput(`Invalid cursor "${raw.slice(0, 64)}"`);
+  }
+  if (parsed[0] !== key) {
+    throw badUserInput(
+      `Cursor was taken under orderBy ${parsed[0]}, not ${key}: restart pagination without it`,
+    );
+  }
+  return { k: parsed[0], v: parsed[1], i: parsed[2] };
+}

@@ -1,0 +1,101 @@
+import { GraphQLError } from 'graphql';
+
+/** Codes of expected failures, returned as typed members of mutation result unions. */
+export const ERROR_CODES = ['VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes of protocol failures, carried in `extensions.code` of a GraphQL error. */
+export const PROTOCOL_CODES = [
+  'BAD_USER_INPUT',
+  'FORBIDDEN',
+  'REQUEST_TIMEOUT',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ProtocolCode = (typeof PROTOCOL_CODES)[number];
+
+/** Base of every expected failure; exposed as the GraphQL `Error` interface. */
+export abstract class BaseError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+/** One invalid input field: `path` names it as the client sent it (e.g. `["input", "isbn"]`). */
+export interface FieldProblem {
+  path: string[];
+  message: string;
+}
+
+export class ValidationError extends BaseError {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(readonly fields: FieldProblem[]) {
+    super(fields.map((f) => `${f.path.join('.')}: ${f.message}`).join('; '));
+  }
+}
+
+export class NotFoundError extends BaseError {
+  readonly code = 'NOT_FOUND';
+  constructor(
+    readonly typename: string,
+    readonly id: string,
+  ) {
+    super(`${typename} ${id} does not exist`);
+  }
+}
+
+export class ConflictError extends BaseError {
+  readonly code = 'CONFLICT';
+}
+
+/** A protocol failure: a GraphQL error with `extensions.code` (and an HTTP status where useful). */
+export function protocolError(code: ProtocolCode, message: string, status?: number): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: status === undefined ? { code } : { code, http: { status } },
+  });
+}
+
+export const badUserInput = (message: string) => protocolError('BAD_USER_INPUT', message);
+
+interface PrismaLikeError {
+  code: string;
+  meta?: Record<string, unknown>;
+}
+
+function isPrismaError(error: unknown): error is PrismaLikeError {
+  return (
+    error instanceof Error &&
+    error.name === 'PrismaClientKnownRequestError' &&
+    typeof (error as Partial<PrismaLikeError>).code === 'string'
+  );
+}
+
+/**
+ * The one place database refusals become domain errors: a unique clash (P2002) or a row still
+ * referenced (P2003) is a CONFLICT, a row that vanished (P2025) is NOT_FOUND. Anything else is
+ * rethrown unchanged.
+ */
+export function translateDbError(
+  error: unknown,
+  subject: { typename: string; id?: string },
+): never {
+  if (isPrismaError(error)) {
+    if (error.code === 'P2002') {
+      throw new ConflictError(
+        `A ${subject.typename} with the same ${uniqueTarget(error)} already exists`,
+      );
+    }
+    if (error.code === 'P2003') {
+      throw new ConflictError(
+        `${subject.typename} ${subject.id ?? ''} is still referenced`.replace('  ', ' '),
+      );
+    }
+    if (error.code === 'P2025') throw new NotFoundError(subject.typename, subject.id ?? '');
+  }
+  throw error;
+}
+
+function uniqueTarget(error: PrismaLikeError): string {
+  const target =
+    error.meta?.target ??
+    (error.meta?.driverAdapterError as { cause?: { constraint?: { fields?: unknown } } })?.cause
+      ?.constraint?.fields;
+  return Array.isArray(target) ? target.join(', ') : 'key';
+}

@@ -1,0 +1,67 @@
+import DataLoader from 'dataloader';
+import type { Db } from '../db.js';
+import {
+  type BookFilter,
+  type BookOrder,
+  type BookPartition,
+  bookCountsSql,
+  bookPagesSql,
+} from '../domain/book-list.js';
+import type { KeysetPage } from '../domain/keyset.js';
+import type { Book } from '../generated/prisma/client.js';
+import type { ByIdLoaders } from './by-id.js';
+import { groupByKey } from './relations.js';
+
+type BookOfParent = Book & { parentId: number; rowNumber: bigint };
+
+/** What a nested book list asks for, besides its parent. */
+export interface BookPageRequest {
+  partition: BookPartition;
+  filter: BookFilter;
+  order: BookOrder;
+  page: KeysetPage;
+}
+
+/**
+ * Loaders of nested book lists (`Author.books`, `Category.books`). Every parent asking for the
+ * same page shares one loader, so a list of N authors costs one statement, not N.
+ */
+export function createBookPageLoaders(db: Db, byId: ByIdLoaders) {
+  const pages = new Map<string, DataLoader<number, Book[]>>();
+  const counts = new Map<string, DataLoader<number, number>>();
+  return {
+    page(request: BookPageRequest): DataLoader<number, Book[]> {
+      const signature = JSON.stringify(request);
+      let loader = pages.get(signature);
+      if (!loader) {
+        const { partition, filter, order, page } = request;
+        loader = new DataLoader(async (parentIds) => {
+          const sql = bookPagesSql(partition, [...parentIds], filter, order, page);
+          const rows = await db.$queryRaw<BookOfParent[]>(sql);
+          return groupByKey(parentIds, rows, (r) => r.parentId).map((list) =>
+            list.map(({ parentId: _, rowNumber: __, ...book }) => {
+              byId.book.prime(book.id, book);
+              return book;
+            }),
+          );
+        });
+        pages.set(signature, loader);
+      }
+      return loader;
+    },
+    count(partition: BookPartition, filter: BookFilter): DataLoader<number, number> {
+      const signature = JSON.stringify([partition, filter]);
+      let loader = counts.get(signature);
+      if (!loader) {
+        loader = new DataLoader(async (parentIds) => {
+          const sql = bookCountsSql(partition, [...parentIds], filter);
+          const rows = await db.$queryRaw<{ parentId: number; count: number }[]>(sql);
+          const byParent = new Map(rows.map((r) => [r.parentId, r.count]));
+          return parentIds.map((id) => byParent.get(id) ?? 0);
+        });
+        counts.set(signature, loader);
+      }
+      return loader;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type { Db } from '../db.js';
+import { createBookPageLoaders } from './book-pages.js';
+import { createByIdLoaders } from './by-id.js';
+import { createRelationLoaders } from './relations.js';
+
+/** All DataLoaders of one request. Build a new set per request: they cache what they load. */
+export function createLoaders(db: Db) {
+  const byId = createByIdLoaders(db);
+  return {
+    ...byId,
+    ...createRelationLoaders(db, byId),
+    bookPages: createBookPageLoaders(db, byId),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,73 @@
+import DataLoader from 'dataloader';
+import type { Db } from '../db.js';
+import type { Author, Category } from '../generated/prisma/client.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { ByIdLoaders } from './by-id.js';
+
+/** Groups rows under their parent key, in key order; a key with no rows gets []. */
+export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+  const groups = new Map<K, V[]>();
+  for (const key of keys) groups.set(key, []);
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((key) => groups.get(key) ?? []);
+}
+
+type AuthorOfBook = Author & { bookId: number };
+type CategoryOfParent = Category & { childOf: number };
+
+const CATEGORY_COLUMNS = Prisma.raw(
+  `c.id, c.name, c.slug, c.parent_id AS "parentId", c.created_at AS "createdAt",
+   c.updated_at AS "updatedAt"`,
+);
+
+/** Loaders of the relations between catalogue rows; each batch is one statement. */
+export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
+  const prime = <T extends { id: number }>(loader: DataLoader<number, T>, rows: T[]) => {
+    for (const row of rows) loader.prime(row.id, row);
+    return rows;
+  };
+  return {
+    /** Authors of a book, in title-page order. */
+    authorsOfBook: new DataLoader<number, Author[]>(async (bookIds) => {
+      const rows = await db.$queryRaw<AuthorOfBook[]>`
+        SELECT ba.book_id AS "bookId", a.id, a.name, a.bio,
+               a.created_at AS "createdAt", a.updated_at AS "updatedAt"
+        FROM book_author ba JOIN author a ON a.id = ba.author_id
+        WHERE ba.book_id = ANY(${[...bookIds]}::int[])
+        ORDER BY ba.book_id, ba.position`;
+      return groupByKey(bookIds, rows, (r) => r.bookId).map((authors) =>
+        prime(
+          byId.author,
+          authors.map(({ bookId: _, ...author }) => author),
+        ),
+      );
+    }),
+    /** Direct children of a category, by name. */
+    childrenOfCategory: new DataLoader<number, Category[]>(async (ids) => {
+      const rows = await db.category.findMany({
+        where: { parentId: { in: [...ids] } },
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+      });
+      return groupByKey(ids, rows, (r) => r.parentId ?? -1).map((c) => prime(byId.category, c));
+    }),
+    /** Ancestors of a category, from the root down to its parent. */
+    ancestorsOfCategory: new DataLoader<number, Category[]>(async (ids) => {
+      const rows = await db.$queryRaw<(CategoryOfParent & { depth: number })[]>`
+        WITH RECURSIVE up(child_of, id, depth) AS (
+          SELECT id, parent_id, 1 FROM category WHERE id = ANY(${[...ids]}::int[])
+            AND parent_id IS NOT NULL
+          UNION ALL
+          SELECT up.child_of, c.parent_id, up.depth + 1 FROM up JOIN category c ON c.id = up.id
+            WHERE c.parent_id IS NOT NULL AND up.depth < 64
+        )
+        SELECT up.child_of AS "childOf", up.depth, ${CATEGORY_COLUMNS}
+        FROM up JOIN category c ON c.id = up.id ORDER BY up.child_of, up.depth DESC`;
+      return groupByKey(ids, rows, (r) => r.childOf).map((list) =>
+        prime(
+          byId.category,
+          list.map(({ childOf: _, depth: __, ...category }) => category),
+        ),
+      );
+    }),
+  };
+}

@@ -1,0 +1,8 @@
+import pino from 'pino';
+
+/** Creates the process logger: JSON lines on stdout. */
+export function createLogger(level: string) {
+  return pino({ level, base: { service: 'bookmall' } });
+}
+
+export type Logger = ReturnType<typeof createLogger>;

@@ -1,0 +1,5 @@
+import { ensureTemplate } from './support/database.js';
+
+export default async function setup() {
+  await ensureTemplate();
+}

@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createBook, createCategory } from '../support/factories.js';
+
+const QUERY = JSON.stringify({ query: '{ books(first: 3) { edges { node { title } } } }' });
+const post = (url: string, body = QUERY) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+/** Holds an exclusive lock on `book` until released: every read of books waits behind it. */
+async function lockBooks(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('LOCK TABLE book IN ACCESS EXCLUSIVE MODE');
+  return async () => {
+    await client.query('ROLLBACK');
+    await client.end();
+  };
+}
+
+describe('over a real HTTP socket', () => {
+  let testDb: TestDatabase;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('http');
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REQUEST_TIMEOUT_MS: '300',
+    });
+    server = await startServer(config, testDb.url, createLogger('silent'));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await testDb?.drop();
+  });
+
+  it('serves GraphQL, /healthz and /readyz', async () => {
+    const res = await post(server.url);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { books: { edges: [] } } });
+    const base = server.url.replace('/graphql', '');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('answers a request that runs too long with REQUEST_TIMEOUT, not a hang', async () => {
+    const release = await lockBooks(testDb.url);
+    try {
+      const res = await post(server.url);
+      const body = (await res.json()) as {
+        errors: { message: string; extensions: { code: string } }[];
+      };
+      expect(res.status).toBe(504);
+      expect(body.errors[0]?.extensions.code).toBe('REQUEST_TIMEOUT');
+      expect(body.errors[0]?.message).toMatch(/300 ms/);
+    } finally {
+      await release();
+    }
+  });
+});
+
+describe('/readyz', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('readyz');
+  });
+  afterAll(() => t?.testDb.drop());
+
+  it('reports 503 when the database is unreachable', async () => {
+    expect((await t.app.fetch('http://yoga/readyz')).status).toBe(200);
+    await t.database.close();
+    expect((await t.app.fetch('http://yoga/readyz')).status).toBe(503);
+    expect((await t.app.fetch('http://yoga/healthz')).status).toBe(200);
+  });
+});
+
+describe('graceful shutdown', () => {
+  let testDb: TestDatabase;
+  beforeAll(async () => {
+    testDb = await createTestDatabase('shutdown');
+    const t = { db: (await import('../../src/db.js')).createDb({ url: testDb.url, poolSize: 1 }) };
+    const category = await createCategory(t.db.db);
+    await createBook(t.db.db, { categoryId: category.id, title: 'In flight' });
+    await t.db.close();
+  });
+  afterAll(() => testDb?.drop());
+
+  it('on SIGTERM stops accepting, finishes the request in flight, then exits 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: testDb.url,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'test',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const entry = JSON.parse(line) as { msg: string; port?: number };
+        if (entry.msg === 'listening' && entry.port) resolve(entry.port);
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+    const release = await lockBooks(testDb.url);
+    const inFlight = post(url);
+    await new Promise((r) => setTimeout(r, 200)); // the request is now waiting on the lock
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(post(url)).rejects.toThrow(); // no longer accepting
+    await release();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      data: { books: { edges: [{ node: { title: 'In flight' } }] } },
+    });
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTHORS_WITH_BOOKS, NESTED_BOOKS } from '../../load/operations.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { createAuthor, createBook, createCategory, gid } from '../support/factories.js';
+
+// The heart of the catalogue: a list costs the same few statements however long it is.
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await createTestApp('statements');
+  const db = t.database.db;
+  const roots = [await createCategory(db), await createCategory(db)];
+  const leaves = [];
+  for (let i = 0; i < 6; i++) leaves.push(await createCategory(db, { parentId: roots[i % 2]?.id }));
+  const authors = [];
+  for (let i = 0; i < 120; i++) authors.push(await createAuthor(db));
+  for (let i = 0; i < 120; i++) {
+    const first = authors[i % authors.length]!;
+    const second = authors[(i * 7 + 3) % authors.length]!;
+    await createBook(db, {
+      categoryId: leaves[i % leaves.length]!.id,
+      authorIds: first.id === second.id ? [first.id] : [first.id, second.id],
+    });
+  }
+});
+afterAll(() => t?.close());
+
+const BOOKS = NESTED_BOOKS;
+const AUTHORS = AUTHORS_WITH_BOOKS;
+
+describe('statements per request', () => {
+  it('books(first: N) with authors, category and parent: 4 statements for N = 10, 50, 100', async () => {
+    const counts: Record<number, number> = {};
+    for (const n of [10, 50, 100]) {
+      const { result, statements } = await t.countStatements(() => t.gql(BOOKS, { first: n }));
+      expect(result.errors).toBeUndefined();
+      const edges = (result.data as { books: { edges: { node: { authors: unknown[] } }[] } }).books
+        .edges;
+      expect(edges).toHaveLength(n);
+      expect(edges.every((e) => e.node.authors.length > 0)).toBe(true);
+      counts[n] = statements;
+    }
+    // books page + authors of all books + categories + their parents
+    expect(counts).toEqual({ 10: 4, 50: 4, 100: 4 });
+  });
+
+  it('authors(first: N) { books(first: 5) { category } }: 3 statements for N = 10, 50, 100', async () => {
+    const counts: Record<number, number> = {};
+    for (const n of [10, 50, 100]) {
+      const { result, statements } = await t.countStatements(() => t.gql(AUTHORS, { first: n }));
+      expect(result.errors).toBeUndefined();
+      const edges = (
+        result.data as { authors: { edges: { node: { books: { edges: unknown[] } } }[] } }
+      ).authors.edges;
+      expect(edges).toHaveLength(n);
+      expect(edges.some((e) => e.node.books.edges.length > 0)).toBe(true);
+      counts[n] = statements;
+    }
+    // authors page + one windowed page of books for all authors + their categories
+    expect(counts).toEqual({ 10: 3, 50: 3, 100: 3 });
+  });
+
+  it('totalCount adds one statement, for one list or for every nested list together', async () => {
+    const top = await t.countStatements(() =>
+      t.gql(`{ books(first: 50) { totalCount edges { node { title } } } }`),
+    );
+    expect(top.statements).toBe(2);
+    const nested = await t.countStatements(() =>
+      t.gql(
+        `{ authors(first: 50) { edges { node { books(first: 2) { totalCount edges { node { title } } } } } } }`,
+      ),
+    );
+    expect(nested.statements).toBe(3);
+  });
+
+  it('nodes(ids) of many books costs one statement', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => gid('Book', i + 1));
+    const { result, statements } = await t.countStatements(() =>
+      t.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Book { title } } }`, { ids }),
+    );
+    expect(result.errors).toBeUndefined();
+    expect((result.data as { nodes: unknown[] }).nodes).toHaveLength(40);
+    expect(statements).toBe(1);
+  });
+
+  it('categories with children, ancestors and nested books: constant in the tree size', async () => {
+    const { result, statements } = await t.countStatements(() =>
+      t.gql(
+        `{ categories { name children { name ancestors { name } books(first: 3) { edges { node { title } } } } } }`,
+      ),
+    );
+    expect(result.errors).toBeUndefined();
+    // roots + children + ancestors + one windowed page of books for every child
+    expect(statements).toBe(4);
+  });
+});
+
+describe('loaders are per request', () => {
+  it('a change made by one request is seen by the next', async () => {
+    const id = gid('Book', 1);
+    const read = () =>
+      t.gql<{ book: { title: string } }>(`query($id: ID!) { book(id: $id) { title } }`, { id });
+    expect((await read()).data?.book.title).not.toBe('Renamed');
+    const update = await t.gql(
+      `mutation($id: ID!) { updateBook(id: $id, input: { title: "Renamed" }) { __typename } }`,
+      { id },
+      { as: 'LIBRARIAN' },
+    );
+    expect(update.data).toEqual({ updateBook: { __typename: 'UpdateBookSuccess' } });
+    expect((await read()).data?.book.title).toBe('Renamed');
+  });
+
+  it('one request loads a book once however often it is named', async () => {
+    const id = gid('Book', 2);
+    const { result, statements } = await t.countStatements(() =>
+      t.gql(
+        `query($id: ID!) { a: book(id: $id) { title } b: book(id: $id) { title } c: book(id: $id) { isbn } }`,
+        { id },
+      ),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(statements).toBe(1);
+  });
+});
