@@ -1,8 +1,21 @@
 import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { arch, platform } from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { resolveBinary } from 'dbmate';
 import { isMain } from '../cli/is-main.js';
 import { loadConfig } from '../config.js';
+
+/**
+ * The dbmate binary: the npm package @dbmate/<platform>-<arch> (an optional dependency; the
+ * registry this project installs from ships the linux-x64 build), else `dbmate` on the PATH.
+ */
+export function resolveDbmate(): string {
+  try {
+    return createRequire(import.meta.url).resolve(`@dbmate/${platform}-${arch}/bin/dbmate`);
+  } catch {
+    return 'dbmate';
+  }
+}
 
 /** The dbmate migrations, resolved from this file so the cwd does not matter. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
@@ -56,7 +69,7 @@ export async function migrate(databaseUrl: string, options: MigrateOptions = {})
     'up',
   ];
   const output = await new Promise<string>((resolve, reject) => {
-    execFile(resolveBinary(), args, { encoding: 'utf8' }, (error, stdout, stderr) => {
+    execFile(resolveDbmate(), args, { encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) {
         const detail =
           `${stderr}${stdout}`
