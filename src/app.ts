@@ -1,3 +1,4 @@
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { Config } from './config.js';
@@ -42,6 +43,10 @@ export function createApp({ config, database, logger, isDraining = () => false }
           }
         },
       }),
+      // Compiles each operation once into plain JavaScript: the per-field cost of executing a
+      // 50-book list drops by about half (see load/ and the README's figures).
+      useGraphQlJit(),
+      // After the JIT, so that it wraps the compiled executor.
       useRequestTimeout({ timeoutMs: config.requestTimeoutMs }),
     ],
   });

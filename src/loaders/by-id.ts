@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db.js';
 import { NotFoundError } from '../errors.js';
-import type { Author, Book, Category } from '../generated/prisma/client.js';
+import { type Author, type Book, type Category, Prisma } from '../generated/prisma/client.js';
 
 /**
  * Orders `rows` by `keys` as DataLoader requires: same length, key order, and a NotFoundError
@@ -20,7 +20,22 @@ export function byKey<K, V>(
 
 const notFound = (typename: string) => (id: number) => new NotFoundError(typename, String(id));
 
+const CATEGORY_COLUMNS = Prisma.raw(
+  `c.id, c.name, c.slug, c.parent_id AS "parentId", c.created_at AS "createdAt",
+   c.updated_at AS "updatedAt"`,
+);
+
 export function createByIdLoaders(db: Db) {
+  const categoryLoader: DataLoader<number, Category> = new DataLoader(async (ids) => {
+    const rows = await db.$queryRaw<Category[]>`
+      WITH RECURSIVE path AS (
+        SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY(${[...ids]}::int[])
+        UNION
+        SELECT ${CATEGORY_COLUMNS} FROM category c JOIN path ON c.id = path."parentId"
+      ) SELECT * FROM path`;
+    for (const row of rows) categoryLoader.prime(row.id, row);
+    return byKey(ids, rows, (c) => c.id, notFound('Category'));
+  });
   return {
     book: new DataLoader<number, Book>(async (ids) =>
       byKey(
@@ -38,14 +53,10 @@ export function createByIdLoaders(db: Db) {
         notFound('Author'),
       ),
     ),
-    category: new DataLoader<number, Category>(async (ids) =>
-      byKey(
-        ids,
-        await db.category.findMany({ where: { id: { in: [...ids] } } }),
-        (c) => c.id,
-        notFound('Category'),
-      ),
-    ),
+    // A category is almost always shown with its path (`category { parent { name } }`), so
+    // each batch loads the categories with all their ancestors in one statement and primes
+    // them: the parents then cost nothing.
+    category: categoryLoader,
     categoryBySlug: new DataLoader<string, Category>(async (slugs) =>
       byKey(
         slugs,

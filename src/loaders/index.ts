@@ -1,4 +1,5 @@
 import type { Db } from '../db.js';
+import { createBookPage } from './book-page.js';
 import { createBookPageLoaders } from './book-pages.js';
 import { createByIdLoaders } from './by-id.js';
 import { createRelationLoaders } from './relations.js';
@@ -6,9 +7,11 @@ import { createRelationLoaders } from './relations.js';
 /** All DataLoaders of one request. Build a new set per request: they cache what they load. */
 export function createLoaders(db: Db) {
   const byId = createByIdLoaders(db);
+  const relations = createRelationLoaders(db, byId);
   return {
     ...byId,
-    ...createRelationLoaders(db, byId),
+    ...relations,
+    bookPage: createBookPage(db, byId, relations),
     bookPages: createBookPageLoaders(db, byId),
   };
 }

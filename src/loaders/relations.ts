@@ -71,3 +71,5 @@ export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
     }),
   };
 }
+
+export type RelationLoaders = ReturnType<typeof createRelationLoaders>;

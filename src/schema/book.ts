@@ -7,13 +7,13 @@ import {
   type BookOrder,
   type BookPartition,
   bookCountSql,
-  bookPageSql,
   DEFAULT_BOOK_ORDER,
 } from '../domain/book-list.js';
 import type { Book } from '../generated/prisma/client.js';
 import { AuthorRef } from './author.js';
 import { CategoryRef } from './category.js';
 import { OrderDirection } from './error.js';
+import { selects } from './lookahead.js';
 import { keysetConnection, loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
 
 export const BookRef = builder.prismaNode('Book', {
@@ -117,18 +117,15 @@ builder.queryFields((t) => ({
       filter: t.arg({ type: BookFilterInput }),
       orderBy: t.arg({ type: BookOrderInput }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const filter = toBookFilter(args.filter);
       const order = toBookOrder(args.orderBy);
+      const includes = { authors: selects(info, ['edges', 'node', 'authors']) };
       const connection = await keysetConnection(
         args,
         BOOK_SORT_KEYS[order.field],
         bookSortValue(order),
-        async (page) => {
-          const rows = await ctx.db.$queryRaw<Book[]>(bookPageSql(filter, order, page));
-          for (const row of rows) ctx.loaders.book.prime(row.id, row);
-          return rows;
-        },
+        (page) => ctx.loaders.bookPage(filter, order, page, includes),
       );
       return {
         ...connection,
