@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { isMain } from '../src/cli/is-main.js';
 import { loadConfig } from '../src/config.js';
+import { type Role, signToken } from '../src/domain/tokens.js';
 import {
   authorRows,
   type BookRow,
@@ -185,7 +186,7 @@ export async function seed(databaseUrl: string, options: SeedOptions): Promise<S
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('bookmall:seed'))`);
     if (force) {
       await client.query(
-        'TRUNCATE book_author, book, author, category, member RESTART IDENTITY CASCADE',
+        'TRUNCATE loan_event, loan, copy, book_author, book, author, category, member RESTART IDENTITY CASCADE',
       );
     } else if ((await client.query('SELECT 1 FROM book LIMIT 1')).rowCount) {
       throw new Error('the database already has books; use --force (force: true) to replace them');
@@ -222,6 +223,11 @@ export async function seed(databaseUrl: string, options: SeedOptions): Promise<S
       reported = tenths;
     }
     const members = await insertMembers(client, random, options.members ?? DEFAULT_MEMBERS, now);
+    // Every copy starts on the shelf: a seeded catalogue has no loans, so available = total.
+    await client.query(`INSERT INTO copy (book_id, created_at, updated_at)
+      SELECT b.id, b.created_at, b.created_at FROM book b CROSS JOIN LATERAL generate_series(1, b.total_copies)`);
+    await client.query('UPDATE book SET available_copies = total_copies');
+    log(`seed: copies ${elapsed()}`);
     await client.query('COMMIT');
     const ms = Math.round(performance.now() - started);
     return { categories: categoryIds.size, authors: authors.count, books, members, ms };
@@ -255,6 +261,18 @@ async function main(): Promise<void> {
     `seed: done: ${summary.categories} categories, ${summary.authors} authors, ` +
       `${summary.books} books, ${summary.members} members in ${(summary.ms / 1000).toFixed(1)}s`,
   );
+  const config = loadConfig();
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query<{ id: number; role: Role; email: string }>(
+    `(SELECT id, role::text AS role, email FROM member WHERE role = 'MEMBER' ORDER BY id LIMIT 1)
+     UNION ALL (SELECT id, role::text, email FROM member WHERE role = 'LIBRARIAN' ORDER BY id LIMIT 1)`,
+  );
+  await client.end();
+  for (const member of rows) {
+    const token = await signToken(config.jwtSecret, member.id, member.role, config.jwtTtlSeconds);
+    out(`seed: ${member.role.toLowerCase()} ${member.email}: Authorization: Bearer ${token}`);
+  }
 }
 
 if (isMain(import.meta.url)) {

@@ -2,8 +2,10 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { Config } from './config.js';
-import { createContext } from './context.js';
+import { type ContextDeps, createContext } from './context.js';
 import type { DbHandle } from './db.js';
+import { type Clock, systemClock } from './domain/clock.js';
+import { SnowflakeGenerator } from './domain/snowflake.js';
 import type { Logger } from './logger.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
 import { schema } from './schema/index.js';
@@ -14,14 +16,27 @@ export interface AppOptions {
   logger: Logger | false;
   /** True while the server drains for shutdown: /readyz then answers 503. Default: never. */
   isDraining?: () => boolean;
+  /** Where "now" comes from. Default: the system clock. */
+  clock?: Clock;
+  /** The process's one Snowflake generator. Default: a new one for `config.workerId`. */
+  ids?: SnowflakeGenerator;
 }
 
 /** The Yoga instance: serves /graphql, /healthz and /readyz. Never listens (tests call `fetch`). */
-export function createApp({ config, database, logger, isDraining = () => false }: AppOptions) {
+export function createApp(options: AppOptions) {
+  const { config, database, logger, isDraining = () => false, clock = systemClock } = options;
+  // Ids need a clock that moves: the real one, even when tests steer business time.
+  const ids = options.ids ?? new SnowflakeGenerator({ workerId: config.workerId });
+  const deps: ContextDeps = {
+    db: database.db,
+    clock,
+    ids,
+    jwtSecret: config.jwtSecret,
+    loanPolicy: config,
+  };
   return createYoga({
     schema,
-    context: ({ request }) =>
-      createContext(request, { db: database.db, devRoleHeader: config.devRoleHeader }),
+    context: ({ request }) => createContext(request, deps),
     graphiql: config.graphiql ? { title: 'bookmall', defaultQuery: DEFAULT_QUERY } : false,
     // GraphiQL with its assets inlined: it works without reaching a CDN.
     renderGraphiQL,

@@ -2,8 +2,10 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
-import type { Context } from './context.js';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { type Context, isLibrarian } from './context.js';
 import { decodeGlobalId } from './domain/global-id.js';
+import { protocolError } from './errors.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Prisma } from './generated/prisma/client.js';
@@ -16,6 +18,7 @@ export type LazyCount = number | (() => Promise<number>);
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
+  AuthScopes: { member: boolean; librarian: boolean };
   Connection: { totalCount?: LazyCount };
   DefaultFieldNullability: false;
   Scalars: {
@@ -26,7 +29,18 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // The errors plugin must come before the prisma plugin (see the plugin's README).
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      member: ctx.viewer.kind === 'member',
+      librarian: isLibrarian(ctx.viewer),
+    }),
+    // Anonymous callers are asked to sign in; signed-in callers without the scope are refused.
+    unauthorizedError: (_parent, ctx) =>
+      ctx.viewer.kind === 'anonymous'
+        ? protocolError('UNAUTHENTICATED', 'Sign in: send Authorization: Bearer <token>', 401)
+        : protocolError('FORBIDDEN', 'You are not allowed to do this', 403),
+  },
   defaultFieldNullability: false,
   errors: {
     defaultTypes: [],

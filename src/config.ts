@@ -29,11 +29,6 @@ export interface Config {
   graphiql: boolean;
   /** `MASK_ERRORS`: hide unexpected error details. Default `true` in production, else `false`. */
   maskErrors: boolean;
-  /**
-   * `DEV_ROLE_HEADER`: honour the `x-bookmall-role: LIBRARIAN` header as a stand-in for auth.
-   * Never honoured when NODE_ENV=production. Default `true`.
-   */
-  devRoleHeader: boolean;
   /** `SEED_BOOKS`: demo books seeded on the first `npm start`. Default `2000`. */
   seedBooks: number;
   /** `LOG_LEVEL`. Default `info` (`silent` under NODE_ENV=test). */
@@ -43,6 +38,23 @@ export interface Config {
    * Default `postgres://postgres@127.0.0.1:5432/postgres`.
    */
   testDatabaseUrl: string;
+  /**
+   * `JWT_SECRET`: HS256 key of bearer tokens. Default: a fixed development key, refused when
+   * NODE_ENV=production.
+   */
+  jwtSecret: string;
+  /** `JWT_TTL_SECONDS`: lifetime of tokens minted by `npm run token`. Default `86400`. */
+  jwtTtlSeconds: number;
+  /** `WORKER_ID`: this process's Snowflake worker id, 0..1023. Default `0`. */
+  workerId: number;
+  /** `LOAN_PERIOD_DAYS`: days from checkout (or renewal) to the due date. Default `21`. */
+  loanPeriodDays: number;
+  /** `HOLD_PICKUP_DAYS`: days a reserved copy waits for pickup. Default `3`. */
+  holdPickupDays: number;
+  /** `MAX_RENEWALS`: renewals allowed per loan. Default `2`. */
+  maxRenewals: number;
+  /** `OVERDUE_SWEEP_INTERVAL_MS`: how often the overdue sweeper runs; 0 disables it. Default `60000`. */
+  overdueSweepIntervalMs: number;
   /** `SHUTDOWN_GRACE_MS`: how long SIGTERM waits for in-flight requests. Default `10000`. */
   shutdownGraceMs: number;
 }
@@ -72,6 +84,24 @@ function nodeEnv(raw: string | undefined): Config['nodeEnv'] {
   return 'development';
 }
 
+/** The development key: fine on a laptop, refused in production. */
+export const DEVELOPMENT_JWT_SECRET = 'bookmall-development-secret-do-not-use-in-production';
+
+function jwtSecret(raw: string | undefined, production: boolean): string {
+  if (raw) {
+    if (raw.length < 32) throw new Error('JWT_SECRET must be at least 32 characters');
+    return raw;
+  }
+  if (production) throw new Error('JWT_SECRET must be set when NODE_ENV=production');
+  return DEVELOPMENT_JWT_SECRET;
+}
+
+function workerId(env: Env): number {
+  const id = int(env, 'WORKER_ID', 0);
+  if (id > 1023) throw new Error(`WORKER_ID must be 0..1023, got ${id}`);
+  return id;
+}
+
 /** Reads the configuration from `env` (default `process.env`), throwing on invalid values. */
 export function loadConfig(env: Env = process.env): Config {
   const mode = nodeEnv(env.NODE_ENV);
@@ -88,10 +118,16 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 3000, 1),
     graphiql: bool(env, 'GRAPHIQL', !production),
     maskErrors: bool(env, 'MASK_ERRORS', production),
-    devRoleHeader: !production && bool(env, 'DEV_ROLE_HEADER', true),
     seedBooks: int(env, 'SEED_BOOKS', 2000),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
     testDatabaseUrl: env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    jwtSecret: jwtSecret(env.JWT_SECRET, production),
+    jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 86400, 1),
+    workerId: workerId(env),
+    loanPeriodDays: int(env, 'LOAN_PERIOD_DAYS', 21, 1),
+    holdPickupDays: int(env, 'HOLD_PICKUP_DAYS', 3, 1),
+    maxRenewals: int(env, 'MAX_RENEWALS', 2),
+    overdueSweepIntervalMs: int(env, 'OVERDUE_SWEEP_INTERVAL_MS', 60000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000),
   };
 }

@@ -1,40 +1,56 @@
+import type { Config } from './config.js';
 import type { Db } from './db.js';
+import type { Clock } from './domain/clock.js';
+import type { SnowflakeGenerator } from './domain/snowflake.js';
+import { type Role, verifyToken } from './domain/tokens.js';
 import { protocolError } from './errors.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 
-/** Who is calling. Until token auth exists, only a development header can make a librarian. */
-export interface Viewer {
-  role: 'ANONYMOUS' | 'LIBRARIAN';
+/** Who is calling: nobody, or a member (some members are librarians), from the bearer token. */
+export type Viewer = { kind: 'anonymous' } | { kind: 'member'; memberId: number; role: Role };
+
+/** Loan rules taken from the configuration. */
+export type LoanPolicy = Pick<Config, 'loanPeriodDays' | 'holdPickupDays' | 'maxRenewals'>;
+
+/** What every request shares: built once per process. */
+export interface ContextDeps {
+  db: Db;
+  clock: Clock;
+  ids: SnowflakeGenerator;
+  jwtSecret: string;
+  loanPolicy: LoanPolicy;
 }
 
-export interface Context {
-  db: Db;
+export interface Context extends Omit<ContextDeps, 'jwtSecret'> {
   loaders: Loaders;
   viewer: Viewer;
 }
 
-/** Name of the development-only header that stands in for a librarian's credentials. */
-export const DEV_ROLE_HEADER = 'x-bookmall-role';
+const ANONYMOUS: Viewer = { kind: 'anonymous' };
 
-export interface ContextOptions {
-  db: Db;
-  /** Honour DEV_ROLE_HEADER. Default `false`. */
-  devRoleHeader?: boolean;
-}
-
-/** Builds the per-request context: a fresh set of loaders, and the viewer. */
-export function createContext(request: Request, { db, devRoleHeader = false }: ContextOptions) {
-  const role = devRoleHeader && request.headers.get(DEV_ROLE_HEADER)?.toUpperCase();
-  return {
-    db,
-    loaders: createLoaders(db),
-    viewer: { role: role === 'LIBRARIAN' ? 'LIBRARIAN' : 'ANONYMOUS' },
-  } satisfies Context;
-}
-
-/** Catalogue and desk mutations are for librarians: anyone else gets FORBIDDEN. */
-export function assertLibrarian(viewer: Viewer): void {
-  if (viewer.role !== 'LIBRARIAN') {
-    throw protocolError('FORBIDDEN', 'Only librarians may change the catalogue', 403);
+async function viewerOf(request: Request, deps: ContextDeps): Promise<Viewer> {
+  const header = request.headers.get('authorization');
+  if (!header) return ANONYMOUS;
+  const [scheme, token] = header.split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !token) {
+    throw protocolError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"', 401);
+  }
+  try {
+    return { kind: 'member', ...(await verifyToken(deps.jwtSecret, token, deps.clock.now())) };
+  } catch {
+    throw protocolError('UNAUTHENTICATED', 'The bearer token is invalid or expired', 401);
   }
 }
+
+/** Builds the per-request context: a fresh set of loaders, and the viewer from the token. */
+export async function createContext(request: Request, deps: ContextDeps): Promise<Context> {
+  const { jwtSecret: _, ...shared } = deps;
+  return { ...shared, loaders: createLoaders(deps.db), viewer: await viewerOf(request, deps) };
+}
+
+/** The viewer's member id, or undefined when anonymous. */
+export const viewerId = (viewer: Viewer) =>
+  viewer.kind === 'member' ? viewer.memberId : undefined;
+
+export const isLibrarian = (viewer: Viewer) =>
+  viewer.kind === 'member' && viewer.role === 'LIBRARIAN';

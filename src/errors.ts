@@ -1,12 +1,22 @@
 import { GraphQLError } from 'graphql';
 
 /** Codes of expected failures, returned as typed members of mutation result unions. */
-export const ERROR_CODES = ['VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT'] as const;
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN',
+  'BOOK_UNAVAILABLE',
+  'LOAN_LIMIT_EXCEEDED',
+  'INVALID_LOAN_TRANSITION',
+  'RENEWAL_LIMIT_REACHED',
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Codes of protocol failures, carried in `extensions.code` of a GraphQL error. */
 export const PROTOCOL_CODES = [
   'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
   'FORBIDDEN',
   'REQUEST_TIMEOUT',
   'INTERNAL_SERVER_ERROR',
@@ -43,6 +53,43 @@ export class NotFoundError extends BaseError {
 
 export class ConflictError extends BaseError {
   readonly code = 'CONFLICT';
+}
+
+/** The caller may not act on this row (someone else's loan, say). */
+export class ForbiddenError extends BaseError {
+  readonly code = 'FORBIDDEN';
+}
+
+export class BookUnavailableError extends BaseError {
+  readonly code = 'BOOK_UNAVAILABLE';
+  constructor(readonly bookId: string) {
+    super('No copy of this book is available');
+  }
+}
+
+export class LoanLimitExceededError extends BaseError {
+  readonly code = 'LOAN_LIMIT_EXCEEDED';
+  constructor(readonly limit: number) {
+    super(`The member already has the maximum of ${limit} open loans`);
+  }
+}
+
+export class InvalidLoanTransitionError extends BaseError {
+  readonly code = 'INVALID_LOAN_TRANSITION';
+  constructor(
+    readonly from: string,
+    readonly action: string,
+    reason?: string,
+  ) {
+    super(reason ?? `A ${from} loan cannot ${action.toLowerCase().replace('_', ' ')}`);
+  }
+}
+
+export class RenewalLimitReachedError extends BaseError {
+  readonly code = 'RENEWAL_LIMIT_REACHED';
+  constructor(readonly limit: number) {
+    super(`The loan was already renewed ${limit} times`);
+  }
 }
 
 /** A protocol failure: a GraphQL error with `extensions.code` (and an HTTP status where useful). */

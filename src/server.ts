@@ -7,6 +7,9 @@ import { type Config, loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
 import { createDb } from './db.js';
+import { systemClock } from './domain/clock.js';
+import { startOverdueSweeper } from './domain/overdue-sweeper.js';
+import { SnowflakeGenerator } from './domain/snowflake.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface RunningServer {
@@ -27,7 +30,16 @@ export async function startServer(
     statementTimeoutMs: config.statementTimeoutMs,
   });
   let draining = false;
-  const app = createApp({ config, database, logger, isDraining: () => draining });
+  const ids = new SnowflakeGenerator({ workerId: config.workerId });
+  const app = createApp({ config, database, logger, isDraining: () => draining, ids });
+  const sweeper =
+    config.overdueSweepIntervalMs > 0
+      ? startOverdueSweeper(
+          { db: database.db, clock: systemClock, ids },
+          config.overdueSweepIntervalMs,
+          (error) => logger.error({ err: error }, 'overdue sweep failed'),
+        )
+      : undefined;
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -43,6 +55,7 @@ export async function startServer(
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
+      await sweeper?.stop();
       await database.close();
     },
   };

@@ -181,3 +181,8 @@ export async function startEmbeddedPostgres(
   url.pathname = `/${options.database}`;
   return { databaseUrl: url.toString(), stop: () => server.stop() };
 }
+
+/** The URL `startEmbeddedPostgres` serves with the default user (for CLIs run beside it). */
+export function embeddedDatabaseUrl(port: number, database = 'bookmall'): string {
+  return `postgres://${DEFAULT_EMBEDDED_USER}:${DEFAULT_EMBEDDED_PASSWORD}@127.0.0.1:${port}/${database}`;
+}

@@ -1,8 +1,17 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { badUserInput } from '../errors.js';
+import { parseSnowflake } from './snowflake.js';
 
 /** Types that implement `Node`: a global ID naming anything else is refused. */
-export const NODE_TYPES = new Set(['Book', 'Author', 'Category']);
+export const NODE_TYPES = new Set([
+  'Book',
+  'Author',
+  'Category',
+  'Member',
+  'Copy',
+  'Loan',
+  'LoanEvent',
+]);
 
 const shown = (raw: string) => raw.slice(0, 64);
 
@@ -36,4 +45,19 @@ export function parseGlobalId(globalId: string, typename: string): number {
     throw badUserInput(`"${shown(globalId)}" is not the ID of a ${typename}`);
   }
   return parseLocalId(decoded.id, typename);
+}
+
+/** Decodes the global ID of a Snowflake-keyed row (Loan, LoanEvent), or throws BAD_USER_INPUT. */
+export function parseSnowflakeGlobalId(globalId: string, typename: string): bigint {
+  const decoded = decodeGlobalId(globalId);
+  const id = decoded.typename === typename ? parseSnowflake(decoded.id) : null;
+  if (id === null) throw badUserInput(`"${shown(globalId)}" is not the ID of a ${typename}`);
+  return id;
+}
+
+/** Parses the local part of a Snowflake global ID (what `node(id)` hands the loader). */
+export function parseSnowflakeLocalId(localId: string, typename: string): bigint {
+  const id = parseSnowflake(localId);
+  if (id === null) throw badUserInput(`"${shown(localId)}" is not the ID of a ${typename}`);
+  return id;
 }

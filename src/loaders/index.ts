@@ -2,6 +2,7 @@ import type { Db } from '../db.js';
 import { createBookPage } from './book-page.js';
 import { createBookPageLoaders } from './book-pages.js';
 import { createByIdLoaders } from './by-id.js';
+import { createCirculationLoaders } from './circulation.js';
 import { createRelationLoaders } from './relations.js';
 
 /** All DataLoaders of one request. Build a new set per request: they cache what they load. */
@@ -13,6 +14,7 @@ export function createLoaders(db: Db) {
     ...relations,
     bookPage: createBookPage(db, byId, relations),
     bookPages: createBookPageLoaders(db, byId),
+    ...createCirculationLoaders(db),
   };
 }
 

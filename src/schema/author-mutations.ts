@@ -1,6 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { assertLibrarian } from '../context.js';
 import { Problems } from '../domain/validate.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { AuthorRef } from './author.js';
@@ -30,9 +29,9 @@ builder.mutationFields((t) => ({
   createAuthor: t.field({
     type: AuthorRef,
     errors: { types: ERRORS, dataField: { name: 'author' } },
+    authScopes: { librarian: true },
     args: { input: t.arg({ type: CreateAuthorInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      assertLibrarian(ctx.viewer);
       const data = validateAuthor(input);
       return ctx.db.author.create({ data: { ...data, name: data.name ?? '' } });
     },
@@ -40,12 +39,12 @@ builder.mutationFields((t) => ({
   updateAuthor: t.field({
     type: AuthorRef,
     errors: { types: ERRORS, dataField: { name: 'author' } },
+    authScopes: { librarian: true },
     args: {
       id: t.arg.id({ required: true }),
       input: t.arg({ type: UpdateAuthorInput, required: true }),
     },
     resolve: (_root, { id, input }, ctx) => {
-      assertLibrarian(ctx.viewer);
       const authorId = parseGlobalId(id, 'Author');
       return ctx.db.author
         .update({ where: { id: authorId }, data: validateAuthor(input) })
@@ -56,9 +55,9 @@ builder.mutationFields((t) => ({
     type: 'ID',
     description: 'Refused with CONFLICT while the author still has books',
     errors: { types: ERRORS, dataField: { name: 'deletedId' } },
+    authScopes: { librarian: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      assertLibrarian(ctx.viewer);
       const authorId = parseGlobalId(id, 'Author');
       await ctx.db.author
         .delete({ where: { id: authorId } })

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { assertLibrarian, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import { isValidIsbn13, normalizeIsbn } from '../domain/isbn.js';
 import { Problems } from '../domain/validate.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
@@ -10,25 +10,33 @@ import { parseGlobalId } from './pagination.js';
 const MAX_AUTHORS = 20;
 const MAX_COPIES = 10_000;
 
-const bookFields = (required: boolean) =>
-  builder.inputType(required ? 'CreateBookInput' : 'UpdateBookInput', {
-    fields: (t) => ({
-      isbn: t.string({ required, description: 'ISBN-13; hyphens and spaces are ignored' }),
-      title: t.string({ required }),
-      subtitle: t.string(),
-      description: t.string(),
-      language: t.string({ required, description: 'ISO 639 code, lower case: zh, en, ...' }),
-      price: t.field({ type: 'Decimal', required }),
-      publishedAt: t.field({ type: 'Date' }),
-      categoryId: t.id({ required }),
-      authorIds: t.idList({ required, description: 'In title-page order' }),
-      totalCopies: t.int({ description: 'Copies owned; new books default to 1' }),
-    }),
-  });
+const CreateBookInput = builder.inputType('CreateBookInput', {
+  fields: (t) => ({
+    ...bookFields(t, true),
+    totalCopies: t.int({ description: 'Copies put on the shelf, default 1; later: addCopies' }),
+  }),
+});
+const UpdateBookInput = builder.inputType('UpdateBookInput', {
+  description: 'Copies are added and withdrawn one by one: addCopies, withdrawCopy',
+  fields: (t) => bookFields(t, false),
+});
+type BookInput = Partial<typeof CreateBookInput.$inferInput>;
 
-const CreateBookInput = bookFields(true);
-const UpdateBookInput = bookFields(false);
-type BookInput = Partial<typeof UpdateBookInput.$inferInput>;
+type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+
+function bookFields(t: InputFieldBuilder, required: boolean) {
+  return {
+    isbn: t.string({ required, description: 'ISBN-13; hyphens and spaces are ignored' }),
+    title: t.string({ required }),
+    subtitle: t.string(),
+    description: t.string(),
+    language: t.string({ required, description: 'ISO 639 code, lower case: zh, en, ...' }),
+    price: t.field({ type: 'Decimal', required }),
+    publishedAt: t.field({ type: 'Date' }),
+    categoryId: t.id({ required }),
+    authorIds: t.idList({ required, description: 'In title-page order' }),
+  };
+}
 
 /** Checks a book input (and that its category and authors exist); returns the columns to write. */
 async function validateBook(input: BookInput, ctx: Context) {
@@ -83,9 +91,9 @@ builder.mutationFields((t) => ({
   createBook: t.field({
     type: BookRef,
     errors: { types: ERRORS, dataField: { name: 'book' } },
+    authScopes: { librarian: true },
     args: { input: t.arg({ type: CreateBookInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      assertLibrarian(ctx.viewer);
       const { data, authorIds = [] } = await validateBook(input, ctx);
       const copies = input.totalCopies ?? 1;
       return ctx.db.book
@@ -100,6 +108,7 @@ builder.mutationFields((t) => ({
             }),
             totalCopies: copies,
             availableCopies: copies,
+            copies: { create: Array.from({ length: copies }, () => ({})) },
             authors: { create: authorIds.map((authorId, position) => ({ authorId, position })) },
           },
         })
@@ -109,31 +118,17 @@ builder.mutationFields((t) => ({
   updateBook: t.field({
     type: BookRef,
     errors: { types: ERRORS, dataField: { name: 'book' } },
+    authScopes: { librarian: true },
     args: {
       id: t.arg.id({ required: true }),
       input: t.arg({ type: UpdateBookInput, required: true }),
     },
     resolve: async (_root, { id, input }, ctx) => {
-      assertLibrarian(ctx.viewer);
       const bookId = parseGlobalId(id, 'Book');
       const { data, authorIds } = await validateBook(input, ctx);
       const subject = { typename: 'Book', id };
       return ctx.db
         .$transaction(async (tx) => {
-          if (input.totalCopies != null) {
-            // Copies on loan stay on loan: the available count moves by the same delta, and the
-            // CHECK (0 <= available <= total) refuses to drop copies that are out.
-            const changed = await tx.$executeRaw`UPDATE book
-              SET available_copies = available_copies + (${input.totalCopies} - total_copies),
-                  total_copies = ${input.totalCopies}
-              WHERE id = ${bookId} AND available_copies + (${input.totalCopies} - total_copies) >= 0`;
-            if (changed === 0) {
-              await tx.book.findUniqueOrThrow({ where: { id: bookId } });
-              throw new ValidationError([
-                { path: ['input', 'totalCopies'], message: 'is below the copies on loan' },
-              ]);
-            }
-          }
           if (authorIds) await tx.bookAuthor.deleteMany({ where: { bookId } });
           return tx.book.update({
             where: { id: bookId },
@@ -153,9 +148,9 @@ builder.mutationFields((t) => ({
   deleteBook: t.field({
     type: 'ID',
     errors: { types: ERRORS, dataField: { name: 'deletedId' } },
+    authScopes: { librarian: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      assertLibrarian(ctx.viewer);
       const bookId = parseGlobalId(id, 'Book');
       await ctx.db.book
         .delete({ where: { id: bookId } })

@@ -1,6 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { assertLibrarian, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import { Problems } from '../domain/validate.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { CategoryRef } from './category.js';
@@ -55,9 +55,9 @@ builder.mutationFields((t) => ({
   createCategory: t.field({
     type: CategoryRef,
     errors: { types: ERRORS, dataField: { name: 'category' } },
+    authScopes: { librarian: true },
     args: { input: t.arg({ type: CreateCategoryInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      assertLibrarian(ctx.viewer);
       const data = await validateCategory(input, ctx);
       return ctx.db.category
         .create({
@@ -69,12 +69,12 @@ builder.mutationFields((t) => ({
   updateCategory: t.field({
     type: CategoryRef,
     errors: { types: ERRORS, dataField: { name: 'category' } },
+    authScopes: { librarian: true },
     args: {
       id: t.arg.id({ required: true }),
       input: t.arg({ type: UpdateCategoryInput, required: true }),
     },
     resolve: async (_root, { id, input }, ctx) => {
-      assertLibrarian(ctx.viewer);
       const categoryId = parseGlobalId(id, 'Category');
       const data = await validateCategory(input, ctx, categoryId);
       return ctx.db.category
@@ -86,9 +86,9 @@ builder.mutationFields((t) => ({
     type: 'ID',
     description: 'Refused with CONFLICT while the category has sub-categories or books',
     errors: { types: ERRORS, dataField: { name: 'deletedId' } },
+    authScopes: { librarian: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      assertLibrarian(ctx.viewer);
       const categoryId = parseGlobalId(id, 'Category');
       await ctx.db.category
         .delete({ where: { id: categoryId } })

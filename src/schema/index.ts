@@ -8,6 +8,10 @@ import './author.js';
 import './author-mutations.js';
 import './category.js';
 import './category-mutations.js';
+import './loan.js';
+import './member.js';
+import './copy.js';
+import './loan-mutations.js';
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({

@@ -140,17 +140,27 @@ describe('graceful shutdown', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
 
     const release = await lockBooks(testDb.url);
-    const inFlight = post(url);
-    await new Promise((r) => setTimeout(r, 200)); // the request is now waiting on the lock
-    child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
-    await expect(post(url)).rejects.toThrow(); // no longer accepting
-    await release();
-    const res = await inFlight;
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
-      data: { books: { edges: [{ node: { title: 'In flight' } }] } },
-    });
-    expect(await exited).toBe(0);
+    try {
+      const inFlight = post(url);
+      await new Promise((r) => setTimeout(r, 300)); // the request is now waiting on the lock
+      child.kill('SIGTERM');
+      // Draining: /readyz turns 503, or new connections are refused outright.
+      for (let i = 0; i < 100; i++) {
+        const status = await requestOnce(url.replace('/graphql', '/readyz')).catch(() => 0);
+        if (status !== 200) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await expect(requestOnce(url, 'POST', QUERY)).rejects.toThrow(/ECONNREFUSED|ECONNRESET/);
+      await release();
+      const res = await inFlight;
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        data: { books: { edges: [{ node: { title: 'In flight' } }] } },
+      });
+      expect(await exited).toBe(0);
+    } finally {
+      await release();
+      child.kill('SIGKILL');
+    }
   });
 });

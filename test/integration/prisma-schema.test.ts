@@ -45,6 +45,38 @@ it('every model and relation of the Prisma schema works on the migrated database
   const member = await db.member.create({
     data: { name: 'M', email: 'm@example.test', role: 'LIBRARIAN', maxActiveLoans: 3 },
   });
+  const copy = await db.copy.create({ data: { bookId: book.id } });
+  const loan = await db.loan.create({
+    data: {
+      id: 1n,
+      memberId: member.id,
+      bookId: book.id,
+      copyId: copy.id,
+      status: 'PENDING',
+      pickupDeadline: new Date(),
+    },
+  });
+  await db.loanEvent.create({
+    data: {
+      id: 2n,
+      loanId: loan.id,
+      toStatus: 'PENDING',
+      action: 'RESERVE',
+      actorId: member.id,
+      at: new Date(),
+    },
+  });
+  const readLoan = await db.loan.findUniqueOrThrow({
+    where: { id: 1n },
+    include: {
+      member: { include: { loans: true, loanEvents: true } },
+      book: { include: { copies: true, loans: true } },
+      copy: { include: { loans: true } },
+      events: { include: { actor: true, loan: true } },
+    },
+  });
+  expect(readLoan.events[0]?.actor?.email).toBe('m@example.test');
+  expect(readLoan.copy.barcode).toMatch(/^BM\d{10}$/);
 
   const readBook = await db.book.findUniqueOrThrow({
     where: { id: book.id },
@@ -97,6 +129,25 @@ it('the database refuses impossible rows on its own', async () => {
   await expect(pool.query(`DELETE FROM category WHERE id = $1`, [category.id])).rejects.toThrow(
     /foreign key/,
   );
+  // No copy is ever lent twice, whatever the application does: one open loan per copy.
+  const member = await handle.db.member.create({ data: { name: 'L', email: 'l@example.test' } });
+  const book = await insert(isbn(), '1.00', 1, 1).then(() =>
+    pool.query<{ id: number }>('SELECT id FROM book ORDER BY id DESC LIMIT 1'),
+  );
+  const bookId = book.rows[0]?.id;
+  const copy = await pool.query<{ id: number }>(
+    'INSERT INTO copy (book_id) VALUES ($1) RETURNING id',
+    [bookId],
+  );
+  const lend = (id: number, status: string) =>
+    pool.query(
+      `INSERT INTO loan (id, member_id, book_id, copy_id, status, borrowed_at, due_at, pickup_deadline)
+       VALUES ($1, $2, $3, $4, $5, now(), now(), now())`,
+      [id, member.id, bookId, copy.rows[0]?.id, status],
+    );
+  await lend(11, 'BORROWED');
+  await expect(lend(12, 'PENDING')).rejects.toThrow(/loan_one_open_loan_per_copy/);
+  await expect(lend(14, 'RETURNED')).rejects.toThrow(/check/); // returned_at missing
   const zone = await pool.query(`SELECT current_setting('TimeZone') AS tz`);
   expect(zone.rows[0].tz).toBe('UTC');
 });

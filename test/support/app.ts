@@ -2,6 +2,8 @@ import type { ExecutionResult } from 'graphql';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createDb, type DbHandle } from '../../src/db.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { signToken } from '../../src/domain/tokens.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestApp {
@@ -9,12 +11,18 @@ export interface TestApp {
   database: DbHandle;
   testDb: TestDatabase;
   config: Config;
-  /** Runs an operation in-process through Yoga; `as` picks the development role header. */
+  /**
+   * Runs an operation in-process through Yoga; `as` signs in: 'LIBRARIAN' (a librarian made
+   * for this app), or a member's row id.
+   */
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
-    options?: { as?: 'LIBRARIAN' },
+    options?: { as?: 'LIBRARIAN' | number; token?: string },
   ): Promise<ExecutionResult<T> & { status: number }>;
+  /** A bearer token for member `memberId` (with that member's role). */
+  tokenFor(memberId: number): Promise<string>;
+  clock: ManualClock;
   /** Counts the SQL statements `fn` sends to PostgreSQL. */
   countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }>;
   close(): Promise<void>;
@@ -28,15 +36,38 @@ export async function createTestApp(
   const testDb = await createTestDatabase(label);
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: testDb.url, ...env });
   const database = createDb({ url: testDb.url, poolSize: 5 });
-  const app = createApp({ config, database, logger: false });
+  const clock = new ManualClock();
+  const app = createApp({ config, database, logger: false, clock });
+  let librarianId: number | undefined;
+  const tokenFor = async (memberId: number) => {
+    const member = await database.db.member.findUniqueOrThrow({ where: { id: memberId } });
+    return signToken(config.jwtSecret, memberId, member.role, 3600, clock.now());
+  };
   return {
     app,
     database,
     testDb,
     config,
+    clock,
+    tokenFor,
     async gql(query, variables, options) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (options?.as) headers['x-bookmall-role'] = options.as;
+      let token = options?.token;
+      if (options?.as === 'LIBRARIAN') {
+        librarianId ??= (
+          await database.db.member.create({
+            data: {
+              name: 'Test Librarian',
+              email: `librarian-${testDb.name}@bookmall.test`,
+              role: 'LIBRARIAN',
+            },
+          })
+        ).id;
+        token = await tokenFor(librarianId);
+      } else if (typeof options?.as === 'number') {
+        token = await tokenFor(options.as);
+      }
+      if (token) headers.authorization = `Bearer ${token}`;
       const response = await app.fetch('http://yoga/graphql', {
         method: 'POST',
         headers,

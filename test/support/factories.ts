@@ -61,6 +61,12 @@ export function createBook(db: Db, data: BookData) {
       authors: {
         create: (data.authorIds ?? []).map((authorId, position) => ({ authorId, position })),
       },
+      // The shelf matches the counts (copies beyond `available` are out, without loan rows).
+      copies: {
+        create: Array.from({ length: copies }, (_, i) => ({
+          status: i < (data.available ?? copies) ? ('AVAILABLE' as const) : ('ON_LOAN' as const),
+        })),
+      },
     },
   });
 }

@@ -1,0 +1,168 @@
+import { builder } from '../builder.js';
+import { type Context, isLibrarian, viewerId } from '../context.js';
+import { parseSnowflakeGlobalId } from '../domain/global-id.js';
+import type { LoanAction } from '../domain/loan-transitions.js';
+import { type Actor, openLoan, transitionLoan } from '../domain/loans.js';
+import {
+  BookUnavailableError,
+  ForbiddenError,
+  InvalidLoanTransitionError,
+  LoanLimitExceededError,
+  NotFoundError,
+  RenewalLimitReachedError,
+  ValidationError,
+} from '../errors.js';
+import { concurrentBorrowGauge } from '../metrics.js';
+import { BookRef } from './book.js';
+import { CopyRef } from './copy.js';
+import { ErrorInterface } from './error.js';
+import { LoanActionEnum, LoanEventRef, LoanRef, LoanStatusEnum } from './loan.js';
+import { MemberRef } from './member.js';
+import { parseGlobalId } from './pagination.js';
+
+builder.objectFields(LoanRef, (t) => ({
+  book: t.field({ type: BookRef, resolve: (loan, _a, ctx) => ctx.loaders.book.load(loan.bookId) }),
+  copy: t.field({ type: CopyRef, resolve: (loan, _a, ctx) => ctx.loaders.copy.load(loan.copyId) }),
+  member: t.field({
+    type: MemberRef,
+    resolve: (loan, _a, ctx) => ctx.loaders.member.load(loan.memberId),
+  }),
+  events: t.field({
+    type: [LoanEventRef],
+    description: 'The audit trail, oldest first',
+    resolve: (loan, _a, ctx) => ctx.loaders.eventsOfLoan.load(loan.id),
+  }),
+}));
+
+builder.objectFields(LoanEventRef, (t) => ({
+  actor: t.field({
+    type: MemberRef,
+    nullable: true,
+    description: 'Who made the change; null for the system (overdue sweeper)',
+    resolve: (event, _a, ctx) =>
+      event.actorId === null ? null : ctx.loaders.member.load(event.actorId),
+  }),
+}));
+
+builder.objectType(ForbiddenError, {
+  name: 'ForbiddenError',
+  description: 'code FORBIDDEN: the loan or member is not yours to act on',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ForbiddenError,
+});
+builder.objectType(BookUnavailableError, {
+  name: 'BookUnavailableError',
+  description: 'code BOOK_UNAVAILABLE: every copy is held or lent',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof BookUnavailableError,
+});
+builder.objectType(LoanLimitExceededError, {
+  name: 'LoanLimitExceededError',
+  description: "code LOAN_LIMIT_EXCEEDED: the member's open loans are at their maximum",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof LoanLimitExceededError,
+  fields: (t) => ({ limit: t.exposeInt('limit') }),
+});
+builder.objectType(InvalidLoanTransitionError, {
+  name: 'InvalidLoanTransitionError',
+  description: 'code INVALID_LOAN_TRANSITION: the state machine does not allow this action now',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof InvalidLoanTransitionError,
+  fields: (t) => ({
+    from: t.field({
+      type: LoanStatusEnum,
+      resolve: (e) => e.from as typeof LoanStatusEnum.$inferType,
+    }),
+    action: t.field({
+      type: LoanActionEnum,
+      resolve: (e) => e.action as typeof LoanActionEnum.$inferType,
+    }),
+  }),
+});
+builder.objectType(RenewalLimitReachedError, {
+  name: 'RenewalLimitReachedError',
+  description: 'code RENEWAL_LIMIT_REACHED',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof RenewalLimitReachedError,
+  fields: (t) => ({ limit: t.exposeInt('limit') }),
+});
+
+const LOAN_ERRORS = [
+  ValidationError,
+  NotFoundError,
+  ForbiddenError,
+  BookUnavailableError,
+  LoanLimitExceededError,
+  InvalidLoanTransitionError,
+  RenewalLimitReachedError,
+];
+
+const actorOf = (ctx: Context): Actor => {
+  const memberId = viewerId(ctx.viewer);
+  return memberId === undefined ? null : { memberId, librarian: isLibrarian(ctx.viewer) };
+};
+
+/** Members open loans for themselves; librarians at the desk may name any member. */
+function borrowerOf(ctx: Context, memberId: string | null | undefined): number {
+  const self = viewerId(ctx.viewer) ?? 0;
+  if (!memberId) return self;
+  const id = parseGlobalId(memberId, 'Member');
+  if (id !== self && !isLibrarian(ctx.viewer)) {
+    throw new ForbiddenError('Only librarians open loans for other members');
+  }
+  return id;
+}
+
+const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
+  builder.mutationField(mode === 'borrow' ? 'borrowBook' : 'reserveBook', (t) =>
+    t.field({
+      type: LoanRef,
+      description,
+      errors: { types: LOAN_ERRORS, dataField: { name: 'loan' } },
+      authScopes: { member: true },
+      args: {
+        bookId: t.arg.id({ required: true }),
+        memberId: t.arg.id({ description: 'Librarians only: the member the loan is for' }),
+      },
+      resolve: async (_root, { bookId, memberId }, ctx) => {
+        const borrower = borrowerOf(ctx, memberId);
+        const book = parseGlobalId(bookId, 'Book');
+        if (mode === 'reserve') return openLoan(ctx, borrower, book, actorOf(ctx), mode);
+        concurrentBorrowGauge.inc();
+        try {
+          return await openLoan(ctx, borrower, book, actorOf(ctx), mode);
+        } finally {
+          concurrentBorrowGauge.dec();
+        }
+      },
+    }),
+  );
+
+openLoanField('borrow', 'Takes an available copy home now: a loan straight to BORROWED');
+openLoanField('reserve', 'Holds an available copy (PENDING) until the pickup deadline');
+
+const transitionField = (name: string, action: LoanAction, description: string) =>
+  builder.mutationField(name, (t) =>
+    t.field({
+      type: LoanRef,
+      description,
+      errors: { types: LOAN_ERRORS, dataField: { name: 'loan' } },
+      authScopes: { member: true },
+      args: { loanId: t.arg.id({ required: true }) },
+      resolve: (_root, { loanId }, ctx) =>
+        transitionLoan(ctx, parseSnowflakeGlobalId(loanId, 'Loan'), action, actorOf(ctx)),
+    }),
+  );
+
+transitionField('checkoutLoan', 'CHECKOUT', 'PENDING -> BORROWED: the held copy is picked up');
+transitionField(
+  'returnBook',
+  'RETURN',
+  'BORROWED or OVERDUE -> RETURNED: the copy is back on the shelf',
+);
+transitionField(
+  'renewLoan',
+  'RENEW',
+  'BORROWED -> BORROWED with a new due date (limited, never when overdue)',
+);
+transitionField('cancelReservation', 'CANCEL', 'PENDING -> CANCELLED: the held copy goes back');
