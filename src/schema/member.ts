@@ -76,6 +76,13 @@ function validateMember(input: Partial<typeof UpdateMemberInput.$inferInput>) {
   return data;
 }
 
+const MemberFilter = builder.inputType('MemberFilter', {
+  fields: (t) => ({
+    nameOrEmail: t.string({ description: 'Case-insensitive substring of the name or email' }),
+    role: t.field({ type: MemberRoleEnum }),
+  }),
+});
+
 const ERRORS = [ValidationError, NotFoundError, ConflictError];
 
 builder.queryFields((t) => ({
@@ -97,20 +104,23 @@ builder.queryFields((t) => ({
     cursor: 'id',
     authScopes: { librarian: true },
     maxSize: 100,
-    args: { nameOrEmail: t.arg.string({ description: 'Case-insensitive substring' }) },
-    resolve: (query, _root, { nameOrEmail }, ctx) =>
-      ctx.db.member.findMany({
+    args: { filter: t.arg({ type: MemberFilter }) },
+    resolve: (query, _root, { filter }, ctx) => {
+      const text = filter?.nameOrEmail ?? undefined;
+      return ctx.db.member.findMany({
         ...query,
-        where: nameOrEmail
-          ? {
-              OR: [
-                { name: { contains: nameOrEmail, mode: 'insensitive' } },
-                { email: { contains: nameOrEmail, mode: 'insensitive' } },
-              ],
-            }
-          : {},
+        where: {
+          ...(text && {
+            OR: [
+              { name: { contains: text, mode: 'insensitive' as const } },
+              { email: { contains: text, mode: 'insensitive' as const } },
+            ],
+          }),
+          ...(filter?.role && { role: filter.role }),
+        },
         orderBy: { id: 'asc' },
-      }),
+      });
+    },
   }),
 }));
 

@@ -261,3 +261,43 @@ describe('reading loans', () => {
     });
   });
 });
+
+describe('members', () => {
+  it('librarians create, update, find and list members; members see only themselves', async () => {
+    const created = await t.gql<{ createMember: { member: { id: string; email: string } } }>(
+      `mutation { createMember(input: { name: "Lu Xun", email: "LuXun@Example.test", maxActiveLoans: 2 }) { ... on CreateMemberSuccess { member { id email } } ... on Error { code } } }`,
+      {},
+      { as: 'LIBRARIAN' },
+    );
+    const member = created.data!.createMember.member;
+    expect(member.email).toBe('luxun@example.test');
+    const duplicate = await t.gql<{ createMember: { code: string } }>(
+      `mutation { createMember(input: { name: "Again", email: "luxun@example.test" }) { ... on Error { code } } }`,
+      {},
+      { as: 'LIBRARIAN' },
+    );
+    expect(duplicate.data?.createMember.code).toBe('CONFLICT');
+    const updated = await t.gql(
+      `mutation($id: ID!) { updateMember(id: $id, input: { maxActiveLoans: 3 }) { ... on UpdateMemberSuccess { member { maxActiveLoans } } } }`,
+      { id: member.id },
+      { as: 'LIBRARIAN' },
+    );
+    expect(updated.data).toEqual({ updateMember: { member: { maxActiveLoans: 3 } } });
+    const listed = await t.gql<{ members: { edges: { node: { email: string } }[] } }>(
+      `{ members(first: 5, filter: { nameOrEmail: "luxun" }) { edges { node { email } } } }`,
+      {},
+      { as: 'LIBRARIAN' },
+    );
+    expect(listed.data?.members.edges.map((e) => e.node.email)).toEqual(['luxun@example.test']);
+    const localId = Number(Buffer.from(member.id, 'base64').toString().split(':')[1]);
+    const self = await t.gql(`{ me { email } }`, {}, { as: localId });
+    expect(self.data).toEqual({ me: { email: 'luxun@example.test' } });
+    const other = await createMember(t.database.db);
+    const peek = await t.gql(
+      `query($id: ID!) { member(id: $id) { email } }`,
+      { id: member.id },
+      { as: other.id },
+    );
+    expect(peek.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
