@@ -26,7 +26,12 @@ export interface AppOptions {
 export function createApp(options: AppOptions) {
   const { config, database, logger, isDraining = () => false, clock = systemClock } = options;
   // Ids need a clock that moves: the real one, even when tests steer business time.
-  const ids = options.ids ?? new SnowflakeGenerator({ workerId: config.workerId });
+  if (!options.ids && config.workerId === 'auto') {
+    throw new Error('WORKER_ID=auto: lease a worker id first and pass `ids` (see src/server.ts)');
+  }
+  const ids =
+    options.ids ??
+    new SnowflakeGenerator({ workerId: config.workerId === 'auto' ? 0 : config.workerId });
   const deps: ContextDeps = {
     db: database.db,
     clock,

@@ -45,8 +45,11 @@ export interface Config {
   jwtSecret: string;
   /** `JWT_TTL_SECONDS`: lifetime of tokens minted by `npm run token`. Default `86400`. */
   jwtTtlSeconds: number;
-  /** `WORKER_ID`: this process's Snowflake worker id, 0..1023. Default `0`. */
-  workerId: number;
+  /**
+   * `WORKER_ID`: this process's Snowflake worker id, 0..1023, or `auto` to lease a free one
+   * from the database (pods and cluster workers). Default `0`.
+   */
+  workerId: number | 'auto';
   /** `LOAN_PERIOD_DAYS`: days from checkout (or renewal) to the due date. Default `21`. */
   loanPeriodDays: number;
   /** `HOLD_PICKUP_DAYS`: days a reserved copy waits for pickup. Default `3`. */
@@ -96,7 +99,8 @@ function jwtSecret(raw: string | undefined, production: boolean): string {
   return DEVELOPMENT_JWT_SECRET;
 }
 
-function workerId(env: Env): number {
+function workerId(env: Env): number | 'auto' {
+  if (env.WORKER_ID === 'auto') return 'auto';
   const id = int(env, 'WORKER_ID', 0);
   if (id > 1023) throw new Error(`WORKER_ID must be 0..1023, got ${id}`);
   return id;

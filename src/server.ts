@@ -1,11 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { isSeeded, seed } from '../prisma/seed.js';
 import { createApp } from './app.js';
 import { isMain } from './cli/is-main.js';
 import { type Config, loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
+import { leaseWorkerId } from './db/worker-lease.js';
 import { createDb } from './db.js';
 import { systemClock } from './domain/clock.js';
 import { startOverdueSweeper } from './domain/overdue-sweeper.js';
@@ -30,7 +32,16 @@ export async function startServer(
     statementTimeoutMs: config.statementTimeoutMs,
   });
   let draining = false;
-  const ids = new SnowflakeGenerator({ workerId: config.workerId });
+  const lease =
+    config.workerId === 'auto'
+      ? await leaseWorkerId(database.pool, `${hostname()}:${process.pid}`, (error) => {
+          // Another process may now mint the same ids: stop rather than risk it.
+          logger.fatal({ err: error }, 'Snowflake worker lease lost');
+          process.exit(1);
+        })
+      : undefined;
+  const workerId = lease?.workerId ?? (config.workerId === 'auto' ? 0 : config.workerId);
+  const ids = new SnowflakeGenerator({ workerId });
   const app = createApp({ config, database, logger, isDraining: () => draining, ids });
   const sweeper =
     config.overdueSweepIntervalMs > 0
@@ -44,7 +55,7 @@ export async function startServer(
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
-  logger.info({ url, port }, 'listening');
+  logger.info({ url, port, workerId }, 'listening');
 
   return {
     url,
@@ -56,6 +67,7 @@ export async function startServer(
       await closed;
       clearTimeout(grace);
       await sweeper?.stop();
+      await lease?.release();
       await database.close();
     },
   };
