@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 /**
  * Every environment variable bookmall reads, parsed and validated in one place.
  * Nothing else reads `process.env`.
@@ -50,6 +52,13 @@ export interface Config {
    * from the database (pods and cluster workers). Default `0`.
    */
   workerId: number | 'auto';
+  /**
+   * `WORKERS`: node:cluster worker processes, `auto` for one per CPU. Default `auto` when
+   * NODE_ENV=production, else `1` (no cluster).
+   */
+  workers: number;
+  /** `BOOKMALL_CLUSTER_SLOT`: set by the cluster primary for each worker (0-based). */
+  clusterSlot: number | undefined;
   /** `LOAN_PERIOD_DAYS`: days from checkout (or renewal) to the due date. Default `21`. */
   loanPeriodDays: number;
   /** `HOLD_PICKUP_DAYS`: days a reserved copy waits for pickup. Default `3`. */
@@ -106,6 +115,11 @@ function workerId(env: Env): number | 'auto' {
   return id;
 }
 
+function workers(env: Env, production: boolean): number {
+  const raw = env.WORKERS || (production ? 'auto' : '1');
+  return raw === 'auto' ? availableParallelism() : int(env, 'WORKERS', 1, 1);
+}
+
 /** Reads the configuration from `env` (default `process.env`), throwing on invalid values. */
 export function loadConfig(env: Env = process.env): Config {
   const mode = nodeEnv(env.NODE_ENV);
@@ -128,6 +142,8 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret: jwtSecret(env.JWT_SECRET, production),
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 86400, 1),
     workerId: workerId(env),
+    workers: workers(env, production),
+    clusterSlot: env.BOOKMALL_CLUSTER_SLOT ? int(env, 'BOOKMALL_CLUSTER_SLOT', 0) : undefined,
     loanPeriodDays: int(env, 'LOAN_PERIOD_DAYS', 21, 1),
     holdPickupDays: int(env, 'HOLD_PICKUP_DAYS', 3, 1),
     maxRenewals: int(env, 'MAX_RENEWALS', 2),

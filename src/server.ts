@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { isSeeded, seed } from '../prisma/seed.js';
 import { createApp } from './app.js';
 import { isMain } from './cli/is-main.js';
+import { superviseWorkers } from './cluster.js';
 import { type Config, loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
@@ -40,7 +42,12 @@ export async function startServer(
           process.exit(1);
         })
       : undefined;
-  const workerId = lease?.workerId ?? (config.workerId === 'auto' ? 0 : config.workerId);
+  // Cluster workers offset a fixed WORKER_ID by their slot, so they never share an id.
+  const workerId =
+    lease?.workerId ??
+    (config.workerId === 'auto' ? 0 : config.workerId + (config.clusterSlot ?? 0));
+  if (workerId > 1023)
+    throw new Error(`WORKER_ID ${workerId} (WORKER_ID + cluster slot) is above 1023`);
   const ids = new SnowflakeGenerator({ workerId });
   const app = createApp({ config, database, logger, isDraining: () => draining, ids });
   const sweeper =
@@ -73,9 +80,8 @@ export async function startServer(
   };
 }
 
-async function main() {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+/** Embedded PostgreSQL when there is no DATABASE_URL, then migrations and the demo seed. */
+async function prepareDatabase(config: Config, logger: Logger) {
   let databaseUrl = config.databaseUrl;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!databaseUrl) {
@@ -93,21 +99,47 @@ async function main() {
     logger.info({ books: config.seedBooks }, 'first start: seeding the demo catalogue');
     await seed(databaseUrl, { books: config.seedBooks, log: (line) => logger.info(line) });
   }
-  const running = await startServer(config, databaseUrl, logger);
-  if (config.graphiql) logger.info(`GraphiQL: ${running.url}`);
+  return { databaseUrl, stopEmbedded };
+}
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    await running.close();
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (cluster.isWorker) {
+    // Prepared by the primary: DATABASE_URL and BOOKMALL_CLUSTER_SLOT are in the environment.
+    const running = await startServer(config, config.databaseUrl ?? '', logger);
+    const stop = async () => {
+      await running.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void stop());
+    process.once('SIGINT', () => undefined); // the primary decides
+    return;
+  }
+  const { databaseUrl, stopEmbedded } = await prepareDatabase(config, logger);
+  const shutdown = async (stopServing: () => Promise<void>) => {
+    await stopServing();
     await stopEmbedded?.();
     logger.info('stopped');
     process.exit(0);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  if (config.workers > 1) {
+    logger.info({ workers: config.workers }, 'starting cluster workers');
+    await superviseWorkers({ workers: config.workers, env: { DATABASE_URL: databaseUrl }, logger });
+    await shutdown(async () => undefined);
+    return;
+  }
+  const running = await startServer(config, databaseUrl, logger);
+  if (config.graphiql) logger.info(`GraphiQL: ${running.url}`);
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    void shutdown(() => running.close());
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
 }
 
 if (isMain(import.meta.url)) {

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+let testDb: TestDatabase;
+beforeAll(async () => {
+  testDb = await createTestDatabase('cluster');
+});
+afterAll(() => testDb?.drop());
+
+it('WORKERS=2 serves from two processes on one port and drains both on SIGTERM', async () => {
+  const primary = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: testDb.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WORKERS: '2',
+      WORKER_ID: '7',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const listening: { pid: number; port: number; workerId: number }[] = [];
+  const exited = new Promise<number | null>((resolve) => primary.on('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('workers did not start')), 60_000);
+    createInterface({ input: primary.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as {
+        msg: string;
+        pid: number;
+        port: number;
+        workerId: number;
+      };
+      if (entry.msg === 'listening') listening.push(entry);
+      if (listening.length === 2) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  expect(new Set(listening.map((l) => l.pid)).size).toBe(2);
+  expect(new Set(listening.map((l) => l.port)).size).toBe(1);
+  expect(listening.map((l) => l.workerId).sort()).toEqual([7, 8]);
+  const url = `http://127.0.0.1:${listening[0]!.port}/graphql`;
+  const responses = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query":"{ __typename }"}',
+      }),
+    ),
+  );
+  expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+  primary.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  for (const { pid } of listening) expect(() => process.kill(pid, 0)).toThrow();
+});
