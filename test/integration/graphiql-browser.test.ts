@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createDb } from '../../src/db.js';
+import { createLogger } from '../../src/logger.js';
+import { type RunningServer, startServer } from '../../src/server.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createAuthor, createBook, createCategory } from '../support/factories.js';
+
+// GraphiQL in a real headless Chromium (Debian's package; .ci/run installs it).
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = new URL('../artifacts/', import.meta.url);
+
+let testDb: TestDatabase;
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase('graphiql');
+  const handle = createDb({ url: testDb.url, poolSize: 2 });
+  const category = await createCategory(handle.db, { name: '古典名著 Classics', slug: 'classics' });
+  const author = await createAuthor(handle.db, { name: '罗贯中' });
+  await createBook(handle.db, {
+    title: '三国演义',
+    categoryId: category.id,
+    authorIds: [author.id],
+    language: 'zh',
+  });
+  await handle.close();
+  server = await startServer(
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      GRAPHIQL: 'true',
+      OVERDUE_SWEEP_INTERVAL_MS: '0',
+    }),
+    testDb.url,
+    createLogger('silent'),
+  );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await testDb?.drop();
+});
+
+async function runInGraphiQL(query: string, expected: string, screenshot: string) {
+  const page = await browser.newPage();
+  // Nothing may come from the network but the server itself: GraphiQL's assets are inlined.
+  const offsite: string[] = [];
+  page.on('request', (request) => {
+    if (
+      !request.url().startsWith('http://127.0.0.1') &&
+      !request.url().startsWith('blob:') &&
+      !request.url().startsWith('data:')
+    ) {
+      offsite.push(request.url());
+    }
+  });
+  await page.goto(`${server.url}?query=${encodeURIComponent(query)}`);
+  await page.locator('.graphiql-execute-button').click({ timeout: 30_000 });
+  await page.waitForFunction((text) => document.body.innerText.includes(text), expected, {
+    timeout: 30_000,
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = new URL(screenshot, SCREENSHOTS).pathname;
+  await page.screenshot({ path, fullPage: true });
+  expect(existsSync(path)).toBe(true);
+  expect(offsite).toEqual([]);
+  await page.close();
+}
+
+describe('GraphiQL in headless Chromium', () => {
+  it('runs a catalogue query and shows the result', async () => {
+    await runInGraphiQL(
+      '{ books(first: 5) { totalCount edges { node { title authors { name } category { name } } } } }',
+      '罗贯中',
+      'graphiql-catalogue.png',
+    );
+  });
+});
