@@ -34,6 +34,7 @@ export function createApp(options: AppOptions) {
     new SnowflakeGenerator({ workerId: config.workerId === 'auto' ? 0 : config.workerId });
   const deps: ContextDeps = {
     db: database.db,
+    reader: database.reader,
     clock,
     ids,
     jwtSecret: config.jwtSecret,
@@ -41,7 +42,7 @@ export function createApp(options: AppOptions) {
   };
   return createYoga({
     schema,
-    context: ({ request }) => createContext(request, deps),
+    context: ({ request, params }) => createContext(request, deps, params.query),
     graphiql: config.graphiql ? { title: 'bookmall', defaultQuery: DEFAULT_QUERY } : false,
     // GraphiQL with its assets inlined: it works without reaching a CDN.
     renderGraphiQL,

@@ -51,7 +51,7 @@ export const builder = new SchemaBuilder<{
   prisma: {
     // Resolvers never read through Pothos' client: every list goes through a request-scoped
     // loader (src/loaders). The client is still required for `node(id)` lookups.
-    client: (ctx) => ctx.db,
+    client: (ctx) => ctx.readDb,
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,

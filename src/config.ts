@@ -17,6 +17,11 @@ export interface Config {
    * Default: unset.
    */
   databaseUrl: string | undefined;
+  /**
+   * `DATABASE_READ_REPLICA_URLS`: comma-separated replicas for catalogue reads; requests that
+   * may write read the primary. Default: none (everything on the primary).
+   */
+  databaseReplicaUrls: string[];
   /** `EMBEDDED_PG_DIR`: data folder of the embedded PostgreSQL. Default `.data/postgres`. */
   embeddedPgDir: string;
   /** `EMBEDDED_PG_PORT`. Default `54329`. */
@@ -129,6 +134,10 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, 'PORT', 4000),
     host: env.HOST || '0.0.0.0',
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseReplicaUrls: (env.DATABASE_READ_REPLICA_URLS ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
     embeddedPgDir: env.EMBEDDED_PG_DIR || '.data/postgres',
     embeddedPgPort: int(env, 'EMBEDDED_PG_PORT', 54329, 1),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1),

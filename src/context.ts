@@ -15,13 +15,20 @@ export type LoanPolicy = Pick<Config, 'loanPeriodDays' | 'holdPickupDays' | 'max
 /** What every request shares: built once per process. */
 export interface ContextDeps {
   db: Db;
+  /** Picks the client for catalogue reads (a replica, when configured). */
+  reader: () => Db;
   clock: Clock;
   ids: SnowflakeGenerator;
   jwtSecret: string;
   loanPolicy: LoanPolicy;
 }
 
-export interface Context extends Omit<ContextDeps, 'jwtSecret'> {
+export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader'> {
+  /**
+   * Catalogue reads: a replica, except in a request that may write, which reads the primary
+   * so that a mutation's answer shows its own change.
+   */
+  readDb: Db;
   loaders: Loaders;
   viewer: Viewer;
 }
@@ -42,10 +49,28 @@ async function viewerOf(request: Request, deps: ContextDeps): Promise<Viewer> {
   }
 }
 
+/**
+ * True unless the document surely holds no mutation. Runs before parsing, so it errs towards
+ * the primary: the word anywhere, or no document text at all (a persisted query), counts.
+ */
+export function mayWrite(query: string | undefined): boolean {
+  return query === undefined || /\bmutation\b/.test(query);
+}
+
 /** Builds the per-request context: a fresh set of loaders, and the viewer from the token. */
-export async function createContext(request: Request, deps: ContextDeps): Promise<Context> {
-  const { jwtSecret: _, ...shared } = deps;
-  return { ...shared, loaders: createLoaders(deps.db), viewer: await viewerOf(request, deps) };
+export async function createContext(
+  request: Request,
+  deps: ContextDeps,
+  query?: string,
+): Promise<Context> {
+  const { jwtSecret: _, reader, ...shared } = deps;
+  const readDb = mayWrite(query) ? deps.db : reader();
+  return {
+    ...shared,
+    readDb,
+    loaders: createLoaders(readDb, deps.db),
+    viewer: await viewerOf(request, deps),
+  };
 }
 
 /** The viewer's member id, or undefined when anonymous. */

@@ -30,6 +30,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const database = createDb({
     url: databaseUrl,
+    replicaUrls: config.databaseReplicaUrls,
     poolSize: config.databasePoolSize,
     statementTimeoutMs: config.statementTimeoutMs,
   });

@@ -5,8 +5,13 @@ import { createByIdLoaders } from './by-id.js';
 import { createCirculationLoaders } from './circulation.js';
 import { createRelationLoaders } from './relations.js';
 
-/** All DataLoaders of one request. Build a new set per request: they cache what they load. */
-export function createLoaders(db: Db) {
+/**
+ * All DataLoaders of one request. Build a new set per request: they cache what they load.
+ * Catalogue loaders read `readDb` (a replica when configured); loans and members, which a
+ * member expects to see change at once, read the primary.
+ */
+export function createLoaders(readDb: Db, primary: Db = readDb) {
+  const db = readDb;
   const byId = createByIdLoaders(db);
   const relations = createRelationLoaders(db, byId);
   return {
@@ -14,7 +19,7 @@ export function createLoaders(db: Db) {
     ...relations,
     bookPage: createBookPage(db, byId, relations),
     bookPages: createBookPageLoaders(db, byId),
-    ...createCirculationLoaders(db),
+    ...createCirculationLoaders(primary),
   };
 }
 

@@ -69,7 +69,7 @@ builder.queryFields((t) => ({
         AUTHOR_SORT_KEYS[order.field],
         (author: Author) => author[AUTHOR_SORT_PROPERTY[order.field]],
         async (page) => {
-          const rows = await ctx.db.$queryRaw<Author[]>(authorPageSql(filter, order, page));
+          const rows = await ctx.readDb.$queryRaw<Author[]>(authorPageSql(filter, order, page));
           for (const row of rows) ctx.loaders.author.prime(row.id, row);
           return rows;
         },
@@ -77,7 +77,7 @@ builder.queryFields((t) => ({
       return {
         ...connection,
         totalCount: async () =>
-          (await ctx.db.$queryRaw<{ count: number }[]>(authorCountSql(filter)))[0]?.count ?? 0,
+          (await ctx.readDb.$queryRaw<{ count: number }[]>(authorCountSql(filter)))[0]?.count ?? 0,
       };
     },
   }),

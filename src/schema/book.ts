@@ -130,7 +130,7 @@ builder.queryFields((t) => ({
       return {
         ...connection,
         totalCount: async () =>
-          (await ctx.db.$queryRaw<{ count: number }[]>(bookCountSql(filter)))[0]?.count ?? 0,
+          (await ctx.readDb.$queryRaw<{ count: number }[]>(bookCountSql(filter)))[0]?.count ?? 0,
       };
     },
   }),

@@ -59,7 +59,7 @@ builder.queryFields((t) => ({
     type: [CategoryRef],
     description: 'The roots of the category tree, by name',
     resolve: (_root, _args, ctx) =>
-      ctx.db.category.findMany({
+      ctx.readDb.category.findMany({
         where: { parentId: null },
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
       }),

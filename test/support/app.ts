@@ -35,7 +35,11 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const testDb = await createTestDatabase(label);
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: testDb.url, ...env });
-  const database = createDb({ url: testDb.url, poolSize: 5 });
+  const database = createDb({
+    url: testDb.url,
+    poolSize: 5,
+    replicaUrls: config.databaseReplicaUrls,
+  });
   const clock = new ManualClock();
   const app = createApp({ config, database, logger: false, clock });
   let librarianId: number | undefined;
