@@ -8,6 +8,7 @@ import './author.js';
 import './author-mutations.js';
 import './category.js';
 import './category-mutations.js';
+import './search.js';
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({
