@@ -2,6 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { assertLibrarian, type Context } from '../context.js';
 import { isValidIsbn13, normalizeIsbn } from '../domain/isbn.js';
+import { refreshSearchRows } from '../domain/search-index.js';
 import { Problems } from '../domain/validate.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { BookRef } from './book.js';
@@ -88,20 +89,27 @@ builder.mutationFields((t) => ({
       assertLibrarian(ctx.viewer);
       const { data, authorIds = [] } = await validateBook(input, ctx);
       const copies = input.totalCopies ?? 1;
-      return ctx.db.book
-        .create({
-          data: {
-            ...(data as {
-              isbn: string;
-              title: string;
-              language: string;
-              price: string;
-              categoryId: number;
-            }),
-            totalCopies: copies,
-            availableCopies: copies,
-            authors: { create: authorIds.map((authorId, position) => ({ authorId, position })) },
-          },
+      // The book and its search row commit together: it is findable the moment it exists.
+      return ctx.db
+        .$transaction(async (tx) => {
+          const book = await tx.book.create({
+            data: {
+              ...(data as {
+                isbn: string;
+                title: string;
+                language: string;
+                price: string;
+                categoryId: number;
+              }),
+              totalCopies: copies,
+              availableCopies: copies,
+              authors: {
+                create: authorIds.map((authorId, position) => ({ authorId, position })),
+              },
+            },
+          });
+          await refreshSearchRows(tx, [book.id]);
+          return book;
         })
         .catch((error) => translateDbError(error, { typename: 'Book' }));
     },
@@ -135,7 +143,7 @@ builder.mutationFields((t) => ({
             }
           }
           if (authorIds) await tx.bookAuthor.deleteMany({ where: { bookId } });
-          return tx.book.update({
+          const book = await tx.book.update({
             where: { id: bookId },
             data: {
               ...data,
@@ -146,6 +154,8 @@ builder.mutationFields((t) => ({
               }),
             },
           });
+          await refreshSearchRows(tx, [bookId]);
+          return book;
         })
         .catch((error) => translateDbError(error, subject));
     },
