@@ -29,8 +29,16 @@ export const PINYIN_SYLLABLES: ReadonlySet<string> = new Set(
 
 const LONGEST_SYLLABLE = 6;
 
-/** True when `letters` (a-z only) splits entirely into pinyin syllables: "sanguoyanyi". */
-export function isPinyin(letters: string): boolean {
+/** Every beginning of a syllable: "h", "ho", "hon", "hong", ... */
+const SYLLABLE_PREFIXES: ReadonlySet<string> = new Set(
+  [...PINYIN_SYLLABLES].flatMap((s) => [...s].map((_, i) => s.slice(0, i + 1))),
+);
+
+/**
+ * True when `letters` (a-z only) splits entirely into pinyin syllables: "sanguoyanyi". With
+ * `partial`, the last one may be unfinished, as while typing: "hongl".
+ */
+export function isPinyin(letters: string, { partial = false } = {}): boolean {
   if (!/^[a-z]+$/.test(letters)) return false;
   // reachable[i]: the first i letters split into syllables.
   const reachable = [true];
@@ -43,12 +51,21 @@ export function isPinyin(letters: string): boolean {
       }
     }
   }
-  return reachable[letters.length] === true;
+  if (reachable[letters.length] === true) return true;
+  if (!partial) return false;
+  for (
+    let start = Math.max(1, letters.length - LONGEST_SYLLABLE + 1);
+    start < letters.length;
+    start++
+  ) {
+    if (reachable[start] && SYLLABLE_PREFIXES.has(letters.slice(start))) return true;
+  }
+  return false;
 }
 
 const HAN = /\p{Script=Han}/u;
 
-/** Pinyin forms of a text; each empty when the text has no Chinese character. */
+/** Readings of one text: the likeliest first, then the other readings of its heteronyms. */
 export interface PinyinForms {
   /** Syllables run together, other letters and digits kept: 三体II -> "santiii". */
   compact: string;
@@ -58,15 +75,50 @@ export interface PinyinForms {
   initials: string;
 }
 
-const NONE: PinyinForms = { compact: '', spaced: '', initials: '' };
+/**
+ * Most readings kept for one text. pinyin-pro picks one reading per character from its phrase
+ * dictionary, and misses some (水浒传 comes out "shui hu chuan", 朝花夕拾 "chao hua xi shi"), so
+ * each other reading of a heteronym is indexed too, one character at a time.
+ */
+export const MAX_READINGS = 6;
+
+const readingsCache = new Map<string, string[]>();
+
+/** Every toneless reading of one Chinese character (传 -> chuan, zhuan). */
+function readingsOf(char: string): string[] {
+  let readings = readingsCache.get(char);
+  if (!readings) {
+    const all = pinyin(char, { toneType: 'none', type: 'array', v: true, multiple: true });
+    readings = [...new Set(all.filter((r) => /^[a-z]+$/.test(r)))];
+    readingsCache.set(char, readings);
+  }
+  return readings;
+}
+
+interface Token {
+  word: string;
+  /** Letter(s) it contributes to the initials. */
+  initial: string;
+  /** Other readings of a Chinese character. */
+  others: string[];
+}
+
+function forms(tokens: readonly Token[]): PinyinForms {
+  return {
+    compact: tokens.map((t) => t.word).join(''),
+    spaced: tokens.map((t) => t.word).join(' '),
+    initials: tokens.map((t) => t.initial).join(''),
+  };
+}
 
 /**
- * Toneless pinyin of `text` (already folded to lower case), with pinyin-pro's phrase
- * dictionary for heteronyms (长恨歌 -> chang hen ge). `surname` reads the first character as
- * a family name (曾国藩 -> zeng guo fan), for author names.
+ * Toneless pinyin readings of `text` (already folded to lower case), none when it has no
+ * Chinese character; the first is pinyin-pro's (its phrase dictionary reads 长恨歌 as chang hen
+ * ge). `surname` reads the first character as a family name (曾国藩 -> zeng guo fan) and keeps
+ * that single reading, for author names.
  */
-export function pinyinForms(text: string, options: { surname?: boolean } = {}): PinyinForms {
-  if (!HAN.test(text)) return NONE;
+export function pinyinReadings(text: string, options: { surname?: boolean } = {}): PinyinForms[] {
+  if (!HAN.test(text)) return [];
   const pieces = pinyin(text, {
     toneType: 'none',
     type: 'all',
@@ -74,20 +126,29 @@ export function pinyinForms(text: string, options: { surname?: boolean } = {}): 
     nonZh: 'consecutive',
     surname: options.surname ? 'head' : 'off',
   });
-  const tokens: { word: string; initial: string }[] = [];
+  const tokens: Token[] = [];
   for (const piece of pieces) {
     if (piece.isZh && /^[a-z]+$/.test(piece.pinyin)) {
-      tokens.push({ word: piece.pinyin, initial: piece.pinyin.charAt(0) });
+      const others = options.surname
+        ? []
+        : readingsOf(piece.origin).filter((r) => r !== piece.pinyin);
+      tokens.push({ word: piece.pinyin, initial: piece.pinyin.charAt(0), others });
       continue;
     }
     // Other runs come back whole ("ii："): keep their letters and digits as words.
     for (const word of piece.origin.match(/[\p{L}\p{N}]+/gu) ?? []) {
-      tokens.push({ word, initial: word });
+      tokens.push({ word, initial: word, others: [] });
     }
   }
-  return {
-    compact: tokens.map((t) => t.word).join(''),
-    spaced: tokens.map((t) => t.word).join(' '),
-    initials: tokens.map((t) => t.initial).join(''),
-  };
+  const readings = [forms(tokens)];
+  // Round-robin over the heteronyms, so that a late one (…传) is not crowded out.
+  for (let round = 0; readings.length < MAX_READINGS; round++) {
+    const swaps = tokens.flatMap((token, i) => {
+      const other = token.others[round];
+      return other ? [tokens.with(i, { word: other, initial: other.charAt(0), others: [] })] : [];
+    });
+    if (swaps.length === 0) break;
+    readings.push(...swaps.slice(0, MAX_READINGS - readings.length).map(forms));
+  }
+  return readings;
 }

@@ -43,6 +43,8 @@ const capped = (sql: Prisma.Sql) =>
  */
 export function englishMatch(words: readonly string[]): Prisma.Sql {
   const last = words.length - 1;
+  const maxEdits = Prisma.sql`(CASE WHEN length(w.word) <= 4 THEN ${MAX_EDITS.short}::int
+    ELSE ${MAX_EDITS.long}::int END)`;
   return Prisma.sql`(SELECT to_tsquery('english',
       string_agg('(' || alternatives || CASE WHEN w.ord = ${last + 1}::int AND length(w.word) >= 3
         THEN ' | ' || w.word || ':*' ELSE '' END || ')', ' & '))
@@ -52,11 +54,15 @@ export function englishMatch(words: readonly string[]): Prisma.Sql {
         SELECT w.word AS alt
         UNION ALL
         (SELECT t.term FROM search_term t
-          WHERE length(w.word) >= 3 AND t.term % w.word
-            AND levenshtein(t.term, w.word) <= CASE WHEN length(w.word) <= 4
-              THEN ${MAX_EDITS.short}::int ELSE ${MAX_EDITS.long}::int END
+          WHERE length(w.word) >= 3
             AND NOT EXISTS (SELECT 1 FROM search_term k WHERE k.term = w.word)
-          ORDER BY similarity(t.term, w.word) DESC, t.term LIMIT ${CORRECTIONS_PER_WORD})
+            -- Near by trigrams, or of the same first letter: a swap of two letters in a short
+            -- word ("wrold") shares too few trigrams with the right one.
+            AND (t.term % w.word OR (t.term >= left(w.word, 1)
+              AND t.term < chr(ascii(left(w.word, 1)) + 1)))
+            AND levenshtein_less_equal(t.term, w.word, ${maxEdits}) <= ${maxEdits}
+          ORDER BY levenshtein(t.term, w.word), similarity(t.term, w.word) DESC, t.term
+          LIMIT ${CORRECTIONS_PER_WORD})
       ) spelled
     ) a)`;
 }
@@ -69,8 +75,11 @@ export function candidateBranches(query: SearchQuery): Prisma.Sql[] {
     return branches;
   }
   if (query.key) {
-    // Exact titles are never cut by CANDIDATES_PER_BRANCH.
+    // Exact titles and author names are never cut by CANDIDATES_PER_BRANCH.
     branches.push(Prisma.sql`(SELECT book_id FROM book_search WHERE title_key = ${query.key})`);
+    branches.push(
+      Prisma.sql`(SELECT book_id FROM book_search WHERE author_keys @> ARRAY[${query.key}]::text[])`,
+    );
   }
   if (query.grams.length === 1) {
     branches.push(capped(Prisma.sql`s.bigrams @> ${query.grams}::text[]`));
@@ -88,7 +97,8 @@ export function candidateBranches(query: SearchQuery): Prisma.Sql[] {
   } else if (query.initials) {
     // Two letters give no trigram: only whole-title initials, through their own index.
     branches.push(
-      Prisma.sql`(SELECT book_id FROM book_search WHERE title_initials = ${query.letters})`,
+      Prisma.sql`(SELECT book_id FROM book_search
+        WHERE title_initials @> ARRAY[${query.letters}]::text[])`,
     );
   }
   return branches;

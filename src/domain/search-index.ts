@@ -38,8 +38,8 @@ export function searchRecord(key: { book_id: number } | { isbn: string }, doc: S
 
 /** The record's columns as `jsonb_to_recordset(...) AS d(...)` declares them, minus its key. */
 export const SEARCH_RECORD_COLUMNS = `title text, subtitle text, authors text[], title_key text,
-  subtitle_key text, author_keys text[], title_pinyin text, subtitle_pinyin text,
-  author_pinyin text[], title_initials text, subtitle_initials text, author_initials text[],
+  subtitle_key text, author_keys text[], title_pinyin text[], subtitle_pinyin text[],
+  author_pinyin text[], title_initials text[], subtitle_initials text[], author_initials text[],
   pinyin text, initials text, bigrams text[], terms text[]`;
 
 /**

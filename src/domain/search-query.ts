@@ -27,7 +27,7 @@ export interface SearchQuery {
   words: string[];
   /** The Latin letters run together, tones and tone numbers dropped, ü as v: "sanguoyanyi". */
   letters: string;
-  /** `letters` splits into pinyin syllables. */
+  /** `letters` splits into pinyin syllables, the last one maybe half-typed ("hongl"). */
   pinyin: boolean;
   /** `letters` could be pinyin initials (one word of 2 to 10 letters). */
   initials: boolean;
@@ -85,11 +85,12 @@ export function parseSearchQuery(raw: string): SearchQuery {
   }
   const words = text.split(' ').filter((w) => /^[a-z0-9]+$/.test(w));
   const letters = pinyinLetters(trimmed);
-  const pinyin = letters.length >= 2 && isPinyin(letters);
+  const pinyin = letters.length >= 2 && isPinyin(letters, { partial: true });
   const oneWord = !/\s/.test(trimmed);
   const initials = oneWord && /^[a-z]{2,10}$/.test(letters);
   // Initials are mostly consonants; a word with many vowels is read as English.
-  const consonantal = initials && (letters.match(VOWELS)?.length ?? 0) * 4 <= letters.length;
+  const consonantal =
+    letters.length <= 6 && initials && (letters.match(VOWELS)?.length ?? 0) * 4 <= letters.length;
   const kind: SearchKind = pinyin ? 'pinyin' : consonantal ? 'initials' : 'english';
   return { ...base, kind, words, letters, pinyin, initials };
 }

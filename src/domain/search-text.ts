@@ -1,4 +1,4 @@
-import { pinyinForms } from './pinyin.js';
+import { pinyinReadings } from './pinyin.js';
 
 /**
  * How bookmall reads text for search, the same way for what is indexed and what is asked:
@@ -49,21 +49,24 @@ export function latinTerms(folded: string): string[] {
 export interface FieldForms {
   text: string;
   key: string;
-  pinyin: string;
-  pinyinSpaced: string;
-  initials: string;
+  /** Readings run together, the likeliest first (see pinyinReadings); empty without Chinese. */
+  pinyin: string[];
+  /** The same readings, syllables apart. */
+  pinyinSpaced: string[];
+  /** Initials of the same readings. */
+  initials: string[];
 }
 
 /** The forms of one field; `surname` reads its first Chinese character as a family name. */
 export function fieldForms(raw: string | null | undefined, surname = false): FieldForms {
   const text = foldText(raw ?? '');
-  const forms = pinyinForms(text, { surname });
+  const readings = pinyinReadings(text, { surname });
   return {
     text,
     key: keyOf(text),
-    pinyin: forms.compact,
-    pinyinSpaced: forms.spaced,
-    initials: forms.initials,
+    pinyin: readings.map((r) => r.compact),
+    pinyinSpaced: readings.map((r) => r.spaced),
+    initials: [...new Set(readings.map((r) => r.initials))],
   };
 }
 
@@ -78,11 +81,13 @@ export interface SearchDocument {
   titleKey: string;
   subtitleKey: string;
   authorKeys: string[];
-  titlePinyin: string;
-  subtitlePinyin: string;
+  /** Readings of the title, the likeliest first. */
+  titlePinyin: string[];
+  subtitlePinyin: string[];
+  /** One reading per author (names are read with their surname). */
   authorPinyin: string[];
-  titleInitials: string;
-  subtitleInitials: string;
+  titleInitials: string[];
+  subtitleInitials: string[];
   authorInitials: string[];
   pinyin: string;
   initials: string;
@@ -109,19 +114,13 @@ export function searchDocument(book: {
     authorKeys: book.authors.map((a) => a.key),
     titlePinyin: title.pinyin,
     subtitlePinyin: subtitle.pinyin,
-    authorPinyin: book.authors.map((a) => a.pinyin),
+    authorPinyin: book.authors.map((a) => a.pinyin[0] ?? ''),
     titleInitials: title.initials,
     subtitleInitials: subtitle.initials,
-    authorInitials: book.authors.map((a) => a.initials),
+    authorInitials: book.authors.map((a) => a.initials[0] ?? ''),
     // " | " keeps a LIKE pattern (letters only) from matching across two forms.
-    pinyin: fields
-      .filter((f) => f.pinyin)
-      .map((f) => `${f.pinyin} | ${f.pinyinSpaced}`)
-      .join(' | '),
-    initials: fields
-      .map((f) => f.initials)
-      .filter(Boolean)
-      .join(' | '),
+    pinyin: fields.flatMap((f) => [...f.pinyin, ...f.pinyinSpaced]).join(' | '),
+    initials: fields.flatMap((f) => f.initials).join(' | '),
     bigrams: hanGrams(fields.map((f) => f.text).join(' ')),
     terms: [...new Set(fields.flatMap((f) => latinTerms(f.text)))],
   };
