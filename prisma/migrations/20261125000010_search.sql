@@ -8,11 +8,11 @@ DECLARE
   ctype text := (SELECT datctype FROM pg_database WHERE datname = current_database());
 BEGIN
   IF ctype IN ('C', 'POSIX') THEN
-    RAISE EXCEPTION 'bookmall search needs a UTF-8 LC_CTYPE, but database "%" has LC_CTYPE %',
-      current_database(), ctype
-      USING HINT = 'pg_trgm ignores Chinese characters under LC_CTYPE C/POSIX. Recreate the '
-        'database with CREATE DATABASE ... ENCODING ''UTF8'' LC_CTYPE ''C.UTF-8'' '
-        'TEMPLATE template0 (or initdb --locale=C.UTF-8), then migrate again.';
+    -- The whole advice goes in the message: migration tools print it and drop the HINT.
+    RAISE EXCEPTION 'bookmall search needs a UTF-8 LC_CTYPE, but database "%" has LC_CTYPE %: '
+      'pg_trgm would ignore every Chinese character. Recreate the database with '
+      'CREATE DATABASE ... TEMPLATE template0 ENCODING ''UTF8'' LC_CTYPE ''C.UTF-8'' '
+      '(or initdb --locale=C.UTF-8) and migrate again', current_database(), ctype;
   END IF;
   IF pg_encoding_to_char((SELECT encoding FROM pg_database WHERE datname = current_database()))
      <> 'UTF8' THEN
@@ -31,9 +31,9 @@ CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
 DO $$
 BEGIN
   IF cardinality(show_trgm('三国演义')) = 0 THEN
-    RAISE EXCEPTION 'pg_trgm sees no trigrams in Chinese text under LC_CTYPE %',
-      (SELECT datctype FROM pg_database WHERE datname = current_database())
-      USING HINT = 'Recreate the database with a UTF-8 LC_CTYPE such as C.UTF-8.';
+    RAISE EXCEPTION 'pg_trgm sees no trigrams in Chinese text under LC_CTYPE %: recreate the '
+      'database with a UTF-8 LC_CTYPE such as C.UTF-8 and migrate again',
+      (SELECT datctype FROM pg_database WHERE datname = current_database());
   END IF;
 END
 $$;
