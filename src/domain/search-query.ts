@@ -43,8 +43,8 @@ function pinyinLetters(trimmed: string): string {
   return trimmed
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/ü|u:/g, 'v')
     .normalize('NFD')
+    .replace(/u\u0308|u:/g, 'v')
     .replace(/\p{Mn}/gu, '')
     .replace(/([a-z])[1-5]/g, '$1')
     .replace(/[^a-z]/g, '');
