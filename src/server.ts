@@ -7,6 +7,7 @@ import { type Config, loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
 import { createDb } from './db.js';
+import { reindexSearch } from './domain/search-index.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface RunningServer {
@@ -48,6 +49,20 @@ export async function startServer(
   };
 }
 
+/** Gives search rows to books that have none (written before search existed); else a no-op. */
+async function backfillSearch(databaseUrl: string, logger: Logger): Promise<void> {
+  const database = createDb({ url: databaseUrl, poolSize: 1, statementTimeoutMs: 0 });
+  try {
+    const books = await reindexSearch(database.db, {
+      missingOnly: true,
+      log: (line) => logger.info(line),
+    });
+    if (books > 0) logger.info({ books }, 'search rows backfilled');
+  } finally {
+    await database.close();
+  }
+}
+
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
@@ -68,6 +83,7 @@ async function main() {
     logger.info({ books: config.seedBooks }, 'first start: seeding the demo catalogue');
     await seed(databaseUrl, { books: config.seedBooks, log: (line) => logger.info(line) });
   }
+  await backfillSearch(databaseUrl, logger);
   const running = await startServer(config, databaseUrl, logger);
   if (config.graphiql) logger.info(`GraphiQL: ${running.url}`);
 

@@ -126,3 +126,32 @@ export async function refreshAuthorSearchRows(db: SearchWriter, authorId: number
     rows.map((r) => r.bookId),
   );
 }
+
+export interface ReindexOptions {
+  /** Only books that have no search row yet (a backfill). Default `false`: every book. */
+  missingOnly?: boolean;
+  /** Progress lines, one per 10,000 books. Defaults to discarding them. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Recomputes the search rows of every book (or of those missing one), SEARCH_BATCH_SIZE books
+ * at a time: after a change to how documents are computed, or for books written before search
+ * existed. Returns how many books it indexed.
+ */
+export async function reindexSearch(db: SearchWriter, options: ReindexOptions = {}) {
+  const log = options.log ?? (() => undefined);
+  const missing = options.missingOnly
+    ? Prisma.sql`WHERE NOT EXISTS (SELECT 1 FROM book_search s WHERE s.book_id = b.id)`
+    : Prisma.empty;
+  const rows = await db.$queryRaw<
+    { id: number }[]
+  >`SELECT b.id FROM book b ${missing} ORDER BY b.id`;
+  const ids = rows.map((r) => r.id);
+  const step = 10 * SEARCH_BATCH_SIZE;
+  for (let start = 0; start < ids.length; start += step) {
+    await refreshSearchRows(db, ids.slice(start, start + step));
+    log(`search: indexed ${Math.min(ids.length, start + step)}/${ids.length} books`);
+  }
+  return ids.length;
+}
