@@ -51,7 +51,9 @@ export function searchPageSql(query: SearchQuery, filter: BookFilter, page: Sear
     ? Prisma.raw('score ASC, popularity ASC, id DESC')
     : Prisma.raw('score DESC, popularity DESC, id ASC');
   return Prisma.sql`WITH candidates AS (${Prisma.join(branches, ' UNION ')}),
-    scored AS (
+    -- MATERIALIZED: each field's score is computed once per book, not again for each of the
+    -- filter, the best score and the best field that read it.
+    scored AS MATERIALIZED (
       SELECT ${BOOK_COLUMNS}, s.borrow_count AS popularity, ${fieldScores(query)}
       FROM candidates c
       JOIN book_search s ON s.book_id = c.book_id

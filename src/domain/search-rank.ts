@@ -29,35 +29,68 @@ export const ISBN_SCORE = 4;
  */
 export const WHOLE_BOOK_BONUS = 0.1;
 
-/** The columns of one field (for authors, of one author's name). */
-interface FieldColumns {
-  key: Prisma.Sql;
-  text: Prisma.Sql;
-  pinyin: Prisma.Sql;
-  initials: Prisma.Sql;
-  /** pinyin and initials are arrays of readings, the likeliest first (titles, subtitles). */
-  readings: boolean;
-}
+/** Chinese character pairs of a query that are scored (a 200-character query has ~200). */
+export const MAX_SCORED_GRAMS = 32;
 
 const raw = Prisma.raw;
 /** A constant of this file as SQL (not a parameter: its type is then plain to PostgreSQL). */
 const num = (value: number) => raw(`${value}::float8`);
 
-/** 3 / 2 + share / 1 + share for exact / prefix / substring matches of `value` in `column`. */
-function tiers(column: Prisma.Sql, value: string, substring: boolean): Prisma.Sql {
-  const share = Prisma.sql`0.99 * ${[...value].length}::float8 / greatest(length(${column}), 1)`;
-  return Prisma.sql`CASE WHEN ${column} = ${value} THEN 3
-    WHEN starts_with(${column}, ${value}) THEN 2 + ${share}
-    ${substring ? Prisma.sql`WHEN strpos(${column}, ${value}) > 0 THEN 1 + ${share}` : Prisma.empty}
+/**
+ * Strings of a field as one '|'-delimited string, "|a|b|", so that one strpos tells an exact,
+ * prefix or substring match in any of them without a subquery per row; and the length a match
+ * is a share of.
+ */
+interface Listed {
+  list: Prisma.Sql;
+  length: Prisma.Sql;
+}
+
+/** One string column. */
+const one = (column: string): Listed => ({
+  list: raw(`('|' || ${column} || '|')`),
+  length: raw(`length(${column})`),
+});
+
+/** An array column (several authors, or the other readings of a title): their mean length. */
+const many = (column: string): Listed => ({
+  list: raw(`('|' || array_to_string(${column}, '|') || '|')`),
+  length: raw(
+    `((length(array_to_string(${column}, '|')) + 1) / greatest(cardinality(${column}), 1) - 1)`,
+  ),
+});
+
+/** 3 / 2 + share / 1 + share for an exact / prefix / substring match of `value` in `field`. */
+function tiers(field: Listed, value: string, substring: boolean): Prisma.Sql {
+  const share = Prisma.sql`0.99 * least(1, ${[...value].length}::float8
+    / greatest(${field.length}, 1))`;
+  return Prisma.sql`CASE WHEN strpos(${field.list}, ${`|${value}|`}) > 0 THEN 3
+    WHEN strpos(${field.list}, ${`|${value}`}) > 0 THEN 2 + ${share}
+    ${substring ? Prisma.sql`WHEN strpos(${field.list}, ${value}) > 0 THEN 1 + ${share}` : Prisma.empty}
     ELSE 0 END`;
 }
 
-/** tiers() of a reading column: the best of its readings when it holds several. */
-function readingTiers(column: Prisma.Sql, readings: boolean, value: string, substring: boolean) {
-  if (!readings) return tiers(column, value, substring);
-  return Prisma.sql`coalesce((SELECT max(${tiers(raw('r.reading'), value, substring)}
-      * CASE WHEN r.n = 1 THEN 1 ELSE ${num(ALTERNATE_READING_WEIGHT)} END)
-    FROM unnest(${column}) WITH ORDINALITY AS r(reading, n)), 0)`;
+/** The columns of one field. */
+interface FieldColumns {
+  key: Listed;
+  text: Prisma.Sql;
+  /** Readings: the likeliest, and the others (weighted ALTERNATE_READING_WEIGHT). */
+  pinyin: [Listed, Listed?];
+  initials: [Listed, Listed?];
+}
+
+/** tiers() of the likeliest reading, or (a little less) of another one. */
+function readingTiers([first, others]: [Listed, Listed?], value: string, substring: boolean) {
+  if (!others) return tiers(first, value, substring);
+  return Prisma.sql`greatest(${tiers(first, value, substring)},
+    ${num(ALTERNATE_READING_WEIGHT)} * ${tiers(others, value, substring)})`;
+}
+
+/** Share of the query's character pairs found in `list`. */
+function gramCoverage(query: SearchQuery, list: Prisma.Sql): Prisma.Sql {
+  const grams = query.grams.slice(0, MAX_SCORED_GRAMS);
+  const found = grams.map((g) => Prisma.sql`(strpos(${list}, ${g}) > 0)::int`);
+  return Prisma.sql`(${Prisma.join(found, ' + ')})::float8 / ${grams.length}::float8`;
 }
 
 /** The score of one field against the query (see the top of this file). */
@@ -65,65 +98,60 @@ function fieldScore(query: SearchQuery, f: FieldColumns): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   if (query.key) parts.push(tiers(f.key, query.key, true));
   // One character or pair is a substring match already; coverage tells several pairs apart.
-  if (query.grams.length > 1) {
-    parts.push(Prisma.sql`0.99 * (SELECT count(*) FROM unnest(${query.grams}::text[]) AS g
-      WHERE strpos(${f.key}, g) > 0)::float8 / ${query.grams.length}`);
-  }
-  if (query.words.length > 0)
+  if (query.grams.length > 1) parts.push(Prisma.sql`0.99 * ${gramCoverage(query, f.key.list)}`);
+  if (query.words.length > 0) {
     parts.push(Prisma.sql`0.99 * word_similarity(${query.text}, ${f.text})`);
+  }
   if (query.pinyin) {
-    const pinyin = readingTiers(f.pinyin, f.readings, query.letters, true);
+    const pinyin = readingTiers(f.pinyin, query.letters, true);
     parts.push(Prisma.sql`${num(READING_WEIGHT.pinyin)} * ${pinyin}`);
   }
   if (query.initials) {
-    const initials = readingTiers(f.initials, f.readings, query.letters, false);
+    const initials = readingTiers(f.initials, query.letters, false);
     parts.push(Prisma.sql`${num(READING_WEIGHT.initials)} * ${initials}`);
   }
-  if (parts.length === 0) return Prisma.sql`0`;
+  if (parts.length === 0) return raw('0::float8');
   return Prisma.sql`greatest(${Prisma.join(parts)})`;
 }
 
+/** A title's or subtitle's columns (`name` is title or subtitle). */
+const textField = (name: string): FieldColumns => ({
+  key: one(`s.${name}_key`),
+  text: raw(`s.${name}`),
+  pinyin: [one(`s.${name}_pinyin[1]`), many(`s.${name}_pinyin[2:]`)],
+  initials: [one(`s.${name}_initials[1]`), many(`s.${name}_initials[2:]`)],
+});
+
+/** The authors' columns: any author's name may match. */
+const AUTHORS: FieldColumns = {
+  key: many('s.author_keys'),
+  text: raw(`array_to_string(s.authors, ' ')`),
+  pinyin: [many('s.author_pinyin')],
+  initials: [many('s.author_initials')],
+};
+
 /**
- * The score of each field of book `b` / search row `s`, as columns `isbn_score`,
- * `title_score`, `author_score` and `subtitle_score` (weights applied).
+ * The score of each field of book `b` / search row `s` as columns `isbn_score`, `title_score`,
+ * `author_score` and `subtitle_score` (weights applied), and `whole_book_bonus`. Plain
+ * expressions, no subquery per row: a broad query scores hundreds of candidates.
  */
 export function fieldScores(query: SearchQuery): Prisma.Sql {
-  const column = (name: string) => raw(`s.${name}`);
-  const title = fieldScore(query, {
-    key: column('title_key'),
-    text: column('title'),
-    pinyin: column('title_pinyin'),
-    initials: column('title_initials'),
-    readings: true,
-  });
-  const subtitle = fieldScore(query, {
-    key: column('subtitle_key'),
-    text: column('subtitle'),
-    pinyin: column('subtitle_pinyin'),
-    initials: column('subtitle_initials'),
-    readings: true,
-  });
-  const author = fieldScore(query, {
-    key: raw('a.key'),
-    text: raw('a.text'),
-    pinyin: raw('a.pinyin'),
-    initials: raw('a.initials'),
-    readings: false,
-  });
   const isbn = query.isbn
     ? Prisma.sql`CASE WHEN b.isbn = ${query.isbn} THEN ${num(ISBN_SCORE)} ELSE 0 END`
     : raw('0');
   const wholeBook =
     query.grams.length > 1
-      ? Prisma.sql`${num(WHOLE_BOOK_BONUS)} * cardinality(ARRAY(SELECT unnest(${query.grams}::text[])
-          INTERSECT SELECT unnest(s.bigrams)))::float8 / ${query.grams.length}::float8`
+      ? Prisma.sql`${num(WHOLE_BOOK_BONUS)} * ${gramCoverage(
+          query,
+          raw(
+            `(s.title_key || '|' || s.subtitle_key || '|' || array_to_string(s.author_keys, '|'))`,
+          ),
+        )}`
       : raw('0');
-  return Prisma.sql`${isbn}::float8 AS isbn_score, ${wholeBook} AS whole_book_bonus,
-    ${num(FIELD_WEIGHT.TITLE)} * ${title} AS title_score,
-    ${num(FIELD_WEIGHT.AUTHOR)} * coalesce((SELECT max(${author})
-      FROM unnest(s.author_keys, s.authors, s.author_pinyin, s.author_initials)
-        AS a(key, text, pinyin, initials)), 0) AS author_score,
-    ${num(FIELD_WEIGHT.SUBTITLE)} * ${subtitle} AS subtitle_score`;
+  return Prisma.sql`${isbn}::float8 AS isbn_score, ${wholeBook}::float8 AS whole_book_bonus,
+    ${num(FIELD_WEIGHT.TITLE)} * ${fieldScore(query, textField('title'))} AS title_score,
+    ${num(FIELD_WEIGHT.AUTHOR)} * ${fieldScore(query, AUTHORS)} AS author_score,
+    ${num(FIELD_WEIGHT.SUBTITLE)} * ${fieldScore(query, textField('subtitle'))} AS subtitle_score`;
 }
 
 /**

@@ -96,7 +96,10 @@ builder.queryFields((t) => ({
       name: 'BookSearchEdge',
       fields: (edge) => ({
         score: edge.float({
-          description: 'Relevance: 3 for an exact title, 2-3 a prefix, 1-2 a substring, 0-1 fuzzy',
+          description:
+            'Relevance, higher first: 3 for an exact title, 2 to 3 a prefix, 1 to 2 a ' +
+            'substring, below 1 a fuzzy match (a little less in an author, less in a subtitle); ' +
+            '4 for the book an ISBN names',
           resolve: (e) => (e as Ranked).score,
         }),
         matchedField: edge.field({
