@@ -41,26 +41,27 @@ $$;
 -- What search reads, one row per book, kept apart so that `book` stays lean for the catalogue.
 -- Written by the application in the same transaction as the book (src/domain/search-index.ts);
 -- every text is folded (NFKC, lower case, accents stripped). A "key" keeps letters and digits
--- only; pinyin is toneless with ü written v; initials are pinyin first letters. A title has
--- several readings (the likeliest first, then those of its heteronyms: 水浒传 zhuan/chuan); an
--- author one reading per author, in title-page order.
+-- only; pinyin is toneless with ü written v; initials are pinyin first letters. Columns that
+-- hold several strings list them between bars, "|a|b|": one per author in title-page order,
+-- or a title's readings (the likeliest first, then its heteronyms': 水浒传 chuan, zhuan). The
+-- ranking finds any of them with one strpos.
 CREATE TABLE book_search (
   book_id            integer PRIMARY KEY REFERENCES book (id) ON DELETE CASCADE,
   title              text NOT NULL,
   subtitle           text NOT NULL DEFAULT '',
-  authors            text[] NOT NULL DEFAULT '{}',
+  authors            text NOT NULL DEFAULT '',
   title_key          text NOT NULL,
   subtitle_key       text NOT NULL DEFAULT '',
-  author_keys        text[] NOT NULL DEFAULT '{}',
-  title_pinyin       text[] NOT NULL DEFAULT '{}',
-  subtitle_pinyin    text[] NOT NULL DEFAULT '{}',
-  author_pinyin      text[] NOT NULL DEFAULT '{}',
-  title_initials     text[] NOT NULL DEFAULT '{}',
-  subtitle_initials  text[] NOT NULL DEFAULT '{}',
-  author_initials    text[] NOT NULL DEFAULT '{}',
+  author_keys        text NOT NULL DEFAULT '',
+  title_pinyin       text NOT NULL DEFAULT '',
+  subtitle_pinyin    text NOT NULL DEFAULT '',
+  author_pinyin      text NOT NULL DEFAULT '',
+  title_initials     text NOT NULL DEFAULT '',
+  subtitle_initials  text NOT NULL DEFAULT '',
+  author_initials    text NOT NULL DEFAULT '',
   -- Every pinyin form of the book, with and without spaces, for trigram LIKE.
   pinyin             text NOT NULL DEFAULT '',
-  -- Every initials form of the book, space-separated, for trigram LIKE.
+  -- Every initials form of the book, listed ("|sgyy|lgz|"), for trigram LIKE.
   initials           text NOT NULL DEFAULT '',
   -- Chinese characters and pairs of adjacent ones: a trigram index cannot serve 1-2 characters.
   bigrams            text[] NOT NULL DEFAULT '{}',
@@ -75,12 +76,10 @@ CREATE INDEX book_search_bigrams_idx ON book_search USING gin (bigrams);
 CREATE INDEX book_search_english_idx ON book_search USING gin (english);
 CREATE INDEX book_search_pinyin_idx ON book_search USING gin (pinyin gin_trgm_ops);
 CREATE INDEX book_search_initials_idx ON book_search USING gin (initials gin_trgm_ops);
--- Whole titles and author names, which are never left out of a broad query's candidates.
+-- Whole titles and author names: a broad query's candidates always include them (the bars make
+-- even a one-character name a padded trigram: "|家|").
 CREATE INDEX book_search_title_key_idx ON book_search (title_key);
-CREATE INDEX book_search_author_keys_idx ON book_search USING gin (author_keys);
-CREATE INDEX book_search_title_initials_idx ON book_search USING gin (title_initials);
--- The most borrowed matches of a very broad query first (src/domain/search-candidates.ts).
-CREATE INDEX book_search_popularity_idx ON book_search (borrow_count DESC, book_id);
+CREATE INDEX book_search_author_keys_idx ON book_search USING gin (author_keys gin_trgm_ops);
 
 -- The vocabulary of Latin words in titles, subtitles and author names: a misspelt query word
 -- is corrected against it (trigram similarity), then looked up in `english`. Words are only

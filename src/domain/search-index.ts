@@ -37,9 +37,9 @@ export function searchRecord(key: { book_id: number } | { isbn: string }, doc: S
 }
 
 /** The record's columns as `jsonb_to_recordset(...) AS d(...)` declares them, minus its key. */
-export const SEARCH_RECORD_COLUMNS = `title text, subtitle text, authors text[], title_key text,
-  subtitle_key text, author_keys text[], title_pinyin text[], subtitle_pinyin text[],
-  author_pinyin text[], title_initials text[], subtitle_initials text[], author_initials text[],
+export const SEARCH_RECORD_COLUMNS = `title text, subtitle text, authors text, title_key text,
+  subtitle_key text, author_keys text, title_pinyin text, subtitle_pinyin text,
+  author_pinyin text, title_initials text, subtitle_initials text, author_initials text,
   pinyin text, initials text, bigrams text[], terms text[]`;
 
 /**
@@ -59,7 +59,7 @@ export const WRITE_SEARCH_DOCS = `
     initials, bigrams,
     setweight(to_tsvector('english', title), 'A')
       || setweight(to_tsvector('english', subtitle), 'B')
-      || setweight(to_tsvector('english', array_to_string(authors, ' ')), 'C')
+      || setweight(to_tsvector('english', authors), 'C')
   FROM docs
   ON CONFLICT (book_id) DO UPDATE SET title = EXCLUDED.title, subtitle = EXCLUDED.subtitle,
     authors = EXCLUDED.authors, title_key = EXCLUDED.title_key,

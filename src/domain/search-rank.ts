@@ -37,44 +37,65 @@ const raw = Prisma.raw;
 const num = (value: number) => raw(`${value}::float8`);
 
 /**
- * Strings of a field as one '|'-delimited string, "|a|b|", so that one strpos tells an exact,
- * prefix or substring match in any of them without a subquery per row; and the length a match
- * is a share of.
+ * The strings of a field: one column, or an array column (several authors, the other readings
+ * of a title) seen as one '|'-delimited string, "|a|b|", so that strpos tells an exact, prefix
+ * or substring match in any element without a subquery per row; and the length a match is a
+ * share of.
  */
 interface Listed {
+  /** The plain text searched first: most candidates do not match most fields. */
+  plain: Prisma.Sql;
+  /** `plain` with a bar around every element. */
   list: Prisma.Sql;
   length: Prisma.Sql;
+  /** One column: exact and prefix are `=` and starts_with, cheaper than strpos on `list`. */
+  single: boolean;
 }
 
 /** One string column. */
 const one = (column: string): Listed => ({
+  plain: raw(column),
   list: raw(`('|' || ${column} || '|')`),
   length: raw(`length(${column})`),
+  single: true,
 });
 
-/** An array column (several authors, or the other readings of a title): their mean length. */
+/** A listed column, "|a|b|" (see `listed` in search-text.ts): the mean length of its strings. */
 const many = (column: string): Listed => ({
-  list: raw(`('|' || array_to_string(${column}, '|') || '|')`),
+  plain: raw(column),
+  list: raw(column),
   length: raw(
-    `((length(array_to_string(${column}, '|')) + 1) / greatest(cardinality(${column}), 1) - 1)`,
+    `((length(${column}) - 1)::float8 / greatest(length(${column}) - length(replace(${column}, '|', '')) - 1, 1) - 1)`,
   ),
+  single: false,
 });
 
-/** 3 / 2 + share / 1 + share for an exact / prefix / substring match of `value` in `field`. */
+/** The likeliest reading of a listed column: its first string. */
+const first = (column: string): Listed => one(`split_part(${column}, '|', 2)`);
+
+/**
+ * 3 / 2 + share / 1 + share for an exact / prefix / substring match of `value` in `field`.
+ * A field that does not contain `value` at all costs one strpos.
+ */
 function tiers(field: Listed, value: string, substring: boolean): Prisma.Sql {
   const share = Prisma.sql`0.99 * least(1, ${[...value].length}::float8
     / greatest(${field.length}, 1))`;
-  return Prisma.sql`CASE WHEN strpos(${field.list}, ${`|${value}|`}) > 0 THEN 3
-    WHEN strpos(${field.list}, ${`|${value}`}) > 0 THEN 2 + ${share}
-    ${substring ? Prisma.sql`WHEN strpos(${field.list}, ${value}) > 0 THEN 1 + ${share}` : Prisma.empty}
-    ELSE 0 END`;
+  const exact = field.single
+    ? Prisma.sql`${field.plain} = ${value}`
+    : Prisma.sql`strpos(${field.list}, ${`|${value}|`}) > 0`;
+  const prefix = field.single
+    ? Prisma.sql`starts_with(${field.plain}, ${value})`
+    : Prisma.sql`strpos(${field.list}, ${`|${value}`}) > 0`;
+  return Prisma.sql`CASE WHEN strpos(${field.plain}, ${value}) = 0 THEN 0
+    WHEN ${exact} THEN 3 WHEN ${prefix} THEN 2 + ${share}
+    ELSE ${substring ? Prisma.sql`1 + ${share}` : raw('0')} END`;
 }
 
 /** The columns of one field. */
 interface FieldColumns {
   key: Listed;
   text: Prisma.Sql;
-  /** Readings: the likeliest, and the others (weighted ALTERNATE_READING_WEIGHT). */
+  /** Readings: the likeliest, and all of them (the others weighted ALTERNATE_READING_WEIGHT). */
   pinyin: [Listed, Listed?];
   initials: [Listed, Listed?];
 }
@@ -98,7 +119,7 @@ function fieldScore(query: SearchQuery, f: FieldColumns): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
   if (query.key) parts.push(tiers(f.key, query.key, true));
   // One character or pair is a substring match already; coverage tells several pairs apart.
-  if (query.grams.length > 1) parts.push(Prisma.sql`0.99 * ${gramCoverage(query, f.key.list)}`);
+  if (query.grams.length > 1) parts.push(Prisma.sql`0.99 * ${gramCoverage(query, f.key.plain)}`);
   if (query.words.length > 0) {
     parts.push(Prisma.sql`0.99 * word_similarity(${query.text}, ${f.text})`);
   }
@@ -118,14 +139,14 @@ function fieldScore(query: SearchQuery, f: FieldColumns): Prisma.Sql {
 const textField = (name: string): FieldColumns => ({
   key: one(`s.${name}_key`),
   text: raw(`s.${name}`),
-  pinyin: [one(`s.${name}_pinyin[1]`), many(`s.${name}_pinyin[2:]`)],
-  initials: [one(`s.${name}_initials[1]`), many(`s.${name}_initials[2:]`)],
+  pinyin: [first(`s.${name}_pinyin`), many(`s.${name}_pinyin`)],
+  initials: [first(`s.${name}_initials`), many(`s.${name}_initials`)],
 });
 
 /** The authors' columns: any author's name may match. */
 const AUTHORS: FieldColumns = {
   key: many('s.author_keys'),
-  text: raw(`array_to_string(s.authors, ' ')`),
+  text: raw('s.authors'),
   pinyin: [many('s.author_pinyin')],
   initials: [many('s.author_initials')],
 };
@@ -143,9 +164,7 @@ export function fieldScores(query: SearchQuery): Prisma.Sql {
     query.grams.length > 1
       ? Prisma.sql`${num(WHOLE_BOOK_BONUS)} * ${gramCoverage(
           query,
-          raw(
-            `(s.title_key || '|' || s.subtitle_key || '|' || array_to_string(s.author_keys, '|'))`,
-          ),
+          raw(`(s.title_key || '|' || s.subtitle_key || s.author_keys)`),
         )}`
       : raw('0');
   return Prisma.sql`${isbn}::float8 AS isbn_score, ${wholeBook}::float8 AS whole_book_bonus,

@@ -84,10 +84,10 @@ it('every model and relation of the Prisma schema works on the migrated database
   expect(search).toMatchObject({
     title: 't',
     subtitle: 's',
-    authors: ['a'],
+    authors: 'a',
     titleKey: 't',
-    titlePinyin: [],
-    authorKeys: ['a'],
+    titlePinyin: '',
+    authorKeys: '|a|',
     bigrams: [],
     borrowCount: 0,
   });

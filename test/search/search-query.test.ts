@@ -85,9 +85,12 @@ describe('search documents', () => {
     });
     expect(doc).toMatchObject({
       titleKey: '三国演义',
-      titlePinyin: ['sanguoyanyi'],
-      titleInitials: ['sgyy'],
-      authorPinyin: ['luoguanzhong'],
+      titlePinyin: '|sanguoyanyi|',
+      titleInitials: '|sgyy|',
+      authors: '罗贯中',
+      authorKeys: '|罗贯中|',
+      authorPinyin: '|luoguanzhong|',
+      initials: '|sgyy|lgz|',
     });
     expect(doc.pinyin).toContain('san guo yan yi');
     expect(doc.bigrams).toContain('三国');
