@@ -20,3 +20,19 @@ export const AUTHORS_WITH_BOOKS = /* GraphQL */ `
     }
   }
 `;
+
+/** A page of search results with each book's authors and category. */
+export const SEARCH_BOOKS = /* GraphQL */ `
+  query SearchBooks($query: String!, $first: Int, $after: String, $filter: BookFilter) {
+    searchBooks(query: $query, first: $first, after: $after, filter: $filter) {
+      totalCount
+      edges {
+        cursor
+        score
+        matchedField
+        node { id isbn title language authors { name } category { name } }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`;

@@ -1,4 +1,4 @@
-import { AUTHORS_WITH_BOOKS, NESTED_BOOKS } from './operations.js';
+import { AUTHORS_WITH_BOOKS, NESTED_BOOKS, SEARCH_BOOKS } from './operations.js';
 
 /** One load scenario: a GraphQL operation sent over and over by every connection. */
 export interface Scenario {
@@ -17,5 +17,10 @@ export const SCENARIOS: Record<string, Scenario> = {
     description: '20 authors with 5 books each and their categories (uncached)',
     query: AUTHORS_WITH_BOOKS,
     variables: { first: 20 },
+  },
+  search: {
+    description: 'searchBooks "harry poter", 20 results with authors and category (uncached)',
+    query: SEARCH_BOOKS,
+    variables: { query: 'harry poter', first: 20 },
   },
 };

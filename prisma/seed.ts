@@ -2,6 +2,12 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { isMain } from '../src/cli/is-main.js';
 import { loadConfig } from '../src/config.js';
+import {
+  SEARCH_RECORD_COLUMNS,
+  searchRecord,
+  WRITE_SEARCH_DOCS,
+} from '../src/domain/search-index.js';
+import { authorForms, type FieldForms, searchDocument } from '../src/domain/search-text.js';
 import { type Role, signToken } from '../src/domain/tokens.js';
 import {
   authorRows,
@@ -104,14 +110,17 @@ async function insertAuthors(
   );
   // Names are unique within a seed run, so RETURNING maps back by name.
   const byName = new Map(result.rows.map((r) => [r.name, r.id]));
+  // Each author's name as search reads it, computed once however many books they wrote.
+  const forms = new Map(result.rows.map((r) => [r.id, authorForms(r.name)]));
   const generatedIds: Record<Language, number[]> = { zh: [], en: [] };
   for (const row of rows.slice(REAL_AUTHORS.length)) {
     generatedIds[row.language].push(byName.get(row.name) ?? 0);
   }
-  return { byName, generatedIds, count: rows.length };
+  return { byName, forms, generatedIds, count: rows.length };
 }
 
-// One round trip per batch: the books, then their authors joined back through the unique ISBN.
+// One round trip per batch: the books, then their authors and search documents joined back
+// through the unique ISBN.
 const INSERT_BOOKS = `
 WITH inserted AS (
   INSERT INTO book (isbn, title, subtitle, description, language, price, published_at, category_id,
@@ -122,15 +131,34 @@ WITH inserted AS (
     AS t(isbn, title, subtitle, description, language, price, published_at, category_id,
          total_copies, available_copies, created_at)
   RETURNING id, isbn
-)
-INSERT INTO book_author (book_id, author_id, position)
-SELECT inserted.id, a.author_id, a.position
-FROM unnest($12::text[], $13::int[], $14::int[]) AS a(isbn, author_id, position)
-JOIN inserted ON inserted.isbn = a.isbn`;
+), links AS (
+  INSERT INTO book_author (book_id, author_id, position)
+  SELECT inserted.id, a.author_id, a.position
+  FROM unnest($12::text[], $13::int[], $14::int[]) AS a(isbn, author_id, position)
+  JOIN inserted ON inserted.isbn = a.isbn
+), docs AS (
+  SELECT inserted.id AS book_id, d.*
+  FROM jsonb_to_recordset($15::jsonb) AS d(isbn text, ${SEARCH_RECORD_COLUMNS})
+  JOIN inserted ON inserted.isbn = d.isbn
+), ${WRITE_SEARCH_DOCS}`;
 
-async function insertBooks(client: pg.Client, rows: BookRow[]): Promise<void> {
+async function insertBooks(
+  client: pg.Client,
+  rows: BookRow[],
+  authorForms: ReadonlyMap<number, FieldForms>,
+): Promise<void> {
   const column = <K extends keyof BookRow>(key: K) => rows.map((row) => row[key]);
   const links = rows.flatMap((b) => b.authorIds.map((id, position) => [b.isbn, id, position]));
+  const docs = rows.map((b) =>
+    searchRecord(
+      { isbn: b.isbn },
+      searchDocument({
+        title: b.title,
+        subtitle: b.subtitle,
+        authors: b.authorIds.flatMap((id) => authorForms.get(id) ?? []),
+      }),
+    ),
+  );
   await client.query(INSERT_BOOKS, [
     column('isbn'),
     column('title'),
@@ -146,6 +174,7 @@ async function insertBooks(client: pg.Client, rows: BookRow[]): Promise<void> {
     links.map((l) => l[0]),
     links.map((l) => l[1]),
     links.map((l) => l[2]),
+    JSON.stringify(docs),
   ]);
 }
 
@@ -186,7 +215,8 @@ export async function seed(databaseUrl: string, options: SeedOptions): Promise<S
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('bookmall:seed'))`);
     if (force) {
       await client.query(
-        'TRUNCATE loan_event, loan, copy, book_author, book, author, category, member RESTART IDENTITY CASCADE',
+        'TRUNCATE loan_event, loan, copy, book_search, search_term, book_author, book, author, ' +
+          'category, member RESTART IDENTITY CASCADE',
       );
     } else if ((await client.query('SELECT 1 FROM book LIMIT 1')).rowCount) {
       throw new Error('the database already has books; use --force (force: true) to replace them');
@@ -203,7 +233,7 @@ export async function seed(databaseUrl: string, options: SeedOptions): Promise<S
         authorIds: book.authors.map((name) => authors.byName.get(name) ?? 0),
       }),
     );
-    await insertBooks(client, real);
+    await insertBooks(client, real, authors.forms);
     const context = {
       random,
       now,
@@ -217,6 +247,7 @@ export async function seed(databaseUrl: string, options: SeedOptions): Promise<S
       await insertBooks(
         client,
         Array.from({ length: end - start }, (_, i) => generatedBookRow(start + i, context)),
+        authors.forms,
       );
       const tenths = Math.floor((end * 10) / books);
       if (tenths > reported) log(`seed: books ${end}/${books} (${tenths * 10}%) ${elapsed()}`);
@@ -229,6 +260,9 @@ export async function seed(databaseUrl: string, options: SeedOptions): Promise<S
     await client.query('UPDATE book SET available_copies = total_copies');
     log(`seed: copies ${elapsed()}`);
     await client.query('COMMIT');
+    // Bulk inserts leave the GIN indexes' pending lists long, and every search reads them
+    // through until a vacuum merges them: merge now rather than when autovacuum gets to it.
+    await client.query('VACUUM (ANALYZE) book_search, search_term');
     const ms = Math.round(performance.now() - started);
     return { categories: categoryIds.size, authors: authors.count, books, members, ms };
   } catch (error) {

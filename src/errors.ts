@@ -17,6 +17,8 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const PROTOCOL_CODES = [
   'BAD_USER_INPUT',
   'UNAUTHENTICATED',
+  // A query argument that breaks a rule where the field has no error union (searchBooks).
+  'VALIDATION_FAILED',
   'FORBIDDEN',
   'REQUEST_TIMEOUT',
   'INTERNAL_SERVER_ERROR',
@@ -100,6 +102,8 @@ export function protocolError(code: ProtocolCode, message: string, status?: numb
 }
 
 export const badUserInput = (message: string) => protocolError('BAD_USER_INPUT', message);
+
+export const validationFailed = (message: string) => protocolError('VALIDATION_FAILED', message);
 
 interface PrismaLikeError {
   code: string;

@@ -13,6 +13,7 @@ import { leaseWorkerId } from './db/worker-lease.js';
 import { createDb } from './db.js';
 import { systemClock } from './domain/clock.js';
 import { startOverdueSweeper } from './domain/overdue-sweeper.js';
+import { reindexSearch } from './domain/search-index.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -81,7 +82,21 @@ export async function startServer(
   };
 }
 
-/** Embedded PostgreSQL when there is no DATABASE_URL, then migrations and the demo seed. */
+/** Gives search rows to books that have none (written before search existed); else a no-op. */
+async function backfillSearch(databaseUrl: string, logger: Logger): Promise<void> {
+  const database = createDb({ url: databaseUrl, poolSize: 1, statementTimeoutMs: 0 });
+  try {
+    const books = await reindexSearch(database.db, {
+      missingOnly: true,
+      log: (line) => logger.info(line),
+    });
+    if (books > 0) logger.info({ books }, 'search rows backfilled');
+  } finally {
+    await database.close();
+  }
+}
+
+/** Embedded PostgreSQL when there is no DATABASE_URL, then migrations, the demo seed, search rows. */
 async function prepareDatabase(config: Config, logger: Logger) {
   let databaseUrl = config.databaseUrl;
   let stopEmbedded: (() => Promise<void>) | undefined;
@@ -100,6 +115,7 @@ async function prepareDatabase(config: Config, logger: Logger) {
     logger.info({ books: config.seedBooks }, 'first start: seeding the demo catalogue');
     await seed(databaseUrl, { books: config.seedBooks, log: (line) => logger.info(line) });
   }
+  await backfillSearch(databaseUrl, logger);
   return { databaseUrl, stopEmbedded };
 }
 

@@ -158,6 +158,10 @@ export async function applyTransition(
         WHERE id = ${loan.bookId}`;
     }
   }
+  if (action === 'CHECKOUT') {
+    // Popularity for search ranking: most borrowed first among equal matches.
+    await tx.$executeRaw`UPDATE book_search SET borrow_count = borrow_count + 1 WHERE book_id = ${loan.bookId}`;
+  }
   if (rule.closes) {
     await tx.$executeRaw`UPDATE member SET active_loans = active_loans - 1 WHERE id = ${loan.memberId}`;
   }

@@ -1,5 +1,6 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
+import { refreshAuthorSearchRows } from '../domain/search-index.js';
 import { Problems } from '../domain/validate.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { AuthorRef } from './author.js';
@@ -46,8 +47,14 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, { id, input }, ctx) => {
       const authorId = parseGlobalId(id, 'Author');
-      return ctx.db.author
-        .update({ where: { id: authorId }, data: validateAuthor(input) })
+      const data = validateAuthor(input);
+      // A new name is searchable in every book of the author as soon as it commits.
+      return ctx.db
+        .$transaction(async (tx) => {
+          const author = await tx.author.update({ where: { id: authorId }, data });
+          if (data.name !== undefined) await refreshAuthorSearchRows(tx, authorId);
+          return author;
+        })
         .catch((error) => translateDbError(error, { typename: 'Author', id }));
     },
   }),

@@ -2,6 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { isValidIsbn13, normalizeIsbn } from '../domain/isbn.js';
+import { refreshSearchRows } from '../domain/search-index.js';
 import { Problems } from '../domain/validate.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { BookRef } from './book.js';
@@ -96,21 +97,28 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const { data, authorIds = [] } = await validateBook(input, ctx);
       const copies = input.totalCopies ?? 1;
-      return ctx.db.book
-        .create({
-          data: {
-            ...(data as {
-              isbn: string;
-              title: string;
-              language: string;
-              price: string;
-              categoryId: number;
-            }),
-            totalCopies: copies,
-            availableCopies: copies,
-            copies: { create: Array.from({ length: copies }, () => ({})) },
-            authors: { create: authorIds.map((authorId, position) => ({ authorId, position })) },
-          },
+      // The book and its search row commit together: it is findable the moment it exists.
+      return ctx.db
+        .$transaction(async (tx) => {
+          const book = await tx.book.create({
+            data: {
+              ...(data as {
+                isbn: string;
+                title: string;
+                language: string;
+                price: string;
+                categoryId: number;
+              }),
+              totalCopies: copies,
+              availableCopies: copies,
+              copies: { create: Array.from({ length: copies }, () => ({})) },
+              authors: {
+                create: authorIds.map((authorId, position) => ({ authorId, position })),
+              },
+            },
+          });
+          await refreshSearchRows(tx, [book.id]);
+          return book;
         })
         .catch((error) => translateDbError(error, { typename: 'Book' }));
     },
@@ -130,7 +138,7 @@ builder.mutationFields((t) => ({
       return ctx.db
         .$transaction(async (tx) => {
           if (authorIds) await tx.bookAuthor.deleteMany({ where: { bookId } });
-          return tx.book.update({
+          const book = await tx.book.update({
             where: { id: bookId },
             data: {
               ...data,
@@ -141,6 +149,8 @@ builder.mutationFields((t) => ({
               }),
             },
           });
+          await refreshSearchRows(tx, [bookId]);
+          return book;
         })
         .catch((error) => translateDbError(error, subject));
     },

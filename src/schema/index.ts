@@ -12,6 +12,7 @@ import './loan.js';
 import './member.js';
 import './copy.js';
 import './loan-mutations.js';
+import './search.js';
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({

@@ -17,6 +17,12 @@ function checkSize(name: string, value: number | null | undefined) {
   }
 }
 
+/** Refuses `first`/`last` outside 0..MAX_PAGE_SIZE with BAD_USER_INPUT. */
+export function checkPageSizes(args: DefaultConnectionArguments) {
+  checkSize('first', args.first);
+  checkSize('last', args.last);
+}
+
 /**
  * Resolves a Relay connection over a keyset-paginated list. Cursors carry the sort value and
  * id of a row, so a page costs one indexed statement however deep it is.
@@ -27,8 +33,7 @@ export function keysetConnection<T extends { id: number }>(
   sortValue: (row: T) => unknown,
   fetch: (page: KeysetPage) => Promise<T[]>,
 ) {
-  checkSize('first', args.first);
-  checkSize('last', args.last);
+  checkPageSizes(args);
   const after = args.after ? decodeCursor(args.after, key.name) : undefined;
   const before = args.before ? decodeCursor(args.before, key.name) : undefined;
   return resolveCursorConnection(

@@ -3,6 +3,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db.js';
+import { reindexSearch } from '../../src/domain/search-index.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -27,6 +28,7 @@ beforeAll(async () => {
     authorIds: [author.id],
     language: 'zh',
   });
+  await reindexSearch(handle.db, { missingOnly: true });
   await handle.close();
   server = await startServer(
     loadConfig({
@@ -74,7 +76,7 @@ async function runInGraphiQL(query: string, expected: string, screenshot: string
   });
   await page.goto(`${server.url}?query=${encodeURIComponent(query)}`);
   await page.locator('.graphiql-execute-button').click({ timeout: 30_000 });
-  await page.waitForFunction((text) => document.body.innerText.includes(text), expected, {
+  await page.waitForFunction((text) => document.body.textContent?.includes(text), expected, {
     timeout: 30_000,
   });
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -91,6 +93,14 @@ describe('GraphiQL in headless Chromium', () => {
       '{ books(first: 5) { totalCount edges { node { title authors { name } category { name } } } } }',
       '罗贯中',
       'graphiql-catalogue.png',
+    );
+  });
+
+  it('runs a search by pinyin initials and shows the match', async () => {
+    await runInGraphiQL(
+      '{ searchBooks(query: "sgyy", first: 3) { edges { score matchedField node { title } } } }',
+      '三国演义',
+      'graphiql-search.png',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { createDb, type DbHandle } from '../../src/db.js';
+import { refreshSearchRows } from '../../src/domain/search-index.js';
 import { createEmptyDatabase, type TestDatabase } from '../support/database.js';
 import { isbn } from '../support/factories.js';
 
@@ -105,6 +106,29 @@ it('every model and relation of the Prisma schema works on the migrated database
     maxActiveLoans: 3,
   });
   expect(readBook.createdAt).toBeInstanceOf(Date);
+
+  // Search rows are written by SQL (src/domain/search-index.ts) and read back through Prisma.
+  await refreshSearchRows(db, [book.id]);
+  const search = await db.bookSearch.findUniqueOrThrow({
+    where: { bookId: book.id },
+    include: { book: { include: { search: true } } },
+  });
+  expect(search).toMatchObject({
+    title: 't',
+    subtitle: 's',
+    authors: 'a',
+    titleKey: 't',
+    titlePinyin: '',
+    authorKeys: '|a|',
+    bigrams: [],
+    borrowCount: 0,
+  });
+  expect(search.book.search?.bookId).toBe(book.id);
+  expect(search.updatedAt).toBeInstanceOf(Date);
+  await db.searchTerm.create({ data: { term: 'tolkien' } });
+  expect(await db.searchTerm.findUnique({ where: { term: 'tolkien' } })).toEqual({
+    term: 'tolkien',
+  });
 });
 
 it('the database refuses impossible rows on its own', async () => {
