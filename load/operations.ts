@@ -36,3 +36,32 @@ export const SEARCH_BOOKS = /* GraphQL */ `
     }
   }
 `;
+
+/** One book with everything a detail page shows. */
+export const BOOK_DETAIL = /* GraphQL */ `
+  query BookDetail($id: ID!) {
+    book(id: $id) {
+      id isbn title subtitle description language price publishedAt totalCopies availableCopies
+      authors { id name }
+      category { id name ancestors { name } }
+    }
+  }
+`;
+
+/** The signed-in member's open loans and recent history. */
+export const MY_LOANS = /* GraphQL */ `
+  query MyLoans {
+    me { name activeLoans { id status dueAt book { title } } loans(first: 10) { edges { node { id status } } } }
+  }
+`;
+
+/** Borrow a book (the member comes from the bearer token). */
+export const BORROW_BOOK = /* GraphQL */ `
+  mutation BorrowBook($bookId: ID!) {
+    borrowBook(bookId: $bookId) {
+      __typename
+      ... on Error { code }
+      ... on BorrowBookSuccess { loan { id status dueAt } }
+    }
+  }
+`;

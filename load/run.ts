@@ -9,7 +9,8 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { createDb } from '../src/db.js';
-import { SCENARIOS, type Scenario } from './scenarios.js';
+import { signToken } from '../src/domain/tokens.js';
+import { type LoadRequest, MEMBERS, SCENARIOS, type Scenario } from './scenarios.js';
 
 // npm run load -- <scenario> [--books 10000] [--duration 10] [--connections 16] [--url URL]
 // Without --url it prepares a catalogue of --books books on TEST_DATABASE_URL's server, starts
@@ -58,27 +59,66 @@ async function prepareDatabase(count: number): Promise<string> {
   return url.toString();
 }
 
-/** Statements one request of the scenario sends to PostgreSQL, counted in-process. */
-async function statementsPerRequest(databaseUrl: string, s: Scenario): Promise<number> {
+/** Members' bearer tokens, signed with the server's secret. */
+async function memberTokens(secret: string): Promise<Map<number, string>> {
+  const tokens = new Map<number, string>();
+  for (let id = 1; id <= MEMBERS; id++) tokens.set(id, await signToken(secret, id, 'MEMBER', 3600));
+  return tokens;
+}
+
+function bodyOf(request: LoadRequest) {
+  return JSON.stringify({ query: request.query, variables: request.variables ?? {} });
+}
+
+function headersOf(request: LoadRequest, tokens: Map<number, string>): Record<string, string> {
+  const token = request.member === undefined ? undefined : tokens.get(request.member);
+  return token
+    ? { 'content-type': 'application/json', authorization: `Bearer ${token}` }
+    : { 'content-type': 'application/json' };
+}
+
+/** Puts every lent copy of the runner's own load database back on the shelf. */
+async function resetCirculation(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(`BEGIN;
+    TRUNCATE loan_event, loan;
+    UPDATE copy SET status = 'AVAILABLE' WHERE status IN ('HELD', 'ON_LOAN');
+    UPDATE book SET available_copies = (SELECT count(*) FROM copy c WHERE c.book_id = book.id AND c.status = 'AVAILABLE')
+      WHERE available_copies <> (SELECT count(*) FROM copy c WHERE c.book_id = book.id AND c.status = 'AVAILABLE');
+    UPDATE member SET active_loans = 0 WHERE active_loans <> 0;
+    COMMIT`);
+  await client.end();
+}
+
+/** Statements per request, averaged over 100 requests of the scenario, counted in-process. */
+async function statementsPerRequest(databaseUrl: string, s: Scenario, secret: string) {
   const database = createDb({ url: databaseUrl, poolSize: 2 });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, JWT_SECRET: secret });
   const app = createApp({ config, database, logger: false });
-  const send = () =>
-    app.fetch('http://yoga/graphql', {
+  const tokens = await memberTokens(secret);
+  const send = async (n: number) => {
+    const request = s.request(n);
+    const response = await app.fetch('http://yoga/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: s.query, variables: s.variables }),
+      headers: headersOf(request, tokens),
+      body: bodyOf(request),
     });
-  await (await send()).json();
+    const body = (await response.json()) as { errors?: unknown };
+    if (body.errors) throw new Error(`scenario failed: ${JSON.stringify(body.errors)}`);
+  };
+  await send(0);
   const before = database.statements.total;
-  const body = (await (await send()).json()) as { errors?: unknown };
-  if (body.errors) throw new Error(`scenario failed: ${JSON.stringify(body.errors)}`);
-  const count = database.statements.total - before;
+  for (let n = 1; n <= 100; n++) await send(n);
+  const count = (database.statements.total - before) / 100;
   await database.close();
   return count;
 }
 
-async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(
+  databaseUrl: string,
+  secret: string,
+): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
@@ -87,7 +127,9 @@ async function startServer(databaseUrl: string): Promise<{ url: string; child: C
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
-      JWT_SECRET: randomBytes(32).toString('hex'),
+      JWT_SECRET: secret,
+      OVERDUE_SWEEP_INTERVAL_MS: '0',
+      WORKERS: '1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -105,44 +147,78 @@ async function startServer(databaseUrl: string): Promise<{ url: string; child: C
   return { url, child };
 }
 
-function fire(url: string, s: Scenario, seconds: number) {
-  return autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: s.query, variables: s.variables }),
-    connections,
-    duration: seconds,
+/** Runs the scenario for `seconds`; latencies are recorded per response for exact percentiles. */
+async function fire(url: string, s: Scenario, seconds: number, tokens: Map<number, string>) {
+  let n = 0;
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        connections,
+        duration: seconds,
+        requests: [
+          {
+            setupRequest: (request) => {
+              const next = s.request(n++);
+              return {
+                ...request,
+                method: 'POST',
+                headers: headersOf(next, tokens),
+                body: bodyOf(next),
+              };
+            },
+          },
+        ],
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) =>
+      latencies.push(responseTime),
+    );
   });
+  latencies.sort((x, y) => x - y);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const ms = (q: number) => Number(at(q).toFixed(1));
+  return { result, p50: ms(0.5), p95: ms(0.95), p99: ms(0.99) };
 }
 
 async function main() {
   let url = values.url;
   let child: ChildProcess | undefined;
-  let statements: number | string = 'n/a (live server)';
+  let statements = 'n/a (live server)';
+  // Against a live server, pass its JWT_SECRET in the environment for scenarios that sign in.
+  const secret = values.url ? loadConfig().jwtSecret : randomBytes(32).toString('hex');
+  const tokens = await memberTokens(secret);
   if (url) {
     assertLoopback(url);
   } else {
     const databaseUrl = await prepareDatabase(books);
-    statements = await statementsPerRequest(databaseUrl, scenario!);
-    ({ url, child } = await startServer(databaseUrl));
+    if (scenario!.lends) await resetCirculation(databaseUrl);
+    statements = (await statementsPerRequest(databaseUrl, scenario!, secret)).toFixed(2);
+    if (scenario!.lends) await resetCirculation(databaseUrl);
+    ({ url, child } = await startServer(databaseUrl, secret));
   }
   try {
-    await fire(url, scenario!, 2); // warm-up: JIT, pool, PostgreSQL caches
-    const result = await fire(url, scenario!, duration);
+    await fire(url, scenario!, 2, tokens); // warm-up: JIT, pool, PostgreSQL caches
+    const { result, p50, p95, p99 } = await fire(url, scenario!, duration, tokens);
     out();
     out(`scenario      ${name}: ${scenario!.description}`);
     out(
       `catalogue     ${values.url ? 'live server' : `${books} books`}, ${connections} connections, ${duration} s, one server process`,
     );
     out(`requests/s    ${result.requests.average.toFixed(0)}`);
-    out(
-      `latency ms    p50 ${result.latency.p50}  p99 ${result.latency.p99}  max ${result.latency.max}`,
-    );
+    out(`latency ms    p50 ${p50}  p95 ${p95}  p99 ${p99}  max ${result.latency.max}`);
     out(
       `errors        ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`,
     );
     out(`SQL/request   ${statements}`);
+    // One machine-readable line for load/report.ts.
+    out(
+      `RESULT ${JSON.stringify({ scenario: name, rps: Math.round(result.requests.average), p50, p95, p99, errors: result.errors + result.non2xx + result.timeouts, statements })}`,
+    );
   } finally {
     child?.kill('SIGTERM');
   }
