@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../db.js';
 import type { Author, Category } from '../generated/prisma/client.js';
-import { Prisma } from '../generated/prisma/client.js';
 import type { ByIdLoaders } from './by-id.js';
 
 /** Groups rows under their parent key, in key order; a key with no rows gets []. */
@@ -13,13 +12,6 @@ export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) 
 }
 
 type AuthorOfBook = Author & { bookId: number };
-type CategoryOfParent = Category & { childOf: number };
-
-const CATEGORY_COLUMNS = Prisma.raw(
-  `c.id, c.name, c.slug, c.parent_id AS "parentId", c.created_at AS "createdAt",
-   c.updated_at AS "updatedAt"`,
-);
-
 /** Loaders of the relations between catalogue rows; each batch is one statement. */
 export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
   const prime = <T extends { id: number }>(loader: DataLoader<number, T>, rows: T[]) => {
@@ -50,25 +42,23 @@ export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
       });
       return groupByKey(ids, rows, (r) => r.parentId ?? -1).map((c) => prime(byId.category, c));
     }),
-    /** Ancestors of a category, from the root down to its parent. */
-    ancestorsOfCategory: new DataLoader<number, Category[]>(async (ids) => {
-      const rows = await db.$queryRaw<(CategoryOfParent & { depth: number })[]>`
-        WITH RECURSIVE up(child_of, id, depth) AS (
-          SELECT id, parent_id, 1 FROM category WHERE id = ANY(${[...ids]}::int[])
-            AND parent_id IS NOT NULL
-          UNION ALL
-          SELECT up.child_of, c.parent_id, up.depth + 1 FROM up JOIN category c ON c.id = up.id
-            WHERE c.parent_id IS NOT NULL AND up.depth < 64
-        )
-        SELECT up.child_of AS "childOf", up.depth, ${CATEGORY_COLUMNS}
-        FROM up JOIN category c ON c.id = up.id ORDER BY up.child_of, up.depth DESC`;
-      return groupByKey(ids, rows, (r) => r.childOf).map((list) =>
-        prime(
-          byId.category,
-          list.map(({ childOf: _, depth: __, ...category }) => category),
-        ),
-      );
-    }),
+    /**
+     * Ancestors of a category, from the root down to its parent. The category loader fetches
+     * every category with all its ancestors, so this walk costs at most that one statement.
+     */
+    ancestorsOfCategory: new DataLoader<number, Category[]>((ids) =>
+      Promise.all(
+        ids.map(async (id) => {
+          const chain: Category[] = [];
+          let current = await byId.category.load(id);
+          for (let depth = 0; current.parentId !== null && depth < 64; depth++) {
+            current = await byId.category.load(current.parentId);
+            chain.unshift(current);
+          }
+          return chain;
+        }),
+      ),
+    ),
   };
 }
 

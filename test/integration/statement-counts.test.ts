@@ -122,3 +122,17 @@ describe('loaders are per request', () => {
     expect(statements).toBe(1);
   });
 });
+
+describe('one book', () => {
+  it('a book page with authors and the category path costs 3 statements', async () => {
+    const { result, statements } = await t.countStatements(() =>
+      t.gql(
+        `query($id: ID!) { book(id: $id) { title authors { name } category { name ancestors { name } parent { name } } } }`,
+        { id: gid('Book', 3) },
+      ),
+    );
+    expect(result.errors).toBeUndefined();
+    // the book; its authors; its category with all its ancestors
+    expect(statements).toBe(3);
+  });
+});
