@@ -13,6 +13,7 @@ import { systemClock } from './domain/clock.js';
 import { startOverdueSweeper } from './domain/overdue-sweeper.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import { createLogger, type Logger } from './logger.js';
+import { startTracing } from './tracing.js';
 
 export interface RunningServer {
   url: string;
@@ -76,6 +77,12 @@ export async function startServer(
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Before anything opens a span; a no-op unless OTEL_EXPORTER_OTLP_ENDPOINT or
+  // OTEL_TRACES_EXPORTER=console is set.
+  const stopTracing = startTracing(config);
+  if (config.otelTracesExporter !== 'none') {
+    logger.info({ exporter: config.otelTracesExporter }, 'tracing on');
+  }
   let databaseUrl = config.databaseUrl;
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!databaseUrl) {
@@ -103,6 +110,7 @@ async function main() {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     await running.close();
     await stopEmbedded?.();
+    await stopTracing().catch((error: unknown) => logger.warn({ err: error }, 'span flush'));
     logger.info('stopped');
     process.exit(0);
   };

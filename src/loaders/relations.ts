@@ -1,8 +1,9 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { Db } from '../db.js';
 import type { Author, Category } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { ByIdLoaders } from './by-id.js';
+import { createLoader } from './instrumented.js';
 
 /** Groups rows under their parent key, in key order; a key with no rows gets []. */
 export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
@@ -28,7 +29,7 @@ export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
   };
   return {
     /** Authors of a book, in title-page order. */
-    authorsOfBook: new DataLoader<number, Author[]>(async (bookIds) => {
+    authorsOfBook: createLoader<number, Author[]>('authorsOfBook', async (bookIds) => {
       const rows = await db.$queryRaw<AuthorOfBook[]>`
         SELECT ba.book_id AS "bookId", a.id, a.name, a.bio,
                a.created_at AS "createdAt", a.updated_at AS "updatedAt"
@@ -43,7 +44,7 @@ export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
       );
     }),
     /** Direct children of a category, by name. */
-    childrenOfCategory: new DataLoader<number, Category[]>(async (ids) => {
+    childrenOfCategory: createLoader<number, Category[]>('childrenOfCategory', async (ids) => {
       const rows = await db.category.findMany({
         where: { parentId: { in: [...ids] } },
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
@@ -51,7 +52,7 @@ export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
       return groupByKey(ids, rows, (r) => r.parentId ?? -1).map((c) => prime(byId.category, c));
     }),
     /** Ancestors of a category, from the root down to its parent. */
-    ancestorsOfCategory: new DataLoader<number, Category[]>(async (ids) => {
+    ancestorsOfCategory: createLoader<number, Category[]>('ancestorsOfCategory', async (ids) => {
       const rows = await db.$queryRaw<(CategoryOfParent & { depth: number })[]>`
         WITH RECURSIVE up(child_of, id, depth) AS (
           SELECT id, parent_id, 1 FROM category WHERE id = ANY(${[...ids]}::int[])
