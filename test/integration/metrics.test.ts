@@ -108,7 +108,8 @@ describe('/metrics', () => {
     // A name the allow-list does not know never becomes a label value.
     expect(after.text).not.toContain(SECRET_NAME);
     const names = new Set(after.samples.map((s) => s.labels.operation_name).filter(Boolean));
-    for (const name of names) expect([...DEFAULT_METRICS_OPERATION_NAMES, 'unknown']).toContain(name);
+    for (const name of names)
+      expect([...DEFAULT_METRICS_OPERATION_NAMES, 'unknown']).toContain(name);
   });
 
   it('knows every operation of load/operations.ts by name', () => {

@@ -104,7 +104,8 @@ describe('traces', () => {
 
     const batches = spans.filter((s) => s.name.startsWith('DataLoader batch '));
     expect(batches.map((s) => s.attributes['dataloader.name'])).toContain('category');
-    for (const batch of batches) expect(batch.attributes['dataloader.batch_size']).toBeGreaterThan(0);
+    for (const batch of batches)
+      expect(batch.attributes['dataloader.batch_size']).toBeGreaterThan(0);
 
     const sql = spans.filter((s) => s.attributes['db.system'] === 'postgresql');
     expect(sql).toHaveLength(statements);

@@ -3,8 +3,8 @@ import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createDb, type DbHandle } from '../../src/db.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import type { Logger } from '../../src/logger.js';
 import { signToken } from '../../src/domain/tokens.js';
+import type { Logger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestApp {
