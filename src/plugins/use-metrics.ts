@@ -6,10 +6,11 @@ import {
 } from '@envelop/prometheus';
 import type { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 import { DEFAULT_METRICS_OPERATION_NAMES } from '../config.js';
 import { ERROR_CODES, PROTOCOL_CODES } from '../errors.js';
 import { collectProcessMetrics, registry as sharedRegistry } from '../metrics.js';
+import { settle, wrapResolvers } from './wrap-resolvers.js';
 
 export interface MetricsOptions {
   /** Path answering the scrape, in Prometheus text format. Default `/metrics`. */
@@ -36,6 +37,9 @@ export const DEFAULT_TIMED_RESOLVERS = [
   'Mutation.borrowBook',
   'Mutation.returnBook',
 ];
+
+// Resolvers already timed: the schema is a module shared by every app of the process.
+const timedFields = new WeakSet<object>();
 
 /** Label value of an operation outside the allow-list. */
 export const UNKNOWN_OPERATION = 'unknown';
@@ -83,7 +87,6 @@ export function useMetrics({
   const prometheus = usePrometheus({
     registry,
     skipIntrospection: true,
-    resolversWhitelist: [...timedResolvers],
     metrics: {
       graphql_envelop_request: createCounter({
         registry,
@@ -136,23 +139,42 @@ export function useMetrics({
           code: errorCode(params.error),
         }),
       }),
-      graphql_envelop_execute_resolver: createHistogram({
-        registry,
-        histogram: {
-          name: 'graphql_resolver_duration_seconds',
-          help: 'Duration of the resolvers listed in the metrics options',
-          labelNames: [...operationLabels, 'field'] as const,
-          buckets: DURATION_BUCKETS,
-        },
-        fillLabelsFn: (params) => ({
-          ...operation(params),
-          field: params.info ? `${params.info.parentType.name}.${params.info.fieldName}` : '',
-        }),
-      }),
     },
   });
 
+  // One histogram per registry, whatever the number of apps built on it (tests build several).
+  const existing = registry.getSingleMetric('graphql_resolver_duration_seconds');
+  const resolverDuration =
+    existing instanceof Histogram
+      ? existing
+      : new Histogram({
+          name: 'graphql_resolver_duration_seconds',
+          help: 'Duration of the resolvers listed in the metrics options',
+          labelNames: [...operationLabels, 'field'],
+          buckets: DURATION_BUCKETS,
+          registers: [registry],
+        });
+  const coordinates = new Set(timedResolvers);
+
   return {
+    onSchemaChange({ schema }) {
+      // Our own wrapper rather than @envelop/prometheus's resolver metric, which wraps every
+      // field of the schema (see wrap-resolvers.ts).
+      wrapResolvers(schema, coordinates, timedFields, (field, info, run) => {
+        const started = performance.now();
+        return settle(run, () => {
+          const name = info.operation.name?.value;
+          resolverDuration.observe(
+            {
+              operation_type: info.operation.operation,
+              operation_name: name && known.has(name) ? name : UNKNOWN_OPERATION,
+              field,
+            },
+            (performance.now() - started) / 1000,
+          );
+        });
+      });
+    },
     onPluginInit({ addPlugin }) {
       // @envelop/prometheus is typed for a bare Envelop context; Yoga's extends it.
       addPlugin(prometheus as Plugin);

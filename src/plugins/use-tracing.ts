@@ -8,12 +8,7 @@ import {
   type TextMapGetter,
   trace,
 } from '@opentelemetry/api';
-import {
-  defaultFieldResolver,
-  type GraphQLFieldResolver,
-  getOperationAST,
-  isObjectType,
-} from 'graphql';
+import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import {
   ATTR_GRAPHQL_DOCUMENT,
@@ -24,6 +19,7 @@ import {
   tracer,
 } from '../tracing.js';
 import { DEFAULT_TIMED_RESOLVERS } from './use-metrics.js';
+import { settle, wrapResolvers } from './wrap-resolvers.js';
 
 export interface TracingOptions {
   /** Fields whose resolvers get a span of their own. Default {@link DEFAULT_TIMED_RESOLVERS}. */
@@ -42,33 +38,6 @@ const headersGetter: TextMapGetter<Headers> = {
 
 // Resolvers already wrapped: the schema is a module shared by every app of the process.
 const wrapped = new WeakSet<object>();
-
-function traced(coordinate: string, resolve: GraphQLFieldResolver<unknown, unknown>) {
-  const traced: GraphQLFieldResolver<unknown, unknown> = (root, args, ctx, info) =>
-    tracer().startActiveSpan(coordinate, (span) => {
-      try {
-        const result = resolve(root, args, ctx, info);
-        if (result instanceof Promise) {
-          return result.then(
-            (value: unknown) => {
-              endSpan(span);
-              return value;
-            },
-            (error: unknown) => {
-              endSpan(span, error);
-              throw error;
-            },
-          );
-        }
-        endSpan(span);
-        return result;
-      } catch (error) {
-        endSpan(span, error);
-        throw error;
-      }
-    });
-  return traced;
-}
 
 function nameOperation(
   span: Span,
@@ -115,15 +84,11 @@ export function useTracing({
       },
     },
     onSchemaChange({ schema }) {
-      for (const type of Object.values(schema.getTypeMap())) {
-        if (!isObjectType(type)) continue;
-        for (const field of Object.values(type.getFields())) {
-          const coordinate = `${type.name}.${field.name}`;
-          if (!coordinates.has(coordinate) || wrapped.has(field)) continue;
-          field.resolve = traced(coordinate, field.resolve ?? defaultFieldResolver);
-          wrapped.add(field);
-        }
-      }
+      wrapResolvers(schema, coordinates, wrapped, (coordinate, _info, run) =>
+        tracer().startActiveSpan(coordinate, (span) =>
+          settle(run, (error) => endSpan(span, error)),
+        ),
+      );
     },
     onParse({ params, context }) {
       return ({ result }) => {
