@@ -7,7 +7,10 @@ import type { DbHandle } from './db.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import type { Logger } from './logger.js';
+import { useMetrics } from './plugins/use-metrics.js';
+import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
+import { useTracing } from './plugins/use-tracing.js';
 import { schema } from './schema/index.js';
 
 export interface AppOptions {
@@ -22,7 +25,7 @@ export interface AppOptions {
   ids?: SnowflakeGenerator;
 }
 
-/** The Yoga instance: serves /graphql, /healthz and /readyz. Never listens (tests call `fetch`). */
+/** The Yoga instance: serves /graphql, /healthz, /readyz and /metrics. Never listens (tests call `fetch`). */
 export function createApp(options: AppOptions) {
   const { config, database, logger, isDraining = () => false, clock = systemClock } = options;
   // Ids need a clock that moves: the real one, even when tests steer business time.
@@ -52,6 +55,8 @@ export function createApp(options: AppOptions) {
     // Unexpected errors become "Unexpected error." with no stack; errors with a code pass.
     maskedErrors: { isDev: !config.maskErrors },
     plugins: [
+      // First: its request id and log scope wrap everything the other plugins do.
+      useRequestLog({ logger: config.logRequests ? logger : false }),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async () => {
@@ -64,6 +69,12 @@ export function createApp(options: AppOptions) {
           }
         },
       }),
+      useMetrics({
+        endpoint: config.metricsEndpoint,
+        operationNames: config.metricsOperationNames,
+      }),
+      // Before the JIT: the operation span must be active while the compiled executor runs.
+      useTracing(),
       // Compiles each operation once into plain JavaScript: the per-field cost of executing a
       // 50-book list drops by about half (see load/ and the README's figures).
       useGraphQlJit(),

@@ -74,7 +74,43 @@ export interface Config {
   overdueSweepIntervalMs: number;
   /** `SHUTDOWN_GRACE_MS`: how long SIGTERM waits for in-flight requests. Default `10000`. */
   shutdownGraceMs: number;
+  /** `METRICS_ENDPOINT`: path of the Prometheus scrape endpoint; empty disables it. Default `/metrics`. */
+  metricsEndpoint: string;
+  /**
+   * `METRICS_OPERATION_NAMES`: comma-separated operation names reported as themselves in metric
+   * labels; any other operation is labelled `unknown`, so clients cannot grow the label set.
+   * Default {@link DEFAULT_METRICS_OPERATION_NAMES}.
+   */
+  metricsOperationNames: string[];
+  /**
+   * `OTEL_EXPORTER_OTLP_ENDPOINT`: base URL of an OTLP/HTTP collector (traces go to
+   * `<url>/v1/traces`); setting it starts the tracing SDK. Default: unset (tracing off).
+   */
+  otelExporterOtlpEndpoint: string | undefined;
+  /**
+   * `OTEL_TRACES_EXPORTER`: `otlp`, `console` (spans printed on stdout, for development) or
+   * `none`. Default `otlp` when OTEL_EXPORTER_OTLP_ENDPOINT is set, else `none`.
+   */
+  otelTracesExporter: 'otlp' | 'console' | 'none';
+  /** `OTEL_SERVICE_NAME`: `service.name` of the spans. Default `bookmall`. */
+  otelServiceName: string;
+  /** `LOG_REQUESTS`: one JSON line per request (operation, duration, outcome). Default `true`. */
+  logRequests: boolean;
 }
+
+/**
+ * Operations whose name may appear as a metric label: those of load/operations.ts (a test
+ * keeps the two in step) and GraphiQL's default query.
+ */
+export const DEFAULT_METRICS_OPERATION_NAMES = [
+  'NestedBooks',
+  'AuthorsWithBooks',
+  'SearchBooks',
+  'BookDetail',
+  'MyLoans',
+  'BorrowBook',
+  'FirstBooks',
+];
 
 type Env = Record<string, string | undefined>;
 
@@ -125,6 +161,30 @@ function workers(env: Env, production: boolean): number {
   return raw === 'auto' ? availableParallelism() : int(env, 'WORKERS', 1, 1);
 }
 
+function list(env: Env, name: string, fallback: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function tracesExporter(env: Env): Config['otelTracesExporter'] {
+  const raw = env.OTEL_TRACES_EXPORTER?.toLowerCase();
+  if (raw === undefined || raw === '') return env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'none';
+  if (raw === 'otlp' || raw === 'console' || raw === 'none') return raw;
+  throw new Error(`OTEL_TRACES_EXPORTER must be otlp, console or none, got "${raw}"`);
+}
+
+function metricsEndpoint(env: Env): string {
+  const raw = env.METRICS_ENDPOINT ?? '/metrics';
+  if (raw !== '' && !raw.startsWith('/')) {
+    throw new Error(`METRICS_ENDPOINT must be a path starting with "/", got "${raw}"`);
+  }
+  return raw;
+}
+
 /** Reads the configuration from `env` (default `process.env`), throwing on invalid values. */
 export function loadConfig(env: Env = process.env): Config {
   const mode = nodeEnv(env.NODE_ENV);
@@ -158,5 +218,11 @@ export function loadConfig(env: Env = process.env): Config {
     maxRenewals: int(env, 'MAX_RENEWALS', 2),
     overdueSweepIntervalMs: int(env, 'OVERDUE_SWEEP_INTERVAL_MS', 60000),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10000),
+    metricsEndpoint: metricsEndpoint(env),
+    metricsOperationNames: list(env, 'METRICS_OPERATION_NAMES', DEFAULT_METRICS_OPERATION_NAMES),
+    otelExporterOtlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    otelTracesExporter: tracesExporter(env),
+    otelServiceName: env.OTEL_SERVICE_NAME || 'bookmall',
+    logRequests: bool(env, 'LOG_REQUESTS', true),
   };
 }

@@ -1,6 +1,15 @@
+import { SpanKind } from '@opentelemetry/api';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.js';
+import { dbStatementDuration, trackPool } from './metrics.js';
+import {
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_STATEMENT,
+  ATTR_DB_SYSTEM,
+  endSpan,
+  tracer,
+} from './tracing.js';
 
 export type Db = PrismaClient;
 
@@ -61,6 +70,7 @@ export function createDb({
     async close() {
       await Promise.all(
         [primary, ...replicas].map(async (c) => {
+          c.untrack();
           await c.db.$disconnect();
           await c.pool.end();
         }),
@@ -80,13 +90,66 @@ function connect(
     max: poolSize,
     options: `-c TimeZone=UTC -c statement_timeout=${statementTimeoutMs}`,
   });
+  const database = new URL(url).pathname.slice(1);
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    const counted = (...args: unknown[]) => {
+    const measured = (...args: unknown[]) => {
       counter.total += 1;
-      return query(...args);
+      return measure(database, query, args);
     };
-    client.query = counted as QueryFn;
+    client.query = measured as QueryFn;
   });
-  return { pool, db: new PrismaClient({ adapter: new PrismaPg(pool) }) };
+  const untrack = trackPool(pool);
+  return { pool, db: new PrismaClient({ adapter: new PrismaPg(pool) }), untrack };
+}
+
+/** The statement's text: always the parameterised one ($1, $2 ...), never the values. */
+function statementText(first: unknown): string {
+  if (typeof first === 'string') return first;
+  if (first && typeof first === 'object' && 'text' in first && typeof first.text === 'string') {
+    return first.text;
+  }
+  return '';
+}
+
+/**
+ * Sends one statement, timing it into db_statement_duration_seconds inside a client span
+ * (db.system=postgresql, db.statement without parameter values). Created where the statement
+ * reaches the pg client, in the caller's context: it nests under the DataLoader batch or
+ * resolver span that asked for it. Handles both the promise and the callback forms of `query`.
+ */
+function measure(database: string, query: (...args: unknown[]) => unknown, args: unknown[]) {
+  const text = statementText(args[0]);
+  const span = tracer().startSpan(text.trimStart().split(/\s/, 1)[0]?.toUpperCase() || 'SQL', {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      [ATTR_DB_SYSTEM]: 'postgresql',
+      [ATTR_DB_NAMESPACE]: database,
+      [ATTR_DB_STATEMENT]: text,
+    },
+  });
+  const started = performance.now();
+  const done = (error?: unknown) => {
+    dbStatementDuration.observe((performance.now() - started) / 1000);
+    endSpan(span, error ?? undefined);
+  };
+  const last = args.length - 1;
+  const callback = args[last];
+  if (typeof callback === 'function') {
+    args[last] = (error: unknown, ...rest: unknown[]) => {
+      done(error ?? undefined);
+      return callback(error, ...rest);
+    };
+    return query(...args);
+  }
+  const result = query(...args);
+  if (result instanceof Promise) {
+    result.then(
+      () => done(),
+      (error: unknown) => done(error),
+    );
+  } else {
+    done();
+  }
+  return result;
 }

@@ -1,8 +1,67 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino from 'pino';
 
-/** Creates the process logger: JSON lines on stdout. */
-export function createLogger(level: string) {
-  return pino({ level, base: { service: 'bookmall', pid: process.pid } });
+/** What every log line written while serving a request carries. */
+export interface RequestScope {
+  /** The caller's `x-request-id`, or one made up for the request. */
+  requestId: string;
+  /** Trace id of the caller's `traceparent`, used when no span of ours is recording. */
+  traceId?: string;
+}
+
+/** The request being served, set by src/plugins/use-request-log.ts for the whole request. */
+export const requestScope = new AsyncLocalStorage<RequestScope>();
+
+/** Keys whose values never reach a log line, at the top level or one level down. */
+export const REDACTED_KEYS = [
+  'authorization',
+  'cookie',
+  'token',
+  'accessToken',
+  'password',
+  'jwtSecret',
+  'JWT_SECRET',
+  'databaseUrl',
+  'DATABASE_URL',
+];
+
+// postgres://user:secret@host -> postgres://user:[REDACTED]@host, in messages.
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi;
+const scrub = (text: string) => text.replace(URL_PASSWORD, '$1[REDACTED]@');
+
+/**
+ * Creates the process logger: JSON lines on `destination` (default stdout). Lines written while
+ * a request is served carry its `requestId` and `traceId`; secrets are redacted (see
+ * {@link REDACTED_KEYS}) and passwords in URLs are masked in messages.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream) {
+  const options: pino.LoggerOptions = {
+    level,
+    base: { service: 'bookmall', pid: process.pid },
+    redact: {
+      paths: REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.headers.${key}`]),
+      censor: '[REDACTED]',
+    },
+    mixin() {
+      const scope = requestScope.getStore();
+      if (!scope) return {};
+      const span = trace.getActiveSpan()?.spanContext();
+      const traceId = span && isSpanContextValid(span) ? span.traceId : scope.traceId;
+      return traceId ? { requestId: scope.requestId, traceId } : { requestId: scope.requestId };
+    },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? scrub(arg) : arg)) as Parameters<
+            typeof method
+          >,
+        );
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type Logger = ReturnType<typeof createLogger>;

@@ -1,9 +1,10 @@
-import { Gauge, Histogram, Registry } from 'prom-client';
+import type pg from 'pg';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { SEARCH_KINDS } from './domain/search-query.js';
 
 /**
- * The process's Prometheus metrics, all in one registry: the metrics endpoint serves
- * `registry.metrics()`.
+ * The process's one metrics registry, served on /metrics (src/plugins/use-metrics.ts). Every
+ * metric of bookmall registers here; names carry their unit and counters end in `_total`.
  */
 export const registry = new Registry();
 
@@ -28,3 +29,67 @@ export const searchLatency = new Histogram({
 
 // Every kind is reported from the start, at zero, so that dashboards see all five series.
 for (const kind of SEARCH_KINDS) searchLatency.zero({ kind });
+
+/** Keys per DataLoader batch, by loader name (a fixed set: the loaders in src/loaders/). */
+export const dataloaderBatchSize = new Histogram({
+  name: 'dataloader_batch_size',
+  help: 'Keys loaded per DataLoader batch',
+  labelNames: ['loader'] as const,
+  buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+  registers: [registry],
+});
+
+/** Time from sending a statement to PostgreSQL to its result, as seen by the pg client. */
+export const dbStatementDuration = new Histogram({
+  name: 'db_statement_duration_seconds',
+  help: 'Duration of SQL statements sent through the pool',
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+
+// Pools read on scrape: one per process in production, several in a test process.
+const pools = new Set<pg.Pool>();
+const sumOverPools = (read: (pool: pg.Pool) => number) => {
+  let sum = 0;
+  for (const pool of pools) sum += read(pool);
+  return sum;
+};
+
+new Gauge({
+  name: 'db_pool_connections',
+  help: 'Connections open in the pool (idle or in use)',
+  registers: [registry],
+  collect() {
+    this.set(sumOverPools((pool) => pool.totalCount));
+  },
+});
+new Gauge({
+  name: 'db_pool_idle_connections',
+  help: 'Open connections not checked out',
+  registers: [registry],
+  collect() {
+    this.set(sumOverPools((pool) => pool.idleCount));
+  },
+});
+new Gauge({
+  name: 'db_pool_waiting_requests',
+  help: 'Requests queued for a connection because the pool is exhausted',
+  registers: [registry],
+  collect() {
+    this.set(sumOverPools((pool) => pool.waitingCount));
+  },
+});
+
+/** Reports `pool` in the pool gauges until the returned function is called (on close). */
+export function trackPool(pool: pg.Pool): () => void {
+  pools.add(pool);
+  return () => pools.delete(pool);
+}
+
+let processMetrics = false;
+/** Adds prom-client's process metrics (CPU, memory, event loop lag, GC) once per process. */
+export function collectProcessMetrics() {
+  if (processMetrics) return;
+  processMetrics = true;
+  collectDefaultMetrics({ register: registry });
+}

@@ -16,6 +16,7 @@ import { startOverdueSweeper } from './domain/overdue-sweeper.js';
 import { reindexSearch } from './domain/search-index.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import { createLogger, type Logger } from './logger.js';
+import { startTracing } from './tracing.js';
 
 export interface RunningServer {
   url: string;
@@ -122,11 +123,18 @@ async function prepareDatabase(config: Config, logger: Logger) {
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Before anything opens a span (in the primary and in every worker); a no-op unless
+  // OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER=console is set.
+  const stopTracing = startTracing(config);
+  if (config.otelTracesExporter !== 'none') {
+    logger.info({ exporter: config.otelTracesExporter }, 'tracing on');
+  }
   if (cluster.isWorker) {
     // Prepared by the primary: DATABASE_URL and BOOKMALL_CLUSTER_SLOT are in the environment.
     const running = await startServer(config, config.databaseUrl ?? '', logger);
     const stop = async () => {
       await running.close();
+      await stopTracing().catch((error: unknown) => logger.warn({ err: error }, 'span flush'));
       process.exit(0);
     };
     process.once('SIGTERM', () => void stop());
@@ -137,6 +145,7 @@ async function main() {
   const shutdown = async (stopServing: () => Promise<void>) => {
     await stopServing();
     await stopEmbedded?.();
+    await stopTracing().catch((error: unknown) => logger.warn({ err: error }, 'span flush'));
     logger.info('stopped');
     process.exit(0);
   };

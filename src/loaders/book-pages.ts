@@ -1,4 +1,4 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { Db } from '../db.js';
 import {
   type BookFilter,
@@ -10,6 +10,7 @@ import {
 import type { KeysetPage } from '../domain/keyset.js';
 import type { Book } from '../generated/prisma/client.js';
 import type { ByIdLoaders } from './by-id.js';
+import { createLoader } from './instrumented.js';
 import { groupByKey } from './relations.js';
 
 type BookOfParent = Book & { parentId: number; rowNumber: bigint };
@@ -35,7 +36,7 @@ export function createBookPageLoaders(db: Db, byId: ByIdLoaders) {
       let loader = pages.get(signature);
       if (!loader) {
         const { partition, filter, order, page } = request;
-        loader = new DataLoader(async (parentIds) => {
+        loader = createLoader('bookPages', async (parentIds) => {
           const sql = bookPagesSql(partition, [...parentIds], filter, order, page);
           const rows = await db.$queryRaw<BookOfParent[]>(sql);
           return groupByKey(parentIds, rows, (r) => r.parentId).map((list) =>
@@ -53,7 +54,7 @@ export function createBookPageLoaders(db: Db, byId: ByIdLoaders) {
       const signature = JSON.stringify([partition, filter]);
       let loader = counts.get(signature);
       if (!loader) {
-        loader = new DataLoader(async (parentIds) => {
+        loader = createLoader('bookCounts', async (parentIds) => {
           const sql = bookCountsSql(partition, [...parentIds], filter);
           const rows = await db.$queryRaw<{ parentId: number; count: number }[]>(sql);
           const byParent = new Map(rows.map((r) => [r.parentId, r.count]));

@@ -1,7 +1,8 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { Db } from '../db.js';
 import { NotFoundError } from '../errors.js';
 import { type Author, type Book, type Category, Prisma } from '../generated/prisma/client.js';
+import { createLoader } from './instrumented.js';
 
 /**
  * Orders `rows` by `keys` as DataLoader requires: same length, key order, and a NotFoundError
@@ -26,7 +27,7 @@ const CATEGORY_COLUMNS = Prisma.raw(
 );
 
 export function createByIdLoaders(db: Db) {
-  const categoryLoader: DataLoader<number, Category> = new DataLoader(async (ids) => {
+  const categoryLoader: DataLoader<number, Category> = createLoader('category', async (ids) => {
     const rows = await db.$queryRaw<Category[]>`
       WITH RECURSIVE path AS (
         SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY(${[...ids]}::int[])
@@ -37,7 +38,7 @@ export function createByIdLoaders(db: Db) {
     return byKey(ids, rows, (c) => c.id, notFound('Category'));
   });
   return {
-    book: new DataLoader<number, Book>(async (ids) =>
+    book: createLoader<number, Book>('book', async (ids) =>
       byKey(
         ids,
         await db.book.findMany({ where: { id: { in: [...ids] } } }),
@@ -45,7 +46,7 @@ export function createByIdLoaders(db: Db) {
         notFound('Book'),
       ),
     ),
-    author: new DataLoader<number, Author>(async (ids) =>
+    author: createLoader<number, Author>('author', async (ids) =>
       byKey(
         ids,
         await db.author.findMany({ where: { id: { in: [...ids] } } }),
@@ -57,7 +58,7 @@ export function createByIdLoaders(db: Db) {
     // each batch loads the categories with all their ancestors in one statement and primes
     // them: the parents then cost nothing.
     category: categoryLoader,
-    categoryBySlug: new DataLoader<string, Category>(async (slugs) =>
+    categoryBySlug: createLoader<string, Category>('categoryBySlug', async (slugs) =>
       byKey(
         slugs,
         await db.category.findMany({ where: { slug: { in: [...slugs] } } }),

@@ -1,9 +1,10 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { Db } from '../db.js';
 import { NotFoundError } from '../errors.js';
 import type { Copy, Loan, LoanEvent, Member } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { byKey } from './by-id.js';
+import { createLoader } from './instrumented.js';
 import { groupByKey } from './relations.js';
 
 /** One page of a nested loan list: newest first, cut after the cursor's loan id. */
@@ -29,7 +30,7 @@ const LOAN_COLUMNS = Prisma.raw(`l.id, l.member_id AS "memberId", l.book_id AS "
 export function createCirculationLoaders(db: Db) {
   const loanPages = new Map<string, DataLoader<number, Loan[]>>();
   return {
-    member: new DataLoader<number, Member>(async (ids) =>
+    member: createLoader<number, Member>('member', async (ids) =>
       byKey(
         ids,
         await db.member.findMany({ where: { id: { in: [...ids] } } }),
@@ -37,7 +38,7 @@ export function createCirculationLoaders(db: Db) {
         (id) => new NotFoundError('Member', String(id)),
       ),
     ),
-    copy: new DataLoader<number, Copy>(async (ids) =>
+    copy: createLoader<number, Copy>('copy', async (ids) =>
       byKey(
         ids,
         await db.copy.findMany({ where: { id: { in: [...ids] } } }),
@@ -45,14 +46,14 @@ export function createCirculationLoaders(db: Db) {
         (id) => new NotFoundError('Copy', String(id)),
       ),
     ),
-    copiesOfBook: new DataLoader<number, Copy[]>(async (bookIds) => {
+    copiesOfBook: createLoader<number, Copy[]>('copiesOfBook', async (bookIds) => {
       const rows = await db.copy.findMany({
         where: { bookId: { in: [...bookIds] } },
         orderBy: { id: 'asc' },
       });
       return groupByKey(bookIds, rows, (c) => c.bookId);
     }),
-    eventsOfLoan: new DataLoader<bigint, LoanEvent[]>(async (loanIds) => {
+    eventsOfLoan: createLoader<bigint, LoanEvent[]>('eventsOfLoan', async (loanIds) => {
       const rows = await db.loanEvent.findMany({
         where: { loanId: { in: [...loanIds] } },
         orderBy: { id: 'asc' },
@@ -60,7 +61,7 @@ export function createCirculationLoaders(db: Db) {
       return groupByKey(loanIds, rows, (e) => e.loanId);
     }),
     /** Open loans (PENDING, BORROWED, OVERDUE) of a member, newest first. */
-    openLoansOfMember: new DataLoader<number, Loan[]>(async (memberIds) => {
+    openLoansOfMember: createLoader<number, Loan[]>('openLoansOfMember', async (memberIds) => {
       const rows = await db.loan.findMany({
         where: {
           memberId: { in: [...memberIds] },
@@ -89,7 +90,7 @@ export function createCirculationLoaders(db: Db) {
           ? Prisma.sql` AND ${Prisma.join(conditions, ' AND ')}`
           : Prisma.empty;
         const order = Prisma.raw(request.inverted ? 'l.id ASC' : 'l.id DESC');
-        loader = new DataLoader(async (parentIds) => {
+        loader = createLoader('loanPage', async (parentIds) => {
           const rows = await db.$queryRaw<(LoanOfParent & { rowNumber: bigint })[]>`SELECT * FROM (
               SELECT ${LOAN_COLUMNS}, ${parent} AS "parentId",
                 row_number() OVER (PARTITION BY ${parent} ORDER BY ${order}) AS "rowNumber"

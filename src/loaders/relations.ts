@@ -1,7 +1,8 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { Db } from '../db.js';
 import type { Author, Category } from '../generated/prisma/client.js';
 import type { ByIdLoaders } from './by-id.js';
+import { createLoader } from './instrumented.js';
 
 /** Groups rows under their parent key, in key order; a key with no rows gets []. */
 export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
@@ -20,7 +21,7 @@ export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
   };
   return {
     /** Authors of a book, in title-page order. */
-    authorsOfBook: new DataLoader<number, Author[]>(async (bookIds) => {
+    authorsOfBook: createLoader<number, Author[]>('authorsOfBook', async (bookIds) => {
       const rows = await db.$queryRaw<AuthorOfBook[]>`
         SELECT ba.book_id AS "bookId", a.id, a.name, a.bio,
                a.created_at AS "createdAt", a.updated_at AS "updatedAt"
@@ -35,7 +36,7 @@ export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
       );
     }),
     /** Direct children of a category, by name. */
-    childrenOfCategory: new DataLoader<number, Category[]>(async (ids) => {
+    childrenOfCategory: createLoader<number, Category[]>('childrenOfCategory', async (ids) => {
       const rows = await db.category.findMany({
         where: { parentId: { in: [...ids] } },
         orderBy: [{ name: 'asc' }, { id: 'asc' }],
@@ -46,7 +47,7 @@ export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
      * Ancestors of a category, from the root down to its parent. The category loader fetches
      * every category with all its ancestors, so this walk costs at most that one statement.
      */
-    ancestorsOfCategory: new DataLoader<number, Category[]>((ids) =>
+    ancestorsOfCategory: createLoader<number, Category[]>('ancestorsOfCategory', (ids) =>
       Promise.all(
         ids.map(async (id) => {
           const chain: Category[] = [];

@@ -75,6 +75,19 @@ describe('over a real HTTP socket', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 
+  it('returns a request id and serves /metrics over the socket', async () => {
+    const res = await post(server.url);
+    expect(res.headers.get('x-request-id')).toMatch(/^[\da-f-]{36}$/);
+    await res.text();
+    const metrics = await fetch(server.url.replace('/graphql', '/metrics'));
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(
+      /^graphql_requests_total\{operation_type="query",operation_name="unknown"\} [1-9]/m,
+    );
+    expect(text).toMatch(/^db_pool_connections [1-9]/m);
+  });
+
   it('answers a request that runs too long with REQUEST_TIMEOUT, not a hang', async () => {
     const release = await lockBooks(testDb.url);
     try {

@@ -4,6 +4,7 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { createDb, type DbHandle } from '../../src/db.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { signToken } from '../../src/domain/tokens.js';
+import type { Logger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export interface TestApp {
@@ -28,10 +29,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A Yoga app on a database of its own. */
+/** A Yoga app on a database of its own; logging off unless a `logger` is given. */
 export async function createTestApp(
   label: string,
   env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
 ): Promise<TestApp> {
   const testDb = await createTestDatabase(label);
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: testDb.url, ...env });
@@ -41,7 +43,7 @@ export async function createTestApp(
     replicaUrls: config.databaseReplicaUrls,
   });
   const clock = new ManualClock();
-  const app = createApp({ config, database, logger: false, clock });
+  const app = createApp({ config, database, logger: options.logger ?? false, clock });
   let librarianId: number | undefined;
   const tokenFor = async (memberId: number) => {
     const member = await database.db.member.findUniqueOrThrow({ where: { id: memberId } });

@@ -1,0 +1,26 @@
+import DataLoader from 'dataloader';
+import { dataloaderBatchSize } from '../metrics.js';
+import { ATTR_DATALOADER_BATCH_SIZE, ATTR_DATALOADER_NAME, withSpan } from '../tracing.js';
+
+/**
+ * A DataLoader whose every batch is observed: one "DataLoader batch <name>" span (its SQL
+ * statements nest under it) and one sample of dataloader_batch_size{loader="<name>"}. Every
+ * loader of src/loaders/ is built through here; `name` must come from a fixed set (it is a
+ * metric label), never from input.
+ */
+export function createLoader<K, V, C = K>(
+  name: string,
+  batch: DataLoader.BatchLoadFn<K, V>,
+  options?: DataLoader.Options<K, V, C>,
+): DataLoader<K, V, C> {
+  const histogram = dataloaderBatchSize.labels(name);
+  const spanName = `DataLoader batch ${name}`;
+  return new DataLoader<K, V, C>((keys) => {
+    histogram.observe(keys.length);
+    return withSpan(
+      spanName,
+      { [ATTR_DATALOADER_NAME]: name, [ATTR_DATALOADER_BATCH_SIZE]: keys.length },
+      () => Promise.resolve(batch(keys)),
+    );
+  }, options);
+}
