@@ -87,23 +87,23 @@ export function bookFilterConditions(filter: BookFilter): Prisma.Sql[] {
  */
 export type BookPartition = 'author' | 'category';
 
-function partitionSource(partition: BookPartition, parentIds: number[]) {
+/**
+ * The books of one parent, `pid.parent` of the enclosing LATERAL: an author's books (driven by
+ * book_author, so only that author's rows are read), or a category's and its descendants'.
+ */
+function partitionSource(partition: BookPartition) {
   if (partition === 'author') {
     return {
-      from: Prisma.sql`book b JOIN book_author p ON p.book_id = b.id`,
-      parent: Prisma.raw('p.author_id'),
-      where: Prisma.sql`p.author_id = ANY(${parentIds}::int[])`,
-      with: Prisma.empty,
+      from: Prisma.sql`book_author p JOIN book b ON b.id = p.book_id`,
+      where: Prisma.sql`p.author_id = pid.parent`,
     };
   }
   return {
-    from: Prisma.sql`book b JOIN tree p ON p.id = b.category_id`,
-    parent: Prisma.raw('p.root_id'),
-    where: Prisma.sql`TRUE`,
-    with: Prisma.sql`WITH RECURSIVE tree(root_id, id) AS (
-        SELECT id, id FROM category WHERE id = ANY(${parentIds}::int[])
-        UNION ALL SELECT tree.root_id, c.id FROM category c JOIN tree ON c.parent_id = tree.id
-      ) `,
+    from: Prisma.sql`book b`,
+    where: Prisma.sql`b.category_id IN (WITH RECURSIVE tree AS (
+        SELECT id FROM category WHERE id = pid.parent
+        UNION ALL SELECT c.id FROM category c JOIN tree ON c.parent_id = tree.id
+      ) SELECT id FROM tree)`,
   };
 }
 
@@ -141,7 +141,10 @@ export function bookPageSql(
     ORDER BY ${keysetOrder(key, 'b.id', order.direction, page.inverted)} LIMIT ${page.limit}`;
 }
 
-/** The same page for many parents at once (top-N per parent by a window): one statement. */
+/**
+ * The same page for many parents at once: one statement, a LATERAL top-N per parent, so each
+ * parent reads only its own books through an index and stops at the page size.
+ */
 export function bookPagesSql(
   partition: BookPartition,
   parentIds: number[],
@@ -150,18 +153,19 @@ export function bookPagesSql(
   page: KeysetPage,
 ) {
   const key = BOOK_SORT_KEYS[order.field];
-  const src = partitionSource(partition, parentIds);
+  const src = partitionSource(partition);
   const where = and([
     src.where,
     ...bookFilterConditions(filter),
     ...keysetConditions(key, 'b.id', order.direction, page),
   ]);
-  const orderSql = keysetOrder(key, 'b.id', order.direction, page.inverted);
-  return Prisma.sql`${src.with}SELECT * FROM (
-      SELECT ${BOOK_COLUMNS}, ${src.parent} AS "parentId",
-        row_number() OVER (PARTITION BY ${src.parent} ORDER BY ${orderSql}) AS "rowNumber"
-      FROM ${src.from} WHERE ${where}
-    ) s WHERE "rowNumber" <= ${page.limit} ORDER BY "parentId", "rowNumber"`;
+  const outer = { ...key, column: `x."${BOOK_SORT_PROPERTY[order.field]}"` };
+  return Prisma.sql`SELECT x.* FROM unnest(${parentIds}::int[]) AS pid(parent)
+    CROSS JOIN LATERAL (
+      SELECT ${BOOK_COLUMNS}, pid.parent AS "parentId" FROM ${src.from} WHERE ${where}
+      ORDER BY ${keysetOrder(key, 'b.id', order.direction, page.inverted)} LIMIT ${page.limit}
+    ) x
+    ORDER BY x."parentId", ${keysetOrder(outer, 'x.id', order.direction, page.inverted)}`;
 }
 
 export function bookCountSql(filter: BookFilter) {
@@ -171,8 +175,9 @@ export function bookCountSql(filter: BookFilter) {
 
 /** Book counts per parent: one statement. */
 export function bookCountsSql(partition: BookPartition, parentIds: number[], filter: BookFilter) {
-  const src = partitionSource(partition, parentIds);
-  return Prisma.sql`${src.with}SELECT ${src.parent} AS "parentId", count(*)::int AS count
-    FROM ${src.from} WHERE ${and([src.where, ...bookFilterConditions(filter)])}
-    GROUP BY ${src.parent}`;
+  const src = partitionSource(partition);
+  return Prisma.sql`SELECT pid.parent AS "parentId", (
+      SELECT count(*)::int FROM ${src.from} WHERE ${and([src.where, ...bookFilterConditions(filter)])}
+    ) AS count
+    FROM unnest(${parentIds}::int[]) AS pid(parent)`;
 }

@@ -13,7 +13,7 @@ import type { ByIdLoaders } from './by-id.js';
 import { createLoader } from './instrumented.js';
 import { groupByKey } from './relations.js';
 
-type BookOfParent = Book & { parentId: number; rowNumber: bigint };
+type BookOfParent = Book & { parentId: number };
 
 /** What a nested book list asks for, besides its parent. */
 export interface BookPageRequest {
@@ -40,7 +40,7 @@ export function createBookPageLoaders(db: Db, byId: ByIdLoaders) {
           const sql = bookPagesSql(partition, [...parentIds], filter, order, page);
           const rows = await db.$queryRaw<BookOfParent[]>(sql);
           return groupByKey(parentIds, rows, (r) => r.parentId).map((list) =>
-            list.map(({ parentId: _, rowNumber: __, ...book }) => {
+            list.map(({ parentId: _, ...book }) => {
               byId.book.prime(book.id, book);
               return book;
             }),
