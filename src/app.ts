@@ -11,6 +11,7 @@ import { useMetrics } from './plugins/use-metrics.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
 import { useTracing } from './plugins/use-tracing.js';
+import { isRedisReady, type Redis } from './redis.js';
 import { schema } from './schema/index.js';
 
 export interface AppOptions {
@@ -23,11 +24,23 @@ export interface AppOptions {
   clock?: Clock;
   /** The process's one Snowflake generator. Default: a new one for `config.workerId`. */
   ids?: SnowflakeGenerator;
+  /**
+   * The Redis shared by every replica (src/redis.ts). Default: none, and the edge features
+   * (cache, persisted queries, rate limits, hot list) keep their state in this process.
+   */
+  redis?: Redis;
 }
 
 /** The Yoga instance: serves /graphql, /healthz, /readyz and /metrics. Never listens (tests call `fetch`). */
 export function createApp(options: AppOptions) {
-  const { config, database, logger, isDraining = () => false, clock = systemClock } = options;
+  const {
+    config,
+    database,
+    logger,
+    redis,
+    isDraining = () => false,
+    clock = systemClock,
+  } = options;
   // Ids need a clock that moves: the real one, even when tests steer business time.
   if (!options.ids && config.workerId === 'auto') {
     throw new Error('WORKER_ID=auto: lease a worker id first and pass `ids` (see src/server.ts)');
@@ -59,14 +72,22 @@ export function createApp(options: AppOptions) {
       useRequestLog({ logger: config.logRequests ? logger : false }),
       useReadinessCheck({
         endpoint: '/readyz',
-        check: async () => {
+        // Ready while PostgreSQL answers. Redis down is a degradation, not unreadiness: the
+        // server still answers without it (no cache, no shared limits), so the body says so
+        // and the status stays 200 rather than taking every pod out of the Service at once.
+        check: async ({ fetchAPI }) => {
           if (isDraining()) return false;
           try {
             await database.pool.query('SELECT 1');
-            return true;
           } catch {
             return false;
           }
+          const redisState = redis ? (isRedisReady(redis) ? 'up' : 'down') : 'in-process';
+          return fetchAPI.Response.json({
+            status: redisState === 'down' ? 'degraded' : 'ready',
+            postgres: 'up',
+            redis: redisState,
+          });
         },
       }),
       useMetrics({

@@ -96,6 +96,27 @@ export interface Config {
   otelServiceName: string;
   /** `LOG_REQUESTS`: one JSON line per request (operation, duration, outcome). Default `true`. */
   logRequests: boolean;
+  /**
+   * `REDIS_URL`: the Redis shared by every replica (cache, persisted queries, rate limits, hot
+   * list), e.g. `redis://:password@redis:6379/0`. Unset: in-process stores, fine for one process
+   * and said so at start. With `REDIS_SENTINELS`, only its password and database number are
+   * used. Default: unset.
+   */
+  redisUrl: string | undefined;
+  /**
+   * `REDIS_SENTINELS`: comma-separated `host:port` of Redis Sentinels; ioredis asks them for the
+   * current primary of `REDIS_SENTINEL_NAME` and follows failovers. Default: none.
+   */
+  redisSentinels: { host: string; port: number }[];
+  /** `REDIS_SENTINEL_NAME`: the primary's name in Sentinel. Default `mymaster`. */
+  redisSentinelName: string;
+  /** `REDIS_KEY_PREFIX`: prefix of every key bookmall writes. Default `bookmall:`. */
+  redisKeyPrefix: string;
+  /**
+   * `REDIS_COMMAND_TIMEOUT_MS`: a Redis command slower than this fails, and the request goes on
+   * without Redis (cache and persisted-query lookups bypassed). Default `250`.
+   */
+  redisCommandTimeoutMs: number;
 }
 
 /**
@@ -177,6 +198,17 @@ function tracesExporter(env: Env): Config['otelTracesExporter'] {
   throw new Error(`OTEL_TRACES_EXPORTER must be otlp, console or none, got "${raw}"`);
 }
 
+function sentinels(env: Env): Config['redisSentinels'] {
+  return list(env, 'REDIS_SENTINELS', []).map((entry) => {
+    const [host, port] = entry.split(':');
+    const number = Number(port ?? 26379);
+    if (!host || !Number.isInteger(number) || number < 1) {
+      throw new Error(`REDIS_SENTINELS entries must be host:port, got "${entry}"`);
+    }
+    return { host, port: number };
+  });
+}
+
 function metricsEndpoint(env: Env): string {
   const raw = env.METRICS_ENDPOINT ?? '/metrics';
   if (raw !== '' && !raw.startsWith('/')) {
@@ -224,5 +256,10 @@ export function loadConfig(env: Env = process.env): Config {
     otelTracesExporter: tracesExporter(env),
     otelServiceName: env.OTEL_SERVICE_NAME || 'bookmall',
     logRequests: bool(env, 'LOG_REQUESTS', true),
+    redisUrl: env.REDIS_URL || undefined,
+    redisSentinels: sentinels(env),
+    redisSentinelName: env.REDIS_SENTINEL_NAME || 'mymaster',
+    redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'bookmall:',
+    redisCommandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 250, 1),
   };
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { SEARCH_KINDS } from './domain/search-query.js';
 
 /**
@@ -93,3 +93,30 @@ export function collectProcessMetrics() {
   processMetrics = true;
   collectDefaultMetrics({ register: registry });
 }
+
+/** Duration of Redis commands, by command name (a fixed set: the commands bookmall sends). */
+export const redisCommandDuration = new Histogram({
+  name: 'redis_command_duration_seconds',
+  help: 'Duration of Redis commands, from sending to the reply',
+  labelNames: ['command'] as const,
+  buckets: [0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+  registers: [registry],
+});
+
+/** Redis commands that failed (connection down, timeout, error reply). */
+export const redisErrors = new Counter({
+  name: 'redis_errors_total',
+  help: 'Redis commands that failed: the request went on without Redis',
+  labelNames: ['command'] as const,
+  registers: [registry],
+});
+
+/** Response cache lookups by outcome; a hit never reaches the resolvers. */
+export const responseCacheRequests = new Counter({
+  name: 'response_cache_requests_total',
+  help: 'Query operations looked up in the response cache, by result (hit or miss)',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});
+responseCacheRequests.inc({ result: 'hit' }, 0);
+responseCacheRequests.inc({ result: 'miss' }, 0);

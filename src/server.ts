@@ -16,6 +16,7 @@ import { startOverdueSweeper } from './domain/overdue-sweeper.js';
 import { reindexSearch } from './domain/search-index.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import { createLogger, type Logger } from './logger.js';
+import { createRedis } from './redis.js';
 import { startTracing } from './tracing.js';
 
 export interface RunningServer {
@@ -52,7 +53,14 @@ export async function startServer(
   if (workerId > 1023)
     throw new Error(`WORKER_ID ${workerId} (WORKER_ID + cluster slot) is above 1023`);
   const ids = new SnowflakeGenerator({ workerId });
-  const app = createApp({ config, database, logger, isDraining: () => draining, ids });
+  const redis = createRedis(config);
+  if (redis) {
+    redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis'));
+    logger.info({ prefix: config.redisKeyPrefix }, 'edge state in Redis');
+  } else {
+    logger.warn('no REDIS_URL: cache, persisted queries, rate limits and hot list are in-process');
+  }
+  const app = createApp({ config, database, logger, isDraining: () => draining, ids, redis });
   const sweeper =
     config.overdueSweepIntervalMs > 0
       ? startOverdueSweeper(
@@ -79,6 +87,7 @@ export async function startServer(
       await sweeper?.stop();
       await lease?.release();
       await database.close();
+      redis?.disconnect();
     },
   };
 }

@@ -6,12 +6,15 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { signToken } from '../../src/domain/tokens.js';
 import type { Logger } from '../../src/logger.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { createTestRedis, type TestRedis } from './redis.js';
 
 export interface TestApp {
   app: App;
   database: DbHandle;
   testDb: TestDatabase;
   config: Config;
+  /** The app's Redis, when created with `{ redis: true }` (or given one); else in-process stores. */
+  redis: TestRedis | undefined;
   /**
    * Runs an operation in-process through Yoga; `as` signs in: 'LIBRARIAN' (a librarian made
    * for this app), or a member's row id.
@@ -33,9 +36,15 @@ export interface TestApp {
 export async function createTestApp(
   label: string,
   env: Record<string, string> = {},
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; redis?: boolean | TestRedis } = {},
 ): Promise<TestApp> {
   const testDb = await createTestDatabase(label);
+  const redis =
+    options.redis === true
+      ? await createTestRedis(label)
+      : options.redis === false
+        ? undefined
+        : options.redis;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: testDb.url, ...env });
   const database = createDb({
     url: testDb.url,
@@ -43,7 +52,13 @@ export async function createTestApp(
     replicaUrls: config.databaseReplicaUrls,
   });
   const clock = new ManualClock();
-  const app = createApp({ config, database, logger: options.logger ?? false, clock });
+  const app = createApp({
+    config,
+    database,
+    logger: options.logger ?? false,
+    clock,
+    redis: redis?.redis,
+  });
   let librarianId: number | undefined;
   const tokenFor = async (memberId: number) => {
     const member = await database.db.member.findUniqueOrThrow({ where: { id: memberId } });
@@ -54,6 +69,7 @@ export async function createTestApp(
     database,
     testDb,
     config,
+    redis,
     clock,
     tokenFor,
     async gql(query, variables, options) {
@@ -87,6 +103,8 @@ export async function createTestApp(
       return { result, statements: database.statements.total - before };
     },
     async close() {
+      // A Redis given by the caller is the caller's to close.
+      if (options.redis === true) await redis?.close();
       await database.close();
       await testDb.drop();
     },

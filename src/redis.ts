@@ -1,0 +1,115 @@
+import { tracingChannel } from 'node:diagnostics_channel';
+import { type Span, SpanKind } from '@opentelemetry/api';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Config } from './config.js';
+import { redisCommandDuration, redisErrors } from './metrics.js';
+import { ATTR_DB_SYSTEM, endSpan, tracer } from './tracing.js';
+
+export type { Redis } from 'ioredis';
+
+export type RedisConfig = Pick<
+  Config,
+  'redisUrl' | 'redisSentinels' | 'redisSentinelName' | 'redisKeyPrefix' | 'redisCommandTimeoutMs'
+>;
+
+/**
+ * The process's one Redis connection, or undefined when neither REDIS_URL nor REDIS_SENTINELS is
+ * set (the features then use in-process stores).
+ *
+ * Tuned to fail fast rather than to wait: commands sent while disconnected fail at once
+ * (no offline queue), a slow command fails after `redisCommandTimeoutMs`, and the connection
+ * retries in the background. Every caller treats a failed command as "Redis is not there".
+ */
+export function createRedis(config: RedisConfig): Redis | undefined {
+  if (!config.redisUrl && config.redisSentinels.length === 0) return undefined;
+  traceRedisCommands();
+  const options: RedisOptions = {
+    keyPrefix: config.redisKeyPrefix,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: config.redisCommandTimeoutMs,
+    connectTimeout: 2000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+  };
+  if (config.redisSentinels.length > 0) {
+    const url = config.redisUrl ? new URL(config.redisUrl) : undefined;
+    return new Redis({
+      ...options,
+      sentinels: config.redisSentinels,
+      name: config.redisSentinelName,
+      password: url?.password ? decodeURIComponent(url.password) : undefined,
+      db: url?.pathname.length && url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    });
+  }
+  return new Redis(config.redisUrl as string, options);
+}
+
+/** True when `redis` is connected and answering; false when absent or down. */
+export const isRedisReady = (redis: Redis | undefined) => redis?.status === 'ready';
+
+/** Resolves once `redis` is ready, or rejects after `timeoutMs`. */
+export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`Redis not ready after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** What ioredis publishes on its `ioredis:command` tracing channel for each command. */
+interface CommandMessage {
+  command: string;
+  database: number;
+  serverAddress: string;
+  serverPort: number | undefined;
+  error?: unknown;
+}
+
+let tracing = false;
+/**
+ * A client span, a duration and, on failure, an error count for every Redis command, from
+ * ioredis's own diagnostics channel. Spans start in the caller's active context, so a cache
+ * lookup shows under the operation that made it.
+ */
+function traceRedisCommands() {
+  if (tracing) return;
+  tracing = true;
+  const started = new WeakMap<object, { span: Span; at: bigint }>();
+  const finish = (message: CommandMessage) => {
+    const entry = started.get(message);
+    if (!entry) return;
+    started.delete(message);
+    const command = message.command.toLowerCase();
+    redisCommandDuration.observe({ command }, Number(process.hrtime.bigint() - entry.at) / 1e9);
+    if (message.error !== undefined) redisErrors.inc({ command });
+    endSpan(entry.span, message.error);
+  };
+  tracingChannel<string, CommandMessage>('ioredis:command').subscribe({
+    start(message) {
+      const span = tracer().startSpan(`redis ${message.command.toLowerCase()}`, {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          [ATTR_DB_SYSTEM]: 'redis',
+          'db.operation.name': message.command.toLowerCase(),
+          'db.namespace': String(message.database),
+          'server.address': message.serverAddress,
+          ...(message.serverPort !== undefined && { 'server.port': message.serverPort }),
+        },
+      });
+      started.set(message, { span, at: process.hrtime.bigint() });
+    },
+    end(message) {
+      // A command that threw before returning its promise: no asyncEnd will follow.
+      if (message.error !== undefined) finish(message);
+    },
+    asyncStart() {},
+    asyncEnd: finish,
+    error() {},
+  });
+}

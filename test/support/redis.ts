@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createRedis, waitForRedis } from '../../src/redis.js';
+
+/** The Redis of the tests (the machine's, or REDIS_URL). */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestRedis {
+  redis: Redis;
+  /** This test's key prefix: keys of other test files never collide with it. */
+  prefix: string;
+  /** Deletes this test's keys and disconnects. */
+  close(): Promise<void>;
+}
+
+/** A Redis connection whose keys live under a prefix of their own, made like the server's. */
+export async function createTestRedis(
+  label: string,
+  env: { url?: string; prefix?: string; commandTimeoutMs?: number } = {},
+): Promise<TestRedis> {
+  const prefix = env.prefix ?? `bookmall-test:${label}:${randomBytes(4).toString('hex')}:`;
+  const redis = createRedis({
+    redisUrl: env.url ?? TEST_REDIS_URL,
+    redisSentinels: [],
+    redisSentinelName: 'mymaster',
+    redisKeyPrefix: prefix,
+    redisCommandTimeoutMs: env.commandTimeoutMs ?? 1000,
+  }) as Redis;
+  redis.on('error', () => undefined);
+  await waitForRedis(redis);
+  return {
+    redis,
+    prefix,
+    async close() {
+      await deleteKeys(prefix).catch(() => undefined);
+      redis.disconnect();
+    },
+  };
+}
+
+/** Deletes every key under `prefix`, through a connection of its own (no key prefix). */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const admin = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await admin.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await admin.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    admin.disconnect();
+  }
+}
