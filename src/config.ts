@@ -117,6 +117,23 @@ export interface Config {
    * without Redis (cache and persisted-query lookups bypassed). Default `250`.
    */
   redisCommandTimeoutMs: number;
+  /** `RESPONSE_CACHE`: cache query responses (in Redis, or in-process without it). Default `true`. */
+  responseCache: boolean;
+  /**
+   * `RESPONSE_CACHE_TTLS`: seconds a response may be served from the cache, per type it holds
+   * (the shortest wins), as `Type=seconds,...`. Default `Book=300,Author=300,Category=300`.
+   */
+  responseCacheTtls: Record<string, number>;
+  /**
+   * `RESPONSE_CACHE_PRIVATE_TTL_SECONDS`: TTL of responses holding a member's own data (Member,
+   * Loan, LoanEvent), cached per member and never for anonymous callers. Default `60`.
+   */
+  responseCachePrivateTtlSeconds: number;
+  /**
+   * `RESPONSE_CACHE_NEGATIVE_TTL_SECONDS`: TTL of a response in which a root field is null, such
+   * as `book(id:)` for an id that does not exist. Default `10`.
+   */
+  responseCacheNegativeTtlSeconds: number;
 }
 
 /**
@@ -209,6 +226,20 @@ function sentinels(env: Env): Config['redisSentinels'] {
   });
 }
 
+function ttls(env: Env): Record<string, number> {
+  const entries = list(env, 'RESPONSE_CACHE_TTLS', ['Book=300', 'Author=300', 'Category=300']);
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const [type, seconds] = entry.split('=');
+      const value = Number(seconds);
+      if (!type || !Number.isInteger(value) || value < 0) {
+        throw new Error(`RESPONSE_CACHE_TTLS entries must be Type=seconds, got "${entry}"`);
+      }
+      return [type.trim(), value];
+    }),
+  );
+}
+
 function metricsEndpoint(env: Env): string {
   const raw = env.METRICS_ENDPOINT ?? '/metrics';
   if (raw !== '' && !raw.startsWith('/')) {
@@ -261,5 +292,9 @@ export function loadConfig(env: Env = process.env): Config {
     redisSentinelName: env.REDIS_SENTINEL_NAME || 'mymaster',
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'bookmall:',
     redisCommandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 250, 1),
+    responseCache: bool(env, 'RESPONSE_CACHE', true),
+    responseCacheTtls: ttls(env),
+    responseCachePrivateTtlSeconds: int(env, 'RESPONSE_CACHE_PRIVATE_TTL_SECONDS', 60),
+    responseCacheNegativeTtlSeconds: int(env, 'RESPONSE_CACHE_NEGATIVE_TTL_SECONDS', 10),
   };
 }

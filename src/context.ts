@@ -1,6 +1,8 @@
+import type { CacheTag } from './cache/response-cache-store.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import type { Clock } from './domain/clock.js';
+import type { HotBooks } from './domain/hot-books.js';
 import type { SnowflakeGenerator } from './domain/snowflake.js';
 import { type Role, verifyToken } from './domain/tokens.js';
 import { protocolError } from './errors.js';
@@ -21,6 +23,8 @@ export interface ContextDeps {
   ids: SnowflakeGenerator;
   jwtSecret: string;
   loanPolicy: LoanPolicy;
+  /** The most-borrowed books (Redis, or this process). */
+  hotBooks: HotBooks;
 }
 
 export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader'> {
@@ -31,6 +35,11 @@ export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader'> {
   readDb: Db;
   loaders: Loaders;
   viewer: Viewer;
+  /**
+   * Entities this request changed, beyond what its mutation's name says (see
+   * src/cache/cache-policy.ts): the response cache drops them before the answer leaves.
+   */
+  cacheChanges: CacheTag[];
 }
 
 const ANONYMOUS: Viewer = { kind: 'anonymous' };
@@ -70,6 +79,7 @@ export async function createContext(
     readDb,
     loaders: createLoaders(readDb, deps.db),
     viewer: await viewerOf(request, deps),
+    cacheChanges: [],
   };
 }
 
