@@ -171,9 +171,12 @@ export function guardCache(store: ResponseCacheStore, options: GuardedCacheOptio
       const data = result.data as Record<string, unknown> | null | undefined;
       const miss = data != null && Object.values(data).some((value) => value === null);
       const finalTtl = Math.min(ttl, miss ? options.negativeTtlMs : ttl, 7 * 86_400_000);
-      const extensions = (result.extensions ??= {}) as ResponseCachePluginExtensions;
-      const http = (extensions.http ??= {});
-      http.headers = { ...http.headers, Expires: new Date(Date.now() + finalTtl).toUTCString() };
+      // Stamped on the result itself: this request's answer and the stored copy say the same.
+      result.extensions = result.extensions ?? {};
+      const extensions = result.extensions as ResponseCachePluginExtensions;
+      extensions.http = extensions.http ?? {};
+      const expires = new Date(Date.now() + finalTtl).toUTCString();
+      extensions.http.headers = { ...extensions.http.headers, Expires: expires };
       const write = store.set(key, result, entities, finalTtl).catch((error: unknown) => {
         options.onError(error);
         return false;

@@ -12,7 +12,6 @@ import {
   PRIVATE_TYPES,
   ttlPerSchemaCoordinate,
 } from '../cache/cache-policy.js';
-import type { CacheTag } from '../cache/response-cache-store.js';
 import type { Config } from '../config.js';
 import type { Context } from '../context.js';
 import type { Clock } from '../domain/clock.js';
