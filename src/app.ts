@@ -7,7 +7,9 @@ import type { DbHandle } from './db.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import type { Logger } from './logger.js';
+import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
 import { useTracing } from './plugins/use-tracing.js';
@@ -96,6 +98,17 @@ export function createApp(options: AppOptions) {
       }),
       // Before the JIT: the operation span must be active while the compiled executor runs.
       useTracing(),
+      // Tokens, aliases and introspection are refused while parsing and validating, wherever
+      // these sit. Depth and cost are measured with the variables as execute starts, and a
+      // refusal there stops the plugins after it: so after metrics and tracing (the refusal is
+      // counted in graphql_errors_total and seen in the operation span), before the JIT.
+      useQueryLimits({
+        maxDepth: config.maxQueryDepth,
+        maxCost: config.maxQueryCost,
+        maxAliases: config.maxQueryAliases,
+        maxTokens: config.maxQueryTokens,
+      }),
+      config.introspection ? false : useDisableIntrospection(),
       // Compiles each operation once into plain JavaScript: the per-field cost of executing a
       // 50-book list drops by about half (see load/ and the README's figures).
       useGraphQlJit(),
@@ -107,7 +120,7 @@ export function createApp(options: AppOptions) {
 
 export type App = ReturnType<typeof createApp>;
 
-const DEFAULT_QUERY = /* GraphQL */ `# Welcome to bookmall. Try this, then open the Docs panel.
+export const DEFAULT_QUERY = /* GraphQL */ `# Welcome to bookmall. Try this, then open the Docs panel.
 query FirstBooks {
   books(first: 10, orderBy: { field: PUBLISHED_AT, direction: DESC }) {
     totalCount
