@@ -117,6 +117,30 @@ describe('cost: weighted by first', () => {
     expect((await t.gql(AUTHOR_PAGES, { a: 34, b: 97 })).errors).toBeUndefined();
   });
 
+  it('measures and runs the operation the request names, and leaves bad variables to execute', async () => {
+    const document = `${AUTHOR_PAGES} query Small { authors(first: 1) { totalCount } }`;
+    const run = async (operationName: string, variables: Record<string, unknown>) => {
+      const response = await t.app.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: document, operationName, variables }),
+      });
+      return (await response.json()) as { data?: unknown; errors?: GraphQLFormattedError[] };
+    };
+    // A cheap run of AuthorPages first: the operation that runs under the name Small must be
+    // Small, not AuthorPages with Small's (huge) variables.
+    expect((await run('AuthorPages', { a: 1, b: 1 })).errors).toBeUndefined();
+    expect(await run('Small', { a: 100, b: 100 })).toEqual({
+      data: { authors: { totalCount: 2 } },
+    });
+    expect(limitCodesOf((await run('AuthorPages', { a: 100, b: 100 })).errors)).toEqual([
+      'QUERY_TOO_COMPLEX',
+    ]);
+    const bad = await run('AuthorPages', { a: 'many', b: 100 });
+    expect(bad.errors?.[0]?.message).toMatch(/\$a.*Int/);
+    expect(limitCodesOf(bad.errors)).toEqual([]);
+  });
+
   it('a million rows cannot be asked for', async () => {
     const error = await refused(
       t,
@@ -134,6 +158,16 @@ describe('cost: weighted by first', () => {
     const error = await refused(t, query, { ids });
     expect(error.extensions?.limit).toMatchObject({ actual: 26_001 });
     expect((await t.gql(query, { ids: ids.slice(0, 3) })).errors).toBeUndefined();
+  });
+
+  it('nodes(ids) with a malformed id: BAD_USER_INPUT, as the field would say, before any SQL', async () => {
+    const query = `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`;
+    const { result, statements } = await t.countStatements(() =>
+      t.gql(query, { ids: [bookId, 'not-base64!'] }),
+    );
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.message).toMatch(/Malformed ID/);
+    expect(statements).toBe(0);
   });
 });
 
