@@ -1,7 +1,13 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
-import { createComplexityRule } from '@pothos/plugin-complexity';
-import { type ExecutionArgs, GraphQLError, validate } from 'graphql';
+import { complexityFromQuery } from '@pothos/plugin-complexity';
+import {
+  type ExecutionArgs,
+  GraphQLError,
+  getOperationAST,
+  getVariableValues,
+  Kind,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ProtocolCode } from '../errors.js';
 
@@ -112,42 +118,46 @@ export function useQueryLimits({
 
 /** The refusals of the operation `args` selects, by depth and by cost. */
 function measure(args: ExecutionArgs, maxDepth: number, maxCost: number): GraphQLError[] {
-  const refusals: GraphQLError[] = [];
-  const rule = createComplexityRule({
-    context: (args.contextValue ?? {}) as object,
-    variableValues: args.variableValues ?? {},
-    operationName: args.operationName,
-    validate: ({ depth, complexity }) => {
-      if (depth > maxDepth) {
-        refusals.push(
-          limitError(
-            'QUERY_TOO_DEEP',
-            `The query is ${depth} fields deep, deeper than MAX_QUERY_DEPTH (${maxDepth})`,
-            { name: 'MAX_QUERY_DEPTH', max: maxDepth, actual: depth },
-          ),
-        );
-      }
-      if (complexity > maxCost) {
-        refusals.push(
-          limitError(
-            'QUERY_TOO_COMPLEX',
-            `The query costs ${complexity}, more than MAX_QUERY_COST (${maxCost}): each field ` +
-              'costs 1, and what a connection selects counts once per row of first/last',
-            { name: 'MAX_QUERY_COST', max: maxCost, actual: complexity },
-          ),
-        );
-      }
-    },
-  });
+  const operation = getOperationAST(args.document, args.operationName);
+  // No operation to run (an unknown name, several without one): execute refuses it as it is.
+  if (!operation) return [];
+  const inputs = args.variableValues ?? {};
+  // Variables that do not coerce: execute refuses them too, with all their errors.
+  if (getVariableValues(args.schema, operation.variableDefinitions ?? [], inputs).errors) return [];
+  const fragments = args.document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  let measured: { depth: number; complexity: number };
   try {
-    // Only the complexity rule: the document already passed validation. Variables that do not
-    // coerce are reported by this rule too, but left to execute, which refuses them the same way.
-    validate(args.schema, args.document, [rule]);
+    // Measures the first operation of the document: give it just the selected one.
+    measured = complexityFromQuery(
+      { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] },
+      { schema: args.schema, ctx: (args.contextValue ?? {}) as object, variables: inputs },
+    );
   } catch (error) {
     // A cost computed from the arguments decodes them first: one that cannot be decoded (a
     // malformed global ID in nodes(ids)) refuses the operation now, as the field would have.
     if (error instanceof GraphQLError) return [error];
     throw error;
+  }
+  const { depth, complexity } = measured;
+  const refusals: GraphQLError[] = [];
+  if (depth > maxDepth) {
+    refusals.push(
+      limitError(
+        'QUERY_TOO_DEEP',
+        `The query is ${depth} fields deep, deeper than MAX_QUERY_DEPTH (${maxDepth})`,
+        { name: 'MAX_QUERY_DEPTH', max: maxDepth, actual: depth },
+      ),
+    );
+  }
+  if (complexity > maxCost) {
+    refusals.push(
+      limitError(
+        'QUERY_TOO_COMPLEX',
+        `The query costs ${complexity}, more than MAX_QUERY_COST (${maxCost}): each field ` +
+          'costs 1, and what a connection selects counts once per row of first/last',
+        { name: 'MAX_QUERY_COST', max: maxCost, actual: complexity },
+      ),
+    );
   }
   return refusals;
 }
