@@ -1,5 +1,6 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { type DocumentNode, Kind } from 'graphql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import {
   createMemoryResponseCache,
@@ -13,7 +14,9 @@ import { type Clock, systemClock } from './domain/clock.js';
 import { createMemoryHotBooks, createRedisHotBooks } from './domain/hot-books.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import type { Logger } from './logger.js';
+import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
 import { useResponseCache } from './plugins/use-response-cache.js';
@@ -112,9 +115,23 @@ export function createApp(options: AppOptions) {
       }),
       // Before the JIT: the operation span must be active while the compiled executor runs.
       useTracing(),
+      // Tokens, aliases and introspection are refused while parsing and validating, wherever
+      // these sit. Depth and cost are measured with the variables as execute starts, and a
+      // refusal there stops the plugins after it: so after metrics and tracing (the refusal is
+      // counted in graphql_errors_total and seen in the operation span), before the JIT.
+      useQueryLimits({
+        maxDepth: config.maxQueryDepth,
+        maxCost: config.maxQueryCost,
+        maxAliases: config.maxQueryAliases,
+        maxTokens: config.maxQueryTokens,
+      }),
+      config.introspection ? false : useDisableIntrospection(),
       // Compiles each operation once into plain JavaScript: the per-field cost of executing a
       // 50-book list drops by about half (see load/ and the README's figures).
-      useGraphQlJit(),
+      // Only for documents of one operation: the compiled query is cached per document, whatever
+      // the operation name, so another operation of the document would run the first compiled
+      // one (with the limits measured on the operation named). Those run on graphql-js.
+      useGraphQlJit({}, { enableIf: ({ document }) => operationCount(document) === 1 }),
       // After the JIT, so that it wraps the compiled executor.
       useRequestTimeout({ timeoutMs: config.requestTimeoutMs }),
       // Identical concurrent queries execute once; the response cache then wraps that.
@@ -134,7 +151,10 @@ export function createApp(options: AppOptions) {
 
 export type App = ReturnType<typeof createApp>;
 
-const DEFAULT_QUERY = /* GraphQL */ `# Welcome to bookmall. Try this, then open the Docs panel.
+const operationCount = (document: DocumentNode) =>
+  document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+
+export const DEFAULT_QUERY = /* GraphQL */ `# Welcome to bookmall. Try this, then open the Docs panel.
 query FirstBooks {
   books(first: 10, orderBy: { field: PUBLISHED_AT, direction: DESC }) {
     totalCount

@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
@@ -9,6 +10,7 @@ import { protocolError } from './errors.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Prisma } from './generated/prisma/client.js';
+import { EDGES_COST, fieldCost } from './schema/cost.js';
 
 const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 
@@ -29,7 +31,7 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // The errors plugin must come before the prisma plugin (see the plugin's README).
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   scopeAuth: {
     authScopes: (ctx) => ({
       member: ctx.viewer.kind === 'member',
@@ -62,7 +64,14 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodesOnConnection: false,
     decodeGlobalID: decodeGlobalId,
+    edgesFieldOptions: { complexity: EDGES_COST },
+    // A fixed cost: a cost computed from the arguments would decode the id first, and refuse the
+    // whole operation for a malformed one rather than leave it to the field.
+    nodeQueryOptions: { complexity: 1 },
   },
+  // Fields only carry their cost here (src/schema/cost.ts): the limits are checked once per
+  // request by src/plugins/use-query-limits.ts before execution, not in each root resolver.
+  complexity: { fieldComplexity: fieldCost, disabled: true },
 });
 
 builder.queryType({});

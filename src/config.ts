@@ -36,6 +36,25 @@ export interface Config {
   graphiql: boolean;
   /** `MASK_ERRORS`: hide unexpected error details. Default `true` in production, else `false`. */
   maskErrors: boolean;
+  /**
+   * `MAX_QUERY_DEPTH`: deepest selection of an operation, in fields (a connection's
+   * `books { edges { node { title } } }` is 4). Default `12`.
+   */
+  maxQueryDepth: number;
+  /**
+   * `MAX_QUERY_COST`: highest cost of an operation, counted before it runs: 1 per field, what a
+   * connection selects once per row of `first`/`last` (src/schema/cost.ts). Default `10000`.
+   */
+  maxQueryCost: number;
+  /** `MAX_QUERY_ALIASES`: aliases in one operation. Default `15`. */
+  maxQueryAliases: number;
+  /** `MAX_QUERY_TOKENS`: lexical tokens in one document. Default `1000`. */
+  maxQueryTokens: number;
+  /**
+   * `INTROSPECTION`: answer `__schema` and `__type` (GraphiQL needs them). Default `true`, except
+   * `false` when NODE_ENV=production.
+   */
+  introspection: boolean;
   /** `SEED_BOOKS`: demo books seeded on the first `npm start`. Default `2000`. */
   seedBooks: number;
   /** `LOG_LEVEL`. Default `info` (`silent` under NODE_ENV=test). */
@@ -268,6 +287,11 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 3000, 1),
     graphiql: bool(env, 'GRAPHIQL', !production),
     maskErrors: bool(env, 'MASK_ERRORS', production),
+    maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 1),
+    maxQueryCost: int(env, 'MAX_QUERY_COST', 10_000, 1),
+    maxQueryAliases: int(env, 'MAX_QUERY_ALIASES', 15),
+    maxQueryTokens: int(env, 'MAX_QUERY_TOKENS', 1000, 1),
+    introspection: bool(env, 'INTROSPECTION', !production),
     seedBooks: int(env, 'SEED_BOOKS', 2000),
     logLevel: env.LOG_LEVEL || (mode === 'test' ? 'silent' : 'info'),
     testDatabaseUrl: env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',

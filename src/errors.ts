@@ -22,6 +22,12 @@ export const PROTOCOL_CODES = [
   'FORBIDDEN',
   'REQUEST_TIMEOUT',
   'INTERNAL_SERVER_ERROR',
+  // Query limits (src/plugins/use-query-limits.ts): the operation is refused before it runs.
+  'QUERY_TOO_DEEP',
+  'QUERY_TOO_COMPLEX',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_TOKENS',
+  'INTROSPECTION_DISABLED',
 ] as const;
 export type ProtocolCode = (typeof PROTOCOL_CODES)[number];
 
