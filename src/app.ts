@@ -8,9 +8,11 @@ import { type Clock, systemClock } from './domain/clock.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import type { Logger } from './logger.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
 import { useTracing } from './plugins/use-tracing.js';
+import { readTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted-documents.js';
 import { isRedisReady, type Redis } from './redis.js';
 import { schema } from './schema/index.js';
 
@@ -56,6 +58,8 @@ export function createApp(options: AppOptions) {
     jwtSecret: config.jwtSecret,
     loanPolicy: config,
   };
+  // Read before serving: a trusted-mode server without its manifest must not start.
+  const persistedOperations = persistedOperationsPlugin(config, redis);
   return createYoga({
     schema,
     context: ({ request, params }) => createContext(request, deps, params.query),
@@ -90,6 +94,9 @@ export function createApp(options: AppOptions) {
           });
         },
       }),
+      // Persisted queries / trusted documents turn a hash into `params.query` in onParams: they
+      // must stay before the response cache (and anything else keyed on `params.query`).
+      ...(persistedOperations ? [persistedOperations] : []),
       useMetrics({
         endpoint: config.metricsEndpoint,
         operationNames: config.metricsOperationNames,
@@ -106,6 +113,20 @@ export function createApp(options: AppOptions) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** PERSISTED_OPERATIONS: APQ in Redis (or in process), trusted documents only, or neither. */
+function persistedOperationsPlugin(config: Config, redis: Redis | undefined) {
+  switch (config.persistedOperations) {
+    case 'apq':
+      return usePersistedQueries({ redis, ttlSeconds: config.persistedQueryTtlSeconds });
+    case 'trusted':
+      return useTrustedDocuments({
+        documents: readTrustedDocuments(config.persistedDocumentsPath),
+      });
+    case 'off':
+      return undefined;
+  }
+}
 
 const DEFAULT_QUERY = /* GraphQL */ `# Welcome to bookmall. Try this, then open the Docs panel.
 query FirstBooks {

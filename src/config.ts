@@ -117,7 +117,25 @@ export interface Config {
    * without Redis (cache and persisted-query lookups bypassed). Default `250`.
    */
   redisCommandTimeoutMs: number;
+  /**
+   * `PERSISTED_OPERATIONS`: `off` (queries as text only), `apq` (automatic persisted queries:
+   * a client may send a hash in place of a query it sent before) or `trusted` (only the
+   * operations of the trusted-documents manifest, by id; anything else is refused).
+   * Default `apq`.
+   */
+  persistedOperations: 'off' | 'apq' | 'trusted';
+  /** `PERSISTED_QUERY_TTL_SECONDS`: how long an APQ entry lives after it was stored. Default `86400`. */
+  persistedQueryTtlSeconds: number;
+  /**
+   * `PERSISTED_DOCUMENTS_PATH`: the trusted-documents manifest (`{ "<sha256>": "<document>" }`,
+   * written by `npm run codegen`), read when PERSISTED_OPERATIONS=trusted; relative to the
+   * working directory. Default {@link DEFAULT_PERSISTED_DOCUMENTS_PATH}.
+   */
+  persistedDocumentsPath: string;
 }
+
+/** Where `npm run codegen` writes the trusted-documents manifest (committed). */
+export const DEFAULT_PERSISTED_DOCUMENTS_PATH = 'load/generated/persisted-documents.json';
 
 /**
  * Operations whose name may appear as a metric label: those of load/operations.ts (a test
@@ -209,6 +227,13 @@ function sentinels(env: Env): Config['redisSentinels'] {
   });
 }
 
+function persistedOperations(env: Env): Config['persistedOperations'] {
+  const raw = env.PERSISTED_OPERATIONS?.toLowerCase();
+  if (raw === undefined || raw === '') return 'apq';
+  if (raw === 'off' || raw === 'apq' || raw === 'trusted') return raw;
+  throw new Error(`PERSISTED_OPERATIONS must be off, apq or trusted, got "${raw}"`);
+}
+
 function metricsEndpoint(env: Env): string {
   const raw = env.METRICS_ENDPOINT ?? '/metrics';
   if (raw !== '' && !raw.startsWith('/')) {
@@ -261,5 +286,8 @@ export function loadConfig(env: Env = process.env): Config {
     redisSentinelName: env.REDIS_SENTINEL_NAME || 'mymaster',
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'bookmall:',
     redisCommandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 250, 1),
+    persistedOperations: persistedOperations(env),
+    persistedQueryTtlSeconds: int(env, 'PERSISTED_QUERY_TTL_SECONDS', 86400, 1),
+    persistedDocumentsPath: env.PERSISTED_DOCUMENTS_PATH || DEFAULT_PERSISTED_DOCUMENTS_PATH,
   };
 }

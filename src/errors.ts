@@ -21,6 +21,12 @@ export const PROTOCOL_CODES = [
   'VALIDATION_FAILED',
   'FORBIDDEN',
   'REQUEST_TIMEOUT',
+  // Persisted operations (src/plugins/use-persisted-queries.ts, use-trusted-documents.ts): the
+  // hash is unknown here (send the query with it), the hash is not the query's, or the server
+  // runs only trusted documents and got something else.
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_MISMATCH',
+  'PERSISTED_QUERY_ONLY',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ProtocolCode = (typeof PROTOCOL_CODES)[number];

@@ -1,0 +1,65 @@
+import { type APQStore, createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
+import type { Plugin } from 'graphql-yoga';
+import type { Redis } from '../redis.js';
+
+/** Default of {@link PersistedQueriesOptions.ttlSeconds}: a day. */
+export const DEFAULT_PERSISTED_QUERY_TTL_SECONDS = 86_400;
+/** Default of {@link PersistedQueriesOptions.maxInProcess}. */
+export const DEFAULT_PERSISTED_QUERY_MAX_IN_PROCESS = 1000;
+/** Where an APQ entry lives, under the connection's key prefix: `apq:<sha256>`. */
+export const APQ_KEY_PREFIX = 'apq:';
+
+export interface PersistedQueriesOptions {
+  /**
+   * The Redis shared by every replica: a query registered through one is served by all.
+   * Default: none, an in-process LRU store.
+   */
+  redis?: Redis;
+  /** Seconds an entry lives after it was stored. Default {@link DEFAULT_PERSISTED_QUERY_TTL_SECONDS}. */
+  ttlSeconds?: number;
+  /** Entries kept by the in-process store. Default {@link DEFAULT_PERSISTED_QUERY_MAX_IN_PROCESS}. */
+  maxInProcess?: number;
+}
+
+/**
+ * Automatic persisted queries, as Apollo clients speak them: `extensions.persistedQuery
+ * { version: 1, sha256Hash }`. A hash alone is served from the store, or refused with
+ * PERSISTED_QUERY_NOT_FOUND (404) so that the client resends it with its query; a hash with a
+ * query is checked (PERSISTED_QUERY_MISMATCH, 400) and stored. Runs in `onParams`, so it must
+ * come before any plugin that reads `params.query` (the response cache).
+ */
+export function usePersistedQueries(options: PersistedQueriesOptions = {}): Plugin {
+  const ttlSeconds = options.ttlSeconds ?? DEFAULT_PERSISTED_QUERY_TTL_SECONDS;
+  const store = options.redis
+    ? createRedisAPQStore(options.redis, ttlSeconds)
+    : createInMemoryAPQStore({
+        max: options.maxInProcess ?? DEFAULT_PERSISTED_QUERY_MAX_IN_PROCESS,
+        ttl: ttlSeconds * 1000,
+      });
+  return useAPQ({ store });
+}
+
+/**
+ * An APQ store in Redis, with a TTL on every entry. Redis down or slow must not fail requests:
+ * a lookup that fails is a miss (the client then sends its query, which is served), a store
+ * that fails is dropped (the next request by hash misses again). Failures are counted by the
+ * Redis command metrics (src/redis.ts), so they are not logged here once per request.
+ */
+export function createRedisAPQStore(redis: Redis, ttlSeconds: number): APQStore {
+  return {
+    async get(hash) {
+      try {
+        return await redis.get(APQ_KEY_PREFIX + hash);
+      } catch {
+        return null;
+      }
+    },
+    async set(hash, query) {
+      try {
+        await redis.set(APQ_KEY_PREFIX + hash, query, 'EX', ttlSeconds);
+      } catch {
+        // Not stored: the query was still served from its text.
+      }
+    },
+  };
+}

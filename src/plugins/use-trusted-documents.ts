@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
+import type { Plugin } from 'graphql-yoga';
+import { protocolError } from '../errors.js';
+
+/** Trusted documents by id: `{ "<sha256 of the document>": "<document>" }`. */
+export type TrustedDocuments = Readonly<Record<string, string>>;
+
+export interface TrustedDocumentsOptions {
+  /** The operations this server runs, by id (see {@link readTrustedDocuments}). Required. */
+  documents: TrustedDocuments;
+}
+
+const ONLY_TRUSTED =
+  'This server runs only trusted documents: send extensions.persistedQuery ' +
+  '{ version: 1, sha256Hash } with the id of an operation of its manifest, and no query';
+
+/**
+ * Trusted documents (PERSISTED_OPERATIONS=trusted): a request names an operation of the
+ * manifest by id, in the APQ shape (`extensions.persistedQuery.sha256Hash`, over POST or GET),
+ * and nothing else runs. A query sent as text, or no id at all, is refused with
+ * PERSISTED_QUERY_ONLY (400); an id not in the manifest gets PERSISTED_QUERY_NOT_FOUND (404),
+ * on which Apollo's link resends with the query text and so ends on PERSISTED_QUERY_ONLY.
+ * Refused requests never reach parsing or execution. Runs in `onParams`: keep it before the
+ * response cache.
+ */
+export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin {
+  const documents = new Map(Object.entries(options.documents));
+  return usePersistedOperations({
+    getPersistedOperation: (id) => documents.get(id) ?? null,
+    customErrors: {
+      persistedQueryOnly: () => protocolError('PERSISTED_QUERY_ONLY', ONLY_TRUSTED, 400),
+      keyNotFound: () => protocolError('PERSISTED_QUERY_ONLY', ONLY_TRUSTED, 400),
+      notFound: () =>
+        protocolError(
+          'PERSISTED_QUERY_NOT_FOUND',
+          'No trusted document has this id: this server runs only the operations of its manifest',
+          404,
+        ),
+    },
+  });
+}
+
+/**
+ * Reads the manifest `npm run codegen` writes (relative paths from the working directory),
+ * failing at start, not on the first request, when it is missing or malformed.
+ */
+export function readTrustedDocuments(path: string): TrustedDocuments {
+  const file = resolve(path);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `PERSISTED_OPERATIONS=trusted: cannot read the manifest ${file} (run npm run codegen)`,
+      { cause: error },
+    );
+  }
+  if (
+    parsed === null ||
+    typeof parsed !== 'object' ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((document) => typeof document === 'string')
+  ) {
+    throw new Error(`${file} is not a trusted-documents manifest ({ "<id>": "<document>" })`);
+  }
+  return parsed as TrustedDocuments;
+}
