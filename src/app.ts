@@ -12,7 +12,11 @@ import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
 import { useTracing } from './plugins/use-tracing.js';
-import { readTrustedDocuments, useTrustedDocuments } from './plugins/use-trusted-documents.js';
+import {
+  DOCUMENT_ID_PARAM,
+  readTrustedDocuments,
+  useTrustedDocuments,
+} from './plugins/use-trusted-documents.js';
 import { isRedisReady, type Redis } from './redis.js';
 import { schema } from './schema/index.js';
 
@@ -67,6 +71,8 @@ export function createApp(options: AppOptions) {
     // GraphiQL with its assets inlined: it works without reaching a CDN.
     renderGraphiQL,
     landingPage: false,
+    // Trusted documents may be named by `documentId`, which Yoga would refuse as unknown.
+    extraParamNames: config.persistedOperations === 'trusted' ? [DOCUMENT_ID_PARAM] : undefined,
     logging: logger === false ? false : logger,
     healthCheckEndpoint: '/healthz',
     // Unexpected errors become "Unexpected error." with no stack; errors with a code pass.

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import type { Plugin } from 'graphql-yoga';
+import {
+  defaultExtractPersistedOperationId,
+  type ExtractPersistedOperationId,
+  usePersistedOperations,
+} from '@graphql-yoga/plugin-persisted-operations';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { protocolError } from '../errors.js';
 
-/** Trusted documents by id: `{ "<sha256 of the document>": "<document>" }`. */
+/** Trusted documents by id: `{ "sha256:<hex of the document's SHA-256>": "<document>" }`. */
 export type TrustedDocuments = Readonly<Record<string, string>>;
 
 export interface TrustedDocumentsOptions {
@@ -12,23 +16,45 @@ export interface TrustedDocumentsOptions {
   documents: TrustedDocuments;
 }
 
+/** The request parameter of GraphQL over HTTP's persisted documents (allowed in createApp). */
+export const DOCUMENT_ID_PARAM = 'documentId';
+
 const ONLY_TRUSTED =
-  'This server runs only trusted documents: send extensions.persistedQuery ' +
-  '{ version: 1, sha256Hash } with the id of an operation of its manifest, and no query';
+  'This server runs only trusted documents: send the id of an operation of its manifest ' +
+  '(documentId, or extensions.persistedQuery { version: 1, sha256Hash }) and no query';
+
+// Ids are "sha256:<hex>" (GraphQL over HTTP) or the bare hex (Apollo's sha256Hash): one key.
+const SHA256_PREFIX = 'sha256:';
+const bare = (id: string) => (id.startsWith(SHA256_PREFIX) ? id.slice(SHA256_PREFIX.length) : id);
+
+/** `documentId` of a POST body, or of a GET URL (Yoga's GET parser keeps only the four usual). */
+const extractId: ExtractPersistedOperationId = (params, request, context) => {
+  const fromBody = (params as GraphQLParams & { documentId?: unknown }).documentId;
+  if (typeof fromBody === 'string') return fromBody;
+  if (request.method === 'GET') {
+    const fromUrl = new URL(request.url).searchParams.get(DOCUMENT_ID_PARAM);
+    if (fromUrl) return fromUrl;
+  }
+  return defaultExtractPersistedOperationId(params, request, context);
+};
 
 /**
  * Trusted documents (PERSISTED_OPERATIONS=trusted): a request names an operation of the
- * manifest by id, in the APQ shape (`extensions.persistedQuery.sha256Hash`, over POST or GET),
- * and nothing else runs. A query sent as text, or no id at all, is refused with
+ * manifest by id, as `documentId` (GraphQL over HTTP) or in the APQ shape
+ * (`extensions.persistedQuery.sha256Hash`, so Apollo's link works), over POST or GET, and
+ * nothing else runs. A query sent as text, or no id at all, is refused with
  * PERSISTED_QUERY_ONLY (400); an id not in the manifest gets PERSISTED_QUERY_NOT_FOUND (404),
  * on which Apollo's link resends with the query text and so ends on PERSISTED_QUERY_ONLY.
  * Refused requests never reach parsing or execution. Runs in `onParams`: keep it before the
  * response cache.
  */
 export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin {
-  const documents = new Map(Object.entries(options.documents));
+  const documents = new Map(
+    Object.entries(options.documents).map(([id, document]) => [bare(id), document]),
+  );
   return usePersistedOperations({
-    getPersistedOperation: (id) => documents.get(id) ?? null,
+    extractPersistedOperationId: extractId,
+    getPersistedOperation: (id) => documents.get(bare(id)) ?? null,
     customErrors: {
       persistedQueryOnly: () => protocolError('PERSISTED_QUERY_ONLY', ONLY_TRUSTED, 400),
       keyNotFound: () => protocolError('PERSISTED_QUERY_ONLY', ONLY_TRUSTED, 400),
