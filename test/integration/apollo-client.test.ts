@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NESTED_BOOKS } from '../../load/operations.js';
+import { reindexSearch } from '../../src/domain/search-index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createBook, createCategory } from '../support/factories.js';
 
@@ -40,6 +43,7 @@ describe('an unmodified Apollo Client with its persisted-queries link, over HTTP
     t = await createTestApp('apollo-client', {}, { redis: true });
     const category = await createCategory(t.database.db);
     await createBook(t.database.db, { title: 'Fortress Besieged', categoryId: category.id });
+    await reindexSearch(t.database.db, { missingOnly: true });
     // Reads each body first (to record it) and hands it to Yoga parsed, as body parsers do.
     server = createServer(async (req, res) => {
       let body = '';
@@ -128,5 +132,21 @@ describe('an unmodified Apollo Client with its persisted-queries link, over HTTP
     expect(seen.map(({ method, hasQuery }) => ({ method, hasQuery }))).toEqual([
       { method: 'GET', hasQuery: false },
     ]);
+  });
+
+  it('runs the example client (npm run example:client), hashes only in its second round', async () => {
+    const { stdout } = await promisify(execFile)(
+      'node_modules/.bin/tsx',
+      ['load/example-client.ts', '--url', uri, '--get', '--search', 'fortress'],
+      { timeout: 20_000 },
+    );
+    const [first = '', second = ''] = stdout.split(/^Round 2.*$/m);
+    expect(first).toContain('Fortress Besieged: 1 on the shelf');
+    expect(second).toContain('Fortress Besieged: 1 on the shelf');
+    expect(second).not.toContain('text');
+    // Round 2: NestedBooks, SearchBooks and BookDetail, each one GET by hash.
+    expect(
+      seen.slice(-3).map(({ method, hasQuery, status }) => ({ method, hasQuery, status })),
+    ).toEqual(Array(3).fill({ method: 'GET', hasQuery: false, status: 200 }));
   });
 });
