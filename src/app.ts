@@ -102,7 +102,7 @@ export function createApp(options: AppOptions) {
       }),
       // Persisted queries / trusted documents turn a hash into `params.query` in onParams: they
       // must stay before the response cache (and anything else keyed on `params.query`).
-      ...(persistedOperations ? [persistedOperations] : []),
+      persistedOperations,
       useMetrics({
         endpoint: config.metricsEndpoint,
         operationNames: config.metricsOperationNames,
@@ -120,7 +120,7 @@ export function createApp(options: AppOptions) {
 
 export type App = ReturnType<typeof createApp>;
 
-/** PERSISTED_OPERATIONS: APQ in Redis (or in process), trusted documents only, or neither. */
+/** PERSISTED_OPERATIONS: APQ in Redis (or in process), trusted documents only, or text only. */
 function persistedOperationsPlugin(config: Config, redis: Redis | undefined) {
   switch (config.persistedOperations) {
     case 'apq':
@@ -130,7 +130,7 @@ function persistedOperationsPlugin(config: Config, redis: Redis | undefined) {
         documents: readTrustedDocuments(config.persistedDocumentsPath),
       });
     case 'off':
-      return undefined;
+      return usePersistedQueries({ disabled: true });
   }
 }
 

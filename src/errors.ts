@@ -22,10 +22,12 @@ export const PROTOCOL_CODES = [
   'FORBIDDEN',
   'REQUEST_TIMEOUT',
   // Persisted operations (src/plugins/use-persisted-queries.ts, use-trusted-documents.ts): the
-  // hash is unknown here (send the query with it), the hash is not the query's, or the server
-  // runs only trusted documents and got something else.
+  // hash is unknown here (send the query with it), the hash is not the query's, the server
+  // takes no hashes (PERSISTED_OPERATIONS=off), or it runs only trusted documents and got
+  // something else.
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_MISMATCH',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
   'PERSISTED_QUERY_ONLY',
   'INTERNAL_SERVER_ERROR',
 ] as const;

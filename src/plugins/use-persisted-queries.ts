@@ -1,5 +1,6 @@
 import { type APQStore, createInMemoryAPQStore, useAPQ } from '@graphql-yoga/plugin-apq';
 import type { Plugin } from 'graphql-yoga';
+import { protocolError } from '../errors.js';
 import type { Redis } from '../redis.js';
 
 /** Default of {@link PersistedQueriesOptions.ttlSeconds}: a day. */
@@ -19,6 +20,12 @@ export interface PersistedQueriesOptions {
   ttlSeconds?: number;
   /** Entries kept by the in-process store. Default {@link DEFAULT_PERSISTED_QUERY_MAX_IN_PROCESS}. */
   maxInProcess?: number;
+  /**
+   * PERSISTED_OPERATIONS=off: store nothing, and answer a hash sent alone with
+   * PERSISTED_QUERY_NOT_SUPPORTED, on which Apollo's link stops hashing and sends text.
+   * Default false.
+   */
+  disabled?: boolean;
 }
 
 /**
@@ -29,6 +36,7 @@ export interface PersistedQueriesOptions {
  * come before any plugin that reads `params.query` (the response cache).
  */
 export function usePersistedQueries(options: PersistedQueriesOptions = {}): Plugin {
+  if (options.disabled) return notSupported;
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_PERSISTED_QUERY_TTL_SECONDS;
   const store = options.redis
     ? createRedisAPQStore(options.redis, ttlSeconds)
@@ -38,6 +46,14 @@ export function usePersistedQueries(options: PersistedQueriesOptions = {}): Plug
       });
   return useAPQ({ store });
 }
+
+const notSupported: Plugin = {
+  onParams({ params }) {
+    if (params.query == null && params.extensions?.persistedQuery != null) {
+      throw protocolError('PERSISTED_QUERY_NOT_SUPPORTED', 'PersistedQueryNotSupported', 400);
+    }
+  },
+};
 
 /**
  * An APQ store in Redis, with a TTL on every entry. Redis down or slow must not fail requests:
