@@ -15,6 +15,7 @@ import { useTracing } from './plugins/use-tracing.js';
 import {
   DOCUMENT_ID_PARAM,
   readTrustedDocuments,
+  trustedDocumentLookup,
   useTrustedDocuments,
 } from './plugins/use-trusted-documents.js';
 import { isRedisReady, type Redis } from './redis.js';
@@ -124,7 +125,13 @@ export type App = ReturnType<typeof createApp>;
 function persistedOperationsPlugin(config: Config, redis: Redis | undefined) {
   switch (config.persistedOperations) {
     case 'apq':
-      return usePersistedQueries({ redis, ttlSeconds: config.persistedQueryTtlSeconds });
+      return usePersistedQueries({
+        redis,
+        ttlSeconds: config.persistedQueryTtlSeconds,
+        trustedDocument: trustedDocumentLookup(
+          readTrustedDocuments(config.persistedDocumentsPath, true),
+        ),
+      });
     case 'trusted':
       return useTrustedDocuments({
         documents: readTrustedDocuments(config.persistedDocumentsPath),

@@ -26,6 +26,12 @@ export interface PersistedQueriesOptions {
    * Default false.
    */
   disabled?: boolean;
+  /**
+   * Trusted documents served by their id as well, never stored: a client sending manifest
+   * ids works on an APQ server too, which lets clients move to ids before the server moves to
+   * PERSISTED_OPERATIONS=trusted. Default: none.
+   */
+  trustedDocument?: (id: string) => string | undefined;
 }
 
 /**
@@ -38,12 +44,16 @@ export interface PersistedQueriesOptions {
 export function usePersistedQueries(options: PersistedQueriesOptions = {}): Plugin {
   if (options.disabled) return notSupported;
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_PERSISTED_QUERY_TTL_SECONDS;
-  const store = options.redis
+  const stored = options.redis
     ? createRedisAPQStore(options.redis, ttlSeconds)
     : createInMemoryAPQStore({
         max: options.maxInProcess ?? DEFAULT_PERSISTED_QUERY_MAX_IN_PROCESS,
         ttl: ttlSeconds * 1000,
       });
+  const { trustedDocument } = options;
+  const store: APQStore = trustedDocument
+    ? { get: (hash) => trustedDocument(hash) ?? stored.get(hash), set: stored.set.bind(stored) }
+    : stored;
   return useAPQ({ store });
 }
 

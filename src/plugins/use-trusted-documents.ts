@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   defaultExtractPersistedOperationId,
@@ -27,6 +27,12 @@ const ONLY_TRUSTED =
 const SHA256_PREFIX = 'sha256:';
 const bare = (id: string) => (id.startsWith(SHA256_PREFIX) ? id.slice(SHA256_PREFIX.length) : id);
 
+/** Finds a trusted document by id, with or without the `sha256:` prefix. */
+export function trustedDocumentLookup(documents: TrustedDocuments) {
+  const byId = new Map(Object.entries(documents).map(([id, document]) => [bare(id), document]));
+  return (id: string): string | undefined => byId.get(bare(id));
+}
+
 /** `documentId` of a POST body, or of a GET URL (Yoga's GET parser keeps only the four usual). */
 const extractId: ExtractPersistedOperationId = (params, request, context) => {
   const fromBody = (params as GraphQLParams & { documentId?: unknown }).documentId;
@@ -49,12 +55,10 @@ const extractId: ExtractPersistedOperationId = (params, request, context) => {
  * response cache.
  */
 export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin {
-  const documents = new Map(
-    Object.entries(options.documents).map(([id, document]) => [bare(id), document]),
-  );
+  const lookup = trustedDocumentLookup(options.documents);
   return usePersistedOperations({
     extractPersistedOperationId: extractId,
-    getPersistedOperation: (id) => documents.get(bare(id)) ?? null,
+    getPersistedOperation: (id) => lookup(id) ?? null,
     customErrors: {
       persistedQueryOnly: () => protocolError('PERSISTED_QUERY_ONLY', ONLY_TRUSTED, 400),
       keyNotFound: () => protocolError('PERSISTED_QUERY_ONLY', ONLY_TRUSTED, 400),
@@ -70,10 +74,12 @@ export function useTrustedDocuments(options: TrustedDocumentsOptions): Plugin {
 
 /**
  * Reads the manifest `npm run codegen` writes (relative paths from the working directory),
- * failing at start, not on the first request, when it is missing or malformed.
+ * failing at start, not on the first request, when it is missing or malformed; `optional`:
+ * a missing file is an empty manifest.
  */
-export function readTrustedDocuments(path: string): TrustedDocuments {
+export function readTrustedDocuments(path: string, optional = false): TrustedDocuments {
   const file = resolve(path);
+  if (optional && !existsSync(file)) return {};
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOOK_DETAIL, NESTED_BOOKS } from '../../load/operations.js';
+import { trustedIdsByOperationName } from '../../load/trusted-ids.js';
 import { APQ_KEY_PREFIX } from '../../src/plugins/use-persisted-queries.js';
 import { createRedis } from '../../src/redis.js';
 import { createTestApp, type TestApp } from '../support/app.js';
