@@ -93,6 +93,16 @@ describe('automatic persisted queries in Redis', () => {
     expect(ttlB).toBeLessThanOrEqual(600);
   });
 
+  it.each(METHODS)('over %s: serves a trusted document by its id, unregistered', async (method) => {
+    const id = trustedIdsByOperationName().get('NestedBooks') ?? '';
+    for (const hash of [id, id.replace('sha256:', '')]) {
+      const byId = await persistedRequest(b.app, { hash, variables, method });
+      expect(byId.errors).toBeUndefined();
+      expect(titles(byId.data)).toEqual(['Fortress Besieged']);
+      expect(await redis.redis.exists(APQ_KEY_PREFIX + hash)).toBe(0);
+    }
+  });
+
   it.each(METHODS)(
     'over %s: registered through one replica, served by the other',
     async (method) => {
