@@ -7,16 +7,17 @@ import { trustedIdsByOperationName } from '../../load/trusted-ids.js';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { createBook, createCategory } from '../support/factories.js';
-import { persistedRequest, sha256 } from '../support/persisted-queries.js';
+import {
+  METHODS,
+  persistedRequest,
+  sha256,
+  titles,
+  NESTED_VARIABLES as variables,
+  withBook,
+} from '../support/persisted-queries.js';
 
 const ids = trustedIdsByOperationName();
 const nestedBooksId = ids.get('NestedBooks') ?? '';
-const variables = { first: 5 };
-const titles = (data: unknown) =>
-  (data as { books: { edges: { node: { title: string } }[] } }).books.edges.map(
-    (e) => e.node.title,
-  );
 
 /** A request naming its document by `documentId` (GraphQL over HTTP), over POST or GET. */
 async function byDocumentId(t: TestApp, documentId: string, method: 'POST' | 'GET') {
@@ -36,9 +37,7 @@ async function byDocumentId(t: TestApp, documentId: string, method: 'POST' | 'GE
 describe('PERSISTED_OPERATIONS=trusted', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp('trusted', { PERSISTED_OPERATIONS: 'trusted' });
-    const category = await createCategory(t.database.db);
-    await createBook(t.database.db, { title: 'Fortress Besieged', categoryId: category.id });
+    t = await withBook(await createTestApp('trusted', { PERSISTED_OPERATIONS: 'trusted' }));
   });
   afterAll(() => t?.close());
 
@@ -47,7 +46,7 @@ describe('PERSISTED_OPERATIONS=trusted', () => {
     expect([...ids.keys()]).toEqual(expect.arrayContaining(['BookDetail', 'BorrowBook']));
   });
 
-  it.each(['POST', 'GET'] as const)('runs a manifest operation by id over %s', async (method) => {
+  it.each(METHODS)('runs a manifest operation by id over %s', async (method) => {
     const bare = nestedBooksId.replace('sha256:', '');
     const asApq = await persistedRequest(t.app, { hash: bare, variables, method });
     expect(asApq.errors).toBeUndefined();

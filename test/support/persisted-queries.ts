@@ -1,6 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
+import { NESTED_BOOKS } from '../../load/operations.js';
 import type { App } from '../../src/app.js';
+import type { TestApp } from './app.js';
+import { createBook, createCategory } from './factories.js';
 
 /** The hash an APQ client sends for `query`: SHA-256 of its text, in hex. */
 export const sha256 = (query: string) => createHash('sha256').update(query).digest('hex');
@@ -54,3 +57,29 @@ export async function persistedRequest(
     codes: (body.errors ?? []).map((error) => error.extensions?.code),
   };
 }
+
+/** Both transports an APQ client uses. */
+export const METHODS = ['POST', 'GET'] as const;
+
+let unique = 0;
+/**
+ * NestedBooks (load/operations.ts) with a comment no other request carried: a text, and so a
+ * hash, that a shared Redis has not stored yet.
+ */
+export const freshQuery = () => `${NESTED_BOOKS}\n# ${++unique}-${randomUUID()}`;
+
+/** Variables of {@link freshQuery}. */
+export const NESTED_VARIABLES = { first: 5 };
+
+/** Puts one book, "Fortress Besieged", in `app`'s database. */
+export async function withBook(app: TestApp) {
+  const category = await createCategory(app.database.db);
+  await createBook(app.database.db, { title: 'Fortress Besieged', categoryId: category.id });
+  return app;
+}
+
+/** The titles of a NestedBooks answer. */
+export const titles = (data: unknown) =>
+  (data as { books: { edges: { node: { title: string } }[] } }).books.edges.map(
+    (e) => e.node.title,
+  );

@@ -1,0 +1,130 @@
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOOK_DETAIL } from '../../load/operations.js';
+import { createRedis } from '../../src/redis.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import {
+  freshQuery,
+  METHODS,
+  persistedRequest,
+  sha256,
+  titles,
+  NESTED_VARIABLES as variables,
+  withBook,
+} from '../support/persisted-queries.js';
+import { createTestRedis } from '../support/redis.js';
+
+// Persisted queries when Redis fails them, and when they are off: the server keeps answering.
+describe('automatic persisted queries with Redis down', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // Nothing listens on port 1: every command fails at once (no offline queue).
+    const down = createRedis({
+      redisUrl: 'redis://127.0.0.1:1',
+      redisSentinels: [],
+      redisSentinelName: 'mymaster',
+      redisKeyPrefix: 'bookmall-test:apq-down:',
+      redisCommandTimeoutMs: 250,
+    });
+    if (!down) throw new Error('createRedis gave no connection');
+    down.on('error', () => undefined);
+    const unreachable = { redis: down, prefix: 'bookmall-test:apq-down:', close: async () => {} };
+    app = await withBook(await createTestApp('apq-down', {}, { redis: unreachable }));
+    app.redis?.redis.disconnect();
+  });
+  afterAll(() => app?.close());
+
+  it.each(METHODS)('over %s: a query with its text still answers', async (method) => {
+    const query = freshQuery();
+    const withText = await persistedRequest(app.app, { query, variables, method });
+    expect(withText.status).toBe(200);
+    expect(titles(withText.data)).toEqual(['Fortress Besieged']);
+    const plain = await app.gql(BOOK_DETAIL, { id: 'Qm9vazox' });
+    expect(plain.status).toBe(200);
+  });
+
+  it.each(METHODS)('over %s: a hash alone is a miss, not a failure', async (method) => {
+    const query = freshQuery();
+    await persistedRequest(app.app, { query, variables, method });
+    const { result, statements } = await app.countStatements(() =>
+      persistedRequest(app.app, { hash: sha256(query), variables, method }),
+    );
+    expect(result.status).toBe(404);
+    expect(result.codes).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(statements).toBe(0);
+  });
+});
+
+/**
+ * A Redis that answers what a connection sends on connecting (INFO for the ready check, OK to
+ * the rest), then never a GET or a SET: every APQ command runs into the command timeout.
+ */
+async function stallingRedis(): Promise<{ server: Server; url: string }> {
+  const info = '# Server\r\nredis_version:7.0.0\r\nloading:0\r\n';
+  const server = createServer((socket) => {
+    socket.on('data', (chunk) => {
+      for (const command of chunk.toString().split(/(?=\*\d+\r\n)/)) {
+        const name = command.split('\r\n')[2]?.toUpperCase();
+        if (name === 'GET' || name === 'SET') continue;
+        socket.write(name === 'INFO' ? `$${Buffer.byteLength(info)}\r\n${info}\r\n` : '+OK\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { server, url: `redis://127.0.0.1:${port}` };
+}
+
+describe('automatic persisted queries with Redis too slow', () => {
+  let app: TestApp;
+  let stalled: Server;
+  let commands = 0;
+  beforeAll(async () => {
+    const fake = await stallingRedis();
+    stalled = fake.server;
+    const slow = await createTestRedis('apq-slow', { url: fake.url, commandTimeoutMs: 50 });
+    const original = slow.redis.sendCommand.bind(slow.redis);
+    slow.redis.sendCommand = (...args: Parameters<typeof original>) => {
+      commands++;
+      return original(...args);
+    };
+    app = await createTestApp('apq-slow', {}, { redis: slow });
+  });
+  afterAll(async () => {
+    app?.redis?.redis.disconnect();
+    await app?.close();
+    stalled?.close();
+  });
+
+  it('answers past a store that times out, and takes a lookup that times out for a miss', async () => {
+    const query = freshQuery();
+    const before = commands;
+    const withText = await persistedRequest(app.app, { query, variables });
+    expect(withText.status).toBe(200);
+    expect(titles(withText.data)).toEqual([]);
+    const byHash = await persistedRequest(app.app, { hash: sha256(query), variables });
+    expect(byHash.status).toBe(404);
+    expect(byHash.codes).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    // Both went to Redis (a SET, then a GET), and neither answer waited for it.
+    expect(commands - before).toBe(2);
+  });
+});
+
+describe('PERSISTED_OPERATIONS=off', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp('apq-off', { PERSISTED_OPERATIONS: 'off' }, { redis: false });
+  });
+  afterAll(() => app?.close());
+
+  it('answers a hash alone with PERSISTED_QUERY_NOT_SUPPORTED and serves the text', async () => {
+    const query = freshQuery();
+    const byHash = await persistedRequest(app.app, { hash: sha256(query), variables });
+    expect(byHash.status).toBe(400);
+    expect(byHash.codes).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
+    const withText = await persistedRequest(app.app, { query, variables });
+    expect(withText.errors).toBeUndefined();
+    const again = await persistedRequest(app.app, { hash: sha256(query), variables });
+    expect(again.codes).toEqual(['PERSISTED_QUERY_NOT_SUPPORTED']);
+  });
+});
