@@ -9,6 +9,8 @@ export const DEFAULT_PERSISTED_QUERY_TTL_SECONDS = 86_400;
 export const DEFAULT_PERSISTED_QUERY_MAX_IN_PROCESS = 1000;
 /** Where an APQ entry lives, under the connection's key prefix: `apq:<sha256>`. */
 export const APQ_KEY_PREFIX = 'apq:';
+// A client picks the hash: anything but a SHA-256 is a miss without a Redis round trip.
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export interface PersistedQueriesOptions {
   /**
@@ -74,6 +76,7 @@ const notSupported: Plugin = {
 export function createRedisAPQStore(redis: Redis, ttlSeconds: number): APQStore {
   return {
     async get(hash) {
+      if (!SHA256_HEX.test(hash)) return null;
       try {
         return await redis.get(APQ_KEY_PREFIX + hash);
       } catch {

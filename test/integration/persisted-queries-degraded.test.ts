@@ -108,6 +108,13 @@ describe('automatic persisted queries with Redis too slow', () => {
     // Both went to Redis (a SET, then a GET), and neither answer waited for it.
     expect(commands - before).toBe(2);
   });
+
+  it('takes a "hash" that is no SHA-256 for a miss without asking Redis', async () => {
+    const before = commands;
+    const junk = await persistedRequest(app.app, { hash: 'x'.repeat(10_000), variables });
+    expect(junk.codes).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(commands - before).toBe(0);
+  });
 });
 
 describe('PERSISTED_OPERATIONS=off', () => {
