@@ -13,6 +13,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY schema ./schema
 COPY load/operations.ts ./load/operations.ts
+# The trusted documents PERSISTED_OPERATIONS=trusted serves (committed, kept fresh by a test).
+COPY load/generated/persisted-documents.json ./load/generated/persisted-documents.json
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=4000 WORKERS=auto
@@ -23,6 +25,7 @@ COPY --from=build /app/src ./src
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/schema ./schema
 COPY --from=build /app/load/operations.ts ./load/operations.ts
+COPY --from=build /app/load/generated/persisted-documents.json ./load/generated/persisted-documents.json
 COPY --from=build /app/tsconfig.json ./tsconfig.json
 USER node
 EXPOSE 4000

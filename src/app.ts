@@ -16,12 +16,19 @@ import { SnowflakeGenerator } from './domain/snowflake.js';
 import type { Logger } from './logger.js';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
 import { useMetrics } from './plugins/use-metrics.js';
+import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
 import { useResponseCache } from './plugins/use-response-cache.js';
 import { useSingleFlight } from './plugins/use-single-flight.js';
 import { useTracing } from './plugins/use-tracing.js';
+import {
+  DOCUMENT_ID_PARAM,
+  readTrustedDocuments,
+  trustedDocumentLookup,
+  useTrustedDocuments,
+} from './plugins/use-trusted-documents.js';
 import { isRedisReady, type Redis } from './redis.js';
 import { schema } from './schema/index.js';
 
@@ -75,6 +82,8 @@ export function createApp(options: AppOptions) {
   );
   // Invalidations lost while Redis was away are replayed when it is back.
   redis?.on('ready', () => void responseCache.replayInvalidations());
+  // Read before serving: a trusted-mode server without its manifest must not start.
+  const persistedOperations = persistedOperationsPlugin(config, redis);
   return createYoga({
     schema,
     context: ({ request, params }) => createContext(request, deps, params.query),
@@ -82,6 +91,8 @@ export function createApp(options: AppOptions) {
     // GraphiQL with its assets inlined: it works without reaching a CDN.
     renderGraphiQL,
     landingPage: false,
+    // Trusted documents may be named by `documentId`, which Yoga would refuse as unknown.
+    extraParamNames: config.persistedOperations === 'trusted' ? [DOCUMENT_ID_PARAM] : undefined,
     logging: logger === false ? false : logger,
     healthCheckEndpoint: '/healthz',
     // Unexpected errors become "Unexpected error." with no stack; errors with a code pass.
@@ -109,6 +120,9 @@ export function createApp(options: AppOptions) {
           });
         },
       }),
+      // Persisted queries / trusted documents turn a hash into `params.query` in onParams: they
+      // must stay before the response cache (and anything else keyed on `params.query`).
+      persistedOperations,
       useMetrics({
         endpoint: config.metricsEndpoint,
         operationNames: config.metricsOperationNames,
@@ -153,6 +167,26 @@ export type App = ReturnType<typeof createApp>;
 
 const operationCount = (document: DocumentNode) =>
   document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length;
+
+/** PERSISTED_OPERATIONS: APQ in Redis (or in process), trusted documents only, or text only. */
+function persistedOperationsPlugin(config: Config, redis: Redis | undefined) {
+  switch (config.persistedOperations) {
+    case 'apq':
+      return usePersistedQueries({
+        redis,
+        ttlSeconds: config.persistedQueryTtlSeconds,
+        trustedDocument: trustedDocumentLookup(
+          readTrustedDocuments(config.persistedDocumentsPath, true),
+        ),
+      });
+    case 'trusted':
+      return useTrustedDocuments({
+        documents: readTrustedDocuments(config.persistedDocumentsPath),
+      });
+    case 'off':
+      return usePersistedQueries({ disabled: true });
+  }
+}
 
 export const DEFAULT_QUERY = /* GraphQL */ `# Welcome to bookmall. Try this, then open the Docs panel.
 query FirstBooks {

@@ -153,7 +153,25 @@ export interface Config {
    * as `book(id:)` for an id that does not exist. Default `10`.
    */
   responseCacheNegativeTtlSeconds: number;
+  /**
+   * `PERSISTED_OPERATIONS`: `off` (queries as text only), `apq` (automatic persisted queries:
+   * a client may send a hash in place of a query it sent before) or `trusted` (only the
+   * operations of the trusted-documents manifest, by id; anything else is refused).
+   * Default `apq`.
+   */
+  persistedOperations: 'off' | 'apq' | 'trusted';
+  /** `PERSISTED_QUERY_TTL_SECONDS`: how long an APQ entry lives after it was stored. Default `86400`. */
+  persistedQueryTtlSeconds: number;
+  /**
+   * `PERSISTED_DOCUMENTS_PATH`: the trusted-documents manifest (`{ "<sha256>": "<document>" }`,
+   * written by `npm run codegen`), read when PERSISTED_OPERATIONS=trusted; relative to the
+   * working directory. Default {@link DEFAULT_PERSISTED_DOCUMENTS_PATH}.
+   */
+  persistedDocumentsPath: string;
 }
+
+/** Where `npm run codegen` writes the trusted-documents manifest (committed). */
+export const DEFAULT_PERSISTED_DOCUMENTS_PATH = 'load/generated/persisted-documents.json';
 
 /**
  * Operations whose name may appear as a metric label: those of load/operations.ts (a test
@@ -259,6 +277,13 @@ function ttls(env: Env): Record<string, number> {
   );
 }
 
+function persistedOperations(env: Env): Config['persistedOperations'] {
+  const raw = env.PERSISTED_OPERATIONS?.toLowerCase();
+  if (raw === undefined || raw === '') return 'apq';
+  if (raw === 'off' || raw === 'apq' || raw === 'trusted') return raw;
+  throw new Error(`PERSISTED_OPERATIONS must be off, apq or trusted, got "${raw}"`);
+}
+
 function metricsEndpoint(env: Env): string {
   const raw = env.METRICS_ENDPOINT ?? '/metrics';
   if (raw !== '' && !raw.startsWith('/')) {
@@ -320,5 +345,8 @@ export function loadConfig(env: Env = process.env): Config {
     responseCacheTtls: ttls(env),
     responseCachePrivateTtlSeconds: int(env, 'RESPONSE_CACHE_PRIVATE_TTL_SECONDS', 60),
     responseCacheNegativeTtlSeconds: int(env, 'RESPONSE_CACHE_NEGATIVE_TTL_SECONDS', 10),
+    persistedOperations: persistedOperations(env),
+    persistedQueryTtlSeconds: int(env, 'PERSISTED_QUERY_TTL_SECONDS', 86400, 1),
+    persistedDocumentsPath: env.PERSISTED_DOCUMENTS_PATH || DEFAULT_PERSISTED_DOCUMENTS_PATH,
   };
 }

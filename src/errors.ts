@@ -21,6 +21,14 @@ export const PROTOCOL_CODES = [
   'VALIDATION_FAILED',
   'FORBIDDEN',
   'REQUEST_TIMEOUT',
+  // Persisted operations (src/plugins/use-persisted-queries.ts, use-trusted-documents.ts): the
+  // hash is unknown here (send the query with it), the hash is not the query's, the server
+  // takes no hashes (PERSISTED_OPERATIONS=off), or it runs only trusted documents and got
+  // something else.
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_MISMATCH',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_ONLY',
   'INTERNAL_SERVER_ERROR',
   // Query limits (src/plugins/use-query-limits.ts): the operation is refused before it runs.
   'QUERY_TOO_DEEP',

@@ -33,4 +33,12 @@ describe('schema check', () => {
   it('reports a stale committed file', async () => {
     expect((await checkSchema(current, `${current}\n# edited`, current, [])).stale).toBe(true);
   });
+
+  it('validates the trusted documents too: a test operation that would break is named', async () => {
+    const withoutField = current.replace(/^ {2}hasPreviousPage: Boolean!\n/m, '');
+    expect(withoutField).not.toBe(current);
+    const result = await checkSchema(withoutField, withoutField, withoutField, []);
+    // Only the books-query test's Page asks for it: load/operations.ts alone would pass.
+    expect(result.invalidOperations).toEqual(['trusted document Page']);
+  });
 });

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { type Change, CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema, parse, validate } from 'graphql';
 import * as operations from '../../load/operations.js';
+import { DEFAULT_PERSISTED_DOCUMENTS_PATH } from '../config.js';
+import { readTrustedDocuments } from '../plugins/use-trusted-documents.js';
 import { isMain } from './is-main.js';
 import { printedSchema, SCHEMA_FILE } from './print-schema.js';
 
@@ -38,7 +40,7 @@ export async function checkSchema(
       c.criticality.level === CriticalityLevel.Breaking &&
       !acknowledged.includes(c.path ?? c.message),
   );
-  const invalidOperations = Object.entries(operations)
+  const invalidOperations = Object.entries(shippedOperations())
     .filter(([, document]) => validate(schema, parse(document)).length > 0)
     .map(([name]) => name);
   return {
@@ -47,6 +49,21 @@ export async function checkSchema(
     unacknowledged,
     invalidOperations,
   } satisfies SchemaCheck;
+}
+
+/**
+ * load/operations.ts, and the trusted-documents manifest (every tagged operation of load/ and
+ * the tests, as production in trusted mode runs them), by name.
+ */
+function shippedOperations(): Record<string, string> {
+  const shipped: Record<string, string> = { ...operations };
+  for (const [id, document] of Object.entries(
+    readTrustedDocuments(DEFAULT_PERSISTED_DOCUMENTS_PATH),
+  )) {
+    const name = /^\s*(?:query|mutation|subscription)\s+(\w+)/.exec(document)?.[1] ?? id;
+    shipped[`trusted document ${name}`] = document;
+  }
+  return shipped;
 }
 
 /** The schema at `rev` (default: the main branch), or null outside git or when it has none. */
