@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
@@ -6,6 +7,7 @@ import { type ContextDeps, createContext } from './context.js';
 import type { DbHandle } from './db.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
+import { createFieldRateLimiter } from './edge/field-rate-limiter.js';
 import type { Logger } from './logger.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useRequestLog } from './plugins/use-request-log.js';
@@ -55,10 +57,18 @@ export function createApp(options: AppOptions) {
     ids,
     jwtSecret: config.jwtSecret,
     loanPolicy: config,
+    rateLimiter: createFieldRateLimiter({
+      limits: config.rateLimits,
+      redis,
+      onRedisError: config.rateLimitOnRedisError,
+    }),
+    trustProxy: config.trustProxy,
   };
-  return createYoga({
+  // Served by node:http (src/server.ts), Yoga's server context holds the IncomingMessage.
+  return createYoga<{ req?: IncomingMessage }>({
     schema,
-    context: ({ request, params }) => createContext(request, deps, params.query),
+    context: ({ request, params, req }) =>
+      createContext(request, deps, params.query, req?.socket.remoteAddress),
     graphiql: config.graphiql ? { title: 'bookmall', defaultQuery: DEFAULT_QUERY } : false,
     // GraphiQL with its assets inlined: it works without reaching a CDN.
     renderGraphiQL,

@@ -21,6 +21,8 @@ export const PROTOCOL_CODES = [
   'VALIDATION_FAILED',
   'FORBIDDEN',
   'REQUEST_TIMEOUT',
+  // One field refused for this caller; `extensions.retryAfter` says in how many seconds.
+  'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ProtocolCode = (typeof PROTOCOL_CODES)[number];
@@ -99,6 +101,14 @@ export function protocolError(code: ProtocolCode, message: string, status?: numb
   return new GraphQLError(message, {
     extensions: status === undefined ? { code } : { code, http: { status } },
   });
+}
+
+/**
+ * A field over its rate limit: the field is null and the rest of the response resolves.
+ * `retryAfter` is a whole number of seconds, at least 1.
+ */
+export function rateLimited(message: string, retryAfter: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', retryAfter } });
 }
 
 export const badUserInput = (message: string) => protocolError('BAD_USER_INPUT', message);

@@ -113,13 +113,20 @@ function borrowerOf(ctx: Context, memberId: string | null | undefined): number {
   return id;
 }
 
+const RATE_LIMITED_NOTE =
+  'Rate limited per member: over the limit, null with a RATE_LIMITED error carrying ' +
+  '`extensions.retryAfter` (seconds)';
+
 const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
   builder.mutationField(mode === 'borrow' ? 'borrowBook' : 'reserveBook', (t) =>
     t.field({
       type: LoanRef,
-      description,
+      description: `${description}. ${RATE_LIMITED_NOTE}`,
       errors: { types: LOAN_ERRORS, dataField: { name: 'loan' } },
       authScopes: { member: true },
+      // Nullable so that a refusal nulls this field only, not the whole response.
+      nullable: true,
+      rateLimit: { name: mode === 'borrow' ? 'borrowBook' : 'reserveBook' },
       args: {
         bookId: t.arg.id({ required: true }),
         memberId: t.arg.id({ description: 'Librarians only: the member the loan is for' }),
