@@ -70,7 +70,11 @@ export function createFieldRateLimiter(options: FieldRateLimiterOptions): FieldR
     try {
       const identity = { contextIdentity: callerIdentity(caller), fieldIdentity: name };
       const now = Date.now();
-      const inWindow = (await store.getForIdentity(identity))
+      // Not getForIdentity: on Redis, that would reserve a call.
+      const recorded = await (store instanceof RedisRateLimitStore
+        ? store.peek(identity)
+        : store.getForIdentity(identity));
+      const inWindow = recorded
         .filter((timestamp) => timestamp + windowMs > now)
         .sort((a, b) => a - b);
       const freeing = inWindow[inWindow.length - max];

@@ -121,6 +121,20 @@ describe('searchBooks over its limit', () => {
     ]);
   });
 
+  it('holds for concurrent calls too: exactly max pass, and every pass stays recorded', async () => {
+    const member = await createMember(t.database.db);
+    const token = await t.tokenFor(member.id);
+    const key = `ratelimit:searchBooks:member:${member.id}`;
+    const before = await refusedCount('searchBooks');
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => search(i % 2 ? replica.app : t.app, token)),
+    );
+    expect(passed(results)).toBe(3);
+    expect((await refusedCount('searchBooks')) - before).toBe(7);
+    // Refused calls gave their reservations back; no replica's write erased another's.
+    expect(await shared.redis.zcard(key)).toBe(3);
+  });
+
   it('counts per process without Redis: two replicas then allow max each', async () => {
     const alone = await createTestApp('rate_limit_alone', { RATE_LIMITS: 'searchBooks=3/1m' });
     try {
