@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { isSeeded, seed } from '../prisma/seed.js';
 import { createApp } from '../src/app.js';
@@ -10,6 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { createDb } from '../src/db.js';
 import { signToken } from '../src/domain/tokens.js';
+import { createRedis, waitForRedis } from '../src/redis.js';
 import { type LoadRequest, MEMBERS, SCENARIOS, type Scenario } from './scenarios.js';
 
 // npm run load -- <scenario> [--books 10000] [--duration 10] [--connections 16] [--url URL]
@@ -32,6 +34,9 @@ if (!scenario) {
   process.exit(2);
 }
 const books = Number(values.books);
+/** The Redis of cached scenarios (loopback; TEST_REDIS_URL overrides). */
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisPrefix = `bookmall-load:${randomBytes(4).toString('hex')}:`;
 const duration = Math.min(Number(values.duration), 120);
 const connections = Math.min(Number(values.connections), 256);
 
@@ -91,11 +96,32 @@ async function resetCirculation(databaseUrl: string) {
   await client.end();
 }
 
+/**
+ * What the spawned server (and the in-process statement count) runs with: the response cache
+ * as the scenario says, on the local Redis under a prefix of this run's own; rate limits off,
+ * since every request of a scenario comes from one address or a few members.
+ */
+function serverEnv(s: Scenario, secret: string): Record<string, string> {
+  return {
+    JWT_SECRET: secret,
+    RESPONSE_CACHE: String(s.cached === true),
+    REDIS_URL: REDIS_URL,
+    REDIS_KEY_PREFIX: redisPrefix,
+    RATE_LIMITS: 'off',
+  };
+}
+
 /** Statements per request, averaged over 100 requests of the scenario, counted in-process. */
 async function statementsPerRequest(databaseUrl: string, s: Scenario, secret: string) {
   const database = createDb({ url: databaseUrl, poolSize: 2 });
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: databaseUrl, JWT_SECRET: secret });
-  const app = createApp({ config, database, logger: false });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    ...serverEnv(s, secret),
+  });
+  const redis = createRedis(config);
+  if (redis) await waitForRedis(redis);
+  const app = createApp({ config, database, logger: false, redis });
   const tokens = await memberTokens(secret);
   const send = async (n: number) => {
     const request = s.request(n);
@@ -108,26 +134,30 @@ async function statementsPerRequest(databaseUrl: string, s: Scenario, secret: st
     if (body.errors) throw new Error(`scenario failed: ${JSON.stringify(body.errors)}`);
   };
   await send(0);
+  // A cached scenario is measured warm, as the timed run (after its warm-up) mostly is.
+  if (s.cached) for (let n = 1; n <= 100; n++) await send(n);
   const before = database.statements.total;
   for (let n = 1; n <= 100; n++) await send(n);
   const count = (database.statements.total - before) / 100;
   await database.close();
+  redis?.disconnect();
   return count;
 }
 
 async function startServer(
   databaseUrl: string,
+  s: Scenario,
   secret: string,
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
+      ...serverEnv(s, secret),
       DATABASE_URL: databaseUrl,
       PORT: '0',
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
-      JWT_SECRET: secret,
       OVERDUE_SWEEP_INTERVAL_MS: '0',
       // Every virtual client calls from 127.0.0.1: limits would measure refusals, not the API.
       RATE_LIMITS: 'off',
@@ -201,7 +231,7 @@ async function main() {
     if (scenario!.lends) await resetCirculation(databaseUrl);
     statements = (await statementsPerRequest(databaseUrl, scenario!, secret)).toFixed(2);
     if (scenario!.lends) await resetCirculation(databaseUrl);
-    ({ url, child } = await startServer(databaseUrl, secret));
+    ({ url, child } = await startServer(databaseUrl, scenario!, secret));
   }
   try {
     await fire(url, scenario!, 2, tokens); // warm-up: JIT, pool, PostgreSQL caches
@@ -223,6 +253,22 @@ async function main() {
     );
   } finally {
     child?.kill('SIGTERM');
+    if (child) await deleteRedisKeys();
+  }
+}
+
+/** Removes this run's keys (cache entries, hot list) from the local Redis. */
+async function deleteRedisKeys() {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 

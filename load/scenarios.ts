@@ -21,6 +21,8 @@ export interface Scenario {
   request(n: number): LoadRequest;
   /** It lends books: the runner first puts every copy of its own load database back. */
   lends?: boolean;
+  /** Served with the response cache on (in Redis). Default: off, every request executes. */
+  cached?: boolean;
 }
 
 /** Members the scenarios sign in as (row ids 1..MEMBERS of the seeded catalogue). */
@@ -33,6 +35,8 @@ const constant = (description: string, request: LoadRequest): Scenario => ({
 
 const SEARCHES = ['harry poter', '三国', 'sgyy', 'hlm', 'tolkein', 'history of', 'wang'];
 const book = (n: number) => encodeGlobalID('Book', 1 + ((n * 7919) % 10_000));
+/** The hot shelf of the detail scenarios: 100 books, so that a cache can warm up in seconds. */
+const hotBook = (n: number) => encodeGlobalID('Book', 1 + ((n * 7919) % 100));
 
 export const SCENARIOS: Record<string, Scenario> = {
   'catalogue-list': constant('50 books with authors, category and parent category (uncached)', {
@@ -43,9 +47,19 @@ export const SCENARIOS: Record<string, Scenario> = {
     query: AUTHORS_WITH_BOOKS,
     variables: { first: 20 },
   }),
+  'catalogue-list-cached': {
+    description: 'the same 50-book list, with the response cache in Redis',
+    request: () => ({ query: NESTED_BOOKS, variables: { first: 50 } }),
+    cached: true,
+  },
   'book-detail': {
-    description: 'one book with authors and category path, a different book each time (uncached)',
-    request: (n) => ({ query: BOOK_DETAIL, variables: { id: book(n) } }),
+    description: 'one of 100 books with authors and category path (uncached)',
+    request: (n) => ({ query: BOOK_DETAIL, variables: { id: hotBook(n) } }),
+  },
+  'book-detail-cached': {
+    description: 'one of the same 100 books, with the response cache in Redis',
+    request: (n) => ({ query: BOOK_DETAIL, variables: { id: hotBook(n) } }),
+    cached: true,
   },
   search: constant('searchBooks "harry poter", 20 results with authors and category (uncached)', {
     query: SEARCH_BOOKS,

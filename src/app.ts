@@ -2,16 +2,24 @@ import type { IncomingMessage } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import {
+  createMemoryResponseCache,
+  createRedisResponseCache,
+  guardCache,
+} from './cache/response-cache-store.js';
 import type { Config } from './config.js';
 import { type ContextDeps, createContext } from './context.js';
 import type { DbHandle } from './db.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { createMemoryHotBooks, createRedisHotBooks } from './domain/hot-books.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import { createFieldRateLimiter } from './edge/field-rate-limiter.js';
 import type { Logger } from './logger.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
+import { useResponseCache } from './plugins/use-response-cache.js';
+import { useSingleFlight } from './plugins/use-single-flight.js';
 import { useTracing } from './plugins/use-tracing.js';
 import { isRedisReady, type Redis } from './redis.js';
 import { schema } from './schema/index.js';
@@ -63,7 +71,15 @@ export function createApp(options: AppOptions) {
       onRedisError: config.rateLimitOnRedisError,
     }),
     trustProxy: config.trustProxy,
+    hotBooks: redis ? createRedisHotBooks(redis) : createMemoryHotBooks(),
   };
+  const storeOptions = { tombstoneMs: config.requestTimeoutMs + 1000 };
+  const responseCache = guardCache(
+    redis ? createRedisResponseCache(redis, storeOptions) : createMemoryResponseCache(storeOptions),
+    { negativeTtlMs: config.responseCacheNegativeTtlSeconds * 1000, onError: () => undefined },
+  );
+  // Invalidations lost while Redis was away are replayed when it is back.
+  redis?.on('ready', () => void responseCache.replayInvalidations());
   // Served by node:http (src/server.ts), Yoga's server context holds the IncomingMessage.
   return createYoga<{ req?: IncomingMessage }>({
     schema,
@@ -111,6 +127,17 @@ export function createApp(options: AppOptions) {
       useGraphQlJit(),
       // After the JIT, so that it wraps the compiled executor.
       useRequestTimeout({ timeoutMs: config.requestTimeoutMs }),
+      // Identical concurrent queries execute once; the response cache then wraps that.
+      useSingleFlight(),
+      // Last: its executor wraps all of the above. It answers hits in onParams, so it must also
+      // come after the persisted-query plugins, which fill in the query text there.
+      config.responseCache &&
+        useResponseCache({
+          cache: responseCache.cache,
+          stored: responseCache.stored,
+          config,
+          clock,
+        }),
     ],
   });
 }

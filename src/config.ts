@@ -137,6 +137,23 @@ export interface Config {
    * `false`.
    */
   trustProxy: boolean;
+  /** `RESPONSE_CACHE`: cache query responses (in Redis, or in-process without it). Default `true`. */
+  responseCache: boolean;
+  /**
+   * `RESPONSE_CACHE_TTLS`: seconds a response may be served from the cache, per type it holds
+   * (the shortest wins), as `Type=seconds,...`. Default `Book=300,Author=300,Category=300`.
+   */
+  responseCacheTtls: Record<string, number>;
+  /**
+   * `RESPONSE_CACHE_PRIVATE_TTL_SECONDS`: TTL of responses holding a member's own data (Member,
+   * Loan, LoanEvent), cached per member and never for anonymous callers. Default `60`.
+   */
+  responseCachePrivateTtlSeconds: number;
+  /**
+   * `RESPONSE_CACHE_NEGATIVE_TTL_SECONDS`: TTL of a response in which a root field is null, such
+   * as `book(id:)` for an id that does not exist. Default `10`.
+   */
+  responseCacheNegativeTtlSeconds: number;
 }
 
 /** Fields that may declare a rate limit: the names RATE_LIMITS and metric labels may use. */
@@ -284,6 +301,20 @@ function failurePolicy(env: Env): Config['rateLimitOnRedisError'] {
   throw new Error(`RATE_LIMIT_ON_REDIS_ERROR must be open or closed, got "${raw}"`);
 }
 
+function ttls(env: Env): Record<string, number> {
+  const entries = list(env, 'RESPONSE_CACHE_TTLS', ['Book=300', 'Author=300', 'Category=300']);
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const [type, seconds] = entry.split('=');
+      const value = Number(seconds);
+      if (!type || !Number.isInteger(value) || value < 0) {
+        throw new Error(`RESPONSE_CACHE_TTLS entries must be Type=seconds, got "${entry}"`);
+      }
+      return [type.trim(), value];
+    }),
+  );
+}
+
 function metricsEndpoint(env: Env): string {
   const raw = env.METRICS_ENDPOINT ?? '/metrics';
   if (raw !== '' && !raw.startsWith('/')) {
@@ -339,5 +370,9 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits: rateLimits(env, mode),
     rateLimitOnRedisError: failurePolicy(env),
     trustProxy: bool(env, 'TRUST_PROXY', false),
+    responseCache: bool(env, 'RESPONSE_CACHE', true),
+    responseCacheTtls: ttls(env),
+    responseCachePrivateTtlSeconds: int(env, 'RESPONSE_CACHE_PRIVATE_TTL_SECONDS', 60),
+    responseCacheNegativeTtlSeconds: int(env, 'RESPONSE_CACHE_NEGATIVE_TTL_SECONDS', 10),
   };
 }

@@ -1,6 +1,8 @@
+import type { CacheTag } from './cache/response-cache-store.js';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
 import type { Clock } from './domain/clock.js';
+import type { HotBooks } from './domain/hot-books.js';
 import type { SnowflakeGenerator } from './domain/snowflake.js';
 import { type Role, verifyToken } from './domain/tokens.js';
 import type { FieldRateLimiter } from './edge/field-rate-limiter.js';
@@ -26,6 +28,8 @@ export interface ContextDeps {
   rateLimiter: FieldRateLimiter;
   /** TRUST_PROXY: the client's address comes from X-Forwarded-For. */
   trustProxy: boolean;
+  /** The most-borrowed books (Redis, or this process). */
+  hotBooks: HotBooks;
 }
 
 export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader' | 'trustProxy'> {
@@ -38,6 +42,11 @@ export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader' | 'tru
   viewer: Viewer;
   /** Where the request came from (see `clientAddress`); undefined in-process (tests). */
   clientAddress: string | undefined;
+  /**
+   * Entities this request changed, beyond what its mutation's name says (see
+   * src/cache/cache-policy.ts): the response cache drops them before the answer leaves.
+   */
+  cacheChanges: CacheTag[];
 }
 
 const ANONYMOUS: Viewer = { kind: 'anonymous' };
@@ -96,6 +105,7 @@ export async function createContext(
     loaders: createLoaders(readDb, deps.db),
     viewer: await viewerOf(request, deps),
     clientAddress: clientAddress(request, socketAddress, trustProxy),
+    cacheChanges: [],
   };
 }
 

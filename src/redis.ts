@@ -30,6 +30,8 @@ export function createRedis(config: RedisConfig): Redis | undefined {
     commandTimeout: config.redisCommandTimeoutMs,
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    // CLIENT SETINFO exists from Redis 7.2 on; older servers answer it with an error per connect.
+    disableClientInfo: true,
   };
   if (config.redisSentinels.length > 0) {
     const url = config.redisUrl ? new URL(config.redisUrl) : undefined;
@@ -44,8 +46,17 @@ export function createRedis(config: RedisConfig): Redis | undefined {
   return new Redis(config.redisUrl as string, options);
 }
 
-/** True when `redis` is connected and answering; false when absent or down. */
-export const isRedisReady = (redis: Redis | undefined) => redis?.status === 'ready';
+/** How long after a failed command Redis still counts as degraded. */
+export const REDIS_DEGRADED_MS = 5000;
+let lastFailureAt = 0;
+
+/**
+ * True when `redis` is connected and its commands succeed; false when absent, disconnected, or
+ * a command failed in the last {@link REDIS_DEGRADED_MS} (a blocked server keeps its socket open
+ * but times out).
+ */
+export const isRedisReady = (redis: Redis | undefined) =>
+  redis?.status === 'ready' && Date.now() - lastFailureAt > REDIS_DEGRADED_MS;
 
 /** Resolves once `redis` is ready, or rejects after `timeoutMs`. */
 export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void> {
@@ -87,7 +98,11 @@ function traceRedisCommands() {
     started.delete(message);
     const command = message.command.toLowerCase();
     redisCommandDuration.observe({ command }, Number(process.hrtime.bigint() - entry.at) / 1e9);
-    if (message.error !== undefined) redisErrors.inc({ command });
+    if (message.error !== undefined) {
+      redisErrors.inc({ command });
+      // An error reply means Redis answered: only timeouts and lost connections degrade.
+      if ((message.error as Error).name !== 'ReplyError') lastFailureAt = Date.now();
+    }
     endSpan(entry.span, message.error);
   };
   tracingChannel<string, CommandMessage>('ioredis:command').subscribe({

@@ -13,6 +13,7 @@ import './member.js';
 import './copy.js';
 import './loan-mutations.js';
 import './search.js';
+import './hot-books.js';
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({

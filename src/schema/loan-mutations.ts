@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { loanChangeTags } from '../cache/cache-policy.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
 import { parseSnowflakeGlobalId } from '../domain/global-id.js';
 import type { LoanAction } from '../domain/loan-transitions.js';
@@ -12,6 +13,7 @@ import {
   RenewalLimitReachedError,
   ValidationError,
 } from '../errors.js';
+import type { Loan } from '../generated/prisma/client.js';
 import { concurrentBorrowGauge } from '../metrics.js';
 import { BookRef } from './book.js';
 import { CopyRef } from './copy.js';
@@ -117,6 +119,16 @@ const RATE_LIMITED_NOTE =
   'Rate limited per member: over the limit, null with a RATE_LIMITED error carrying ' +
   '`extensions.retryAfter` (seconds)';
 
+/**
+ * After a transition commits: the response cache drops the loan's book, copy, loan and member,
+ * and a checkout counts towards the hot list.
+ */
+async function noteLoanChange(ctx: Context, loan: Loan, checkedOut: boolean): Promise<Loan> {
+  ctx.cacheChanges.push(...loanChangeTags(loan));
+  if (checkedOut) await ctx.hotBooks.recordBorrow(loan.bookId);
+  return loan;
+}
+
 const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
   builder.mutationField(mode === 'borrow' ? 'borrowBook' : 'reserveBook', (t) =>
     t.field({
@@ -134,10 +146,16 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
       resolve: async (_root, { bookId, memberId }, ctx) => {
         const borrower = borrowerOf(ctx, memberId);
         const book = parseGlobalId(bookId, 'Book');
-        if (mode === 'reserve') return openLoan(ctx, borrower, book, actorOf(ctx), mode);
+        if (mode === 'reserve') {
+          return noteLoanChange(
+            ctx,
+            await openLoan(ctx, borrower, book, actorOf(ctx), mode),
+            false,
+          );
+        }
         concurrentBorrowGauge.inc();
         try {
-          return await openLoan(ctx, borrower, book, actorOf(ctx), mode);
+          return noteLoanChange(ctx, await openLoan(ctx, borrower, book, actorOf(ctx), mode), true);
         } finally {
           concurrentBorrowGauge.dec();
         }
@@ -156,8 +174,11 @@ const transitionField = (name: string, action: LoanAction, description: string) 
       errors: { types: LOAN_ERRORS, dataField: { name: 'loan' } },
       authScopes: { member: true },
       args: { loanId: t.arg.id({ required: true }) },
-      resolve: (_root, { loanId }, ctx) =>
-        transitionLoan(ctx, parseSnowflakeGlobalId(loanId, 'Loan'), action, actorOf(ctx)),
+      resolve: async (_root, { loanId }, ctx) => {
+        const id = parseSnowflakeGlobalId(loanId, 'Loan');
+        const loan = await transitionLoan(ctx, id, action, actorOf(ctx));
+        return noteLoanChange(ctx, loan, action === 'CHECKOUT');
+      },
     }),
   );
 

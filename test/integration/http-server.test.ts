@@ -58,6 +58,8 @@ describe('over a real HTTP socket', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       REQUEST_TIMEOUT_MS: '1000',
+      // Every request here must reach the database (the timeout test locks a table).
+      RESPONSE_CACHE: 'false',
     });
     server = await startServer(config, testDb.url, createLogger('silent'));
   });

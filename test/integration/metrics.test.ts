@@ -112,6 +112,31 @@ describe('/metrics', () => {
       expect([...DEFAULT_METRICS_OPERATION_NAMES, 'unknown']).toContain(name);
   });
 
+  it('counts response cache hits and misses, Redis commands and Redis errors', async () => {
+    const edge = await createTestApp('metrics-edge', { RESPONSE_CACHE: 'true' }, { redis: true });
+    try {
+      const before = await scrape();
+      const query = JSON.stringify({ query: '{ books(first: 3) { edges { node { title } } } }' });
+      for (let i = 0; i < 3; i++) {
+        await edge.app.fetch('http://yoga/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: query,
+        });
+      }
+      // Scraped from the other app: the registry is the process's, as in production.
+      const after = await scrape();
+      const moved = (name: string, labels: Record<string, string> = {}) =>
+        after.value(name, labels) - before.value(name, labels);
+      expect(moved('response_cache_requests_total', { result: 'miss' })).toBe(1);
+      expect(moved('response_cache_requests_total', { result: 'hit' })).toBe(2);
+      expect(moved('redis_command_duration_seconds_count', { command: 'get' })).toBeGreaterThan(0);
+      expect(after.text).toMatch(/^# TYPE redis_errors_total counter$/m);
+    } finally {
+      await edge.close();
+    }
+  });
+
   it('knows every operation of load/operations.ts by name', () => {
     for (const source of Object.values(operations)) {
       for (const definition of parse(source).definitions) {

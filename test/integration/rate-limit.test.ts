@@ -26,15 +26,18 @@ const passed = (results: SearchAndBooks[]) =>
 const refusedCount = async (field: string) =>
   (await rateLimitedTotal.get()).values.find((v) => v.labels.field === field)?.value ?? 0;
 
-/** Sends SEARCH_AND_BOOKS to `app` in-process, as `token`'s member or anonymously. */
-async function search(app: App, token?: string): Promise<SearchAndBooks> {
+/**
+ * Sends SEARCH_AND_BOOKS to `app` in-process, as `token`'s member or anonymously; `variant`
+ * changes the text, so that concurrent calls are not one shared execution (single flight).
+ */
+async function search(app: App, token?: string, variant = ''): Promise<SearchAndBooks> {
   const response = await app.fetch('http://yoga/graphql', {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       ...(token && { authorization: `Bearer ${token}` }),
     },
-    body: JSON.stringify({ query: SEARCH_AND_BOOKS }),
+    body: JSON.stringify({ query: SEARCH_AND_BOOKS + variant }),
   });
   return (await response.json()) as SearchAndBooks;
 }
@@ -127,7 +130,7 @@ describe('searchBooks over its limit', () => {
     const key = `ratelimit:searchBooks:member:${member.id}`;
     const before = await refusedCount('searchBooks');
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => search(i % 2 ? replica.app : t.app, token)),
+      Array.from({ length: 10 }, (_, i) => search(i % 2 ? replica.app : t.app, token, `# ${i}`)),
     );
     expect(passed(results)).toBe(3);
     expect((await refusedCount('searchBooks')) - before).toBe(7);

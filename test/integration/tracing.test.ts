@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AUTHORS_WITH_BOOKS, NESTED_BOOKS } from '../../load/operations.js';
 import { createLogger } from '../../src/logger.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { createAuthor, createBook, createCategory } from '../support/factories.js';
+import { createAuthor, createBook, createCategory, gid } from '../support/factories.js';
 
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -140,5 +140,45 @@ describe('traces', () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'request' && l.operationName === 'AuthorsWithBooks');
     expect(line?.traceId).toBe(traceId);
+  });
+});
+
+describe('Redis spans', () => {
+  it('each Redis command of a request is a client span in the same trace, under the operation', async () => {
+    const cached = await createTestApp(
+      'tracing-redis',
+      { RESPONSE_CACHE: 'true' },
+      { redis: true },
+    );
+    try {
+      const category = await createCategory(cached.database.db);
+      const book = await createBook(cached.database.db, { categoryId: category.id });
+      exporter.reset();
+      const traceparent = `00-${TRACE_ID}-${CALLER_SPAN_ID}-01`;
+      const response = await cached.app.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent },
+        body: JSON.stringify({
+          query: 'query TracedBook($id: ID!) { book(id: $id) { title } }',
+          variables: { id: gid('Book', book.id) },
+        }),
+      });
+      expect(response.headers.get('x-cache')).toBe('MISS');
+      const spans = exporter.getFinishedSpans();
+      const redis = spans.filter((s) => s.attributes['db.system'] === 'redis');
+      // The lookup before parsing, the lookup before executing, the write after.
+      expect(redis.map((s) => s.name).sort()).toEqual(['redis eval', 'redis get', 'redis get']);
+      for (const span of redis) {
+        expect(span.kind).toBe(SpanKind.CLIENT);
+        expect(span.spanContext().traceId).toBe(TRACE_ID);
+        expect(span.attributes['db.operation.name']).toMatch(/^(get|eval)$/);
+      }
+      const operation = spans.find((s) => s.name === 'query TracedBook');
+      const { ancestors } = tree(spans);
+      expect(operation).toBeDefined();
+      for (const span of redis) expect(ancestors(span)).toContain(operation);
+    } finally {
+      await cached.close();
+    }
   });
 });

@@ -45,7 +45,13 @@ export async function createTestApp(
       : options.redis === false
         ? undefined
         : options.redis;
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: testDb.url, ...env });
+  // The response cache is off unless a test turns it on: other tests count statements per request.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: testDb.url,
+    RESPONSE_CACHE: 'false',
+    ...env,
+  });
   const database = createDb({
     url: testDb.url,
     poolSize: 5,

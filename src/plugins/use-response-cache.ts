@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Cache,
+  useResponseCache as useYogaResponseCache,
+} from '@graphql-yoga/plugin-response-cache';
+import { type ExecutionResult, getOperationAST, Kind } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import {
+  filtersOnAvailability,
+  MUTATION_INVALIDATES,
+  PRIVATE_ROOT_FIELDS,
+  PRIVATE_TYPES,
+  ttlPerSchemaCoordinate,
+} from '../cache/cache-policy.js';
+import type { Config } from '../config.js';
+import type { Context } from '../context.js';
+import type { Clock } from '../domain/clock.js';
+import { verifyToken } from '../domain/tokens.js';
+import { responseCacheRequests } from '../metrics.js';
+
+export interface ResponseCacheOptions {
+  /** The store (src/cache/response-cache-store.ts), already guarded against failures. */
+  cache: Cache;
+  config: Pick<
+    Config,
+    | 'responseCacheTtls'
+    | 'responseCachePrivateTtlSeconds'
+    | 'responseCacheNegativeTtlSeconds'
+    | 'jwtSecret'
+    | 'nodeEnv'
+  >;
+  /** Verifies the bearer token that keys private responses. */
+  clock: Clock;
+  /** Whether the write of the response under a key went through (the store may refuse one). */
+  stored: (key: string) => Promise<boolean>;
+}
+
+/** Response header telling a client or a CDN whether the response cache answered. */
+export const CACHE_STATUS_HEADER = 'X-Cache';
+
+/**
+ * Query responses cached in the store, per type TTLs, per member for private data, dropped by
+ * the mutations that change them; GET responses get `Cache-Control` and `ETag` (304 on
+ * `If-None-Match`) so that a CDN can sit in front. Wraps @graphql-yoga/plugin-response-cache,
+ * which looks responses up before parsing: place it after the persisted-query plugins (they
+ * fill in the query text) and after the JIT (it wraps the executor the JIT sets).
+ */
+export function useResponseCache({ cache, config, clock, stored }: ResponseCacheOptions): Plugin {
+  const scope = Object.fromEntries(
+    [...PRIVATE_TYPES, ...PRIVATE_ROOT_FIELDS].map((coordinate) => [coordinate, 'PRIVATE']),
+  ) as Record<string, 'PRIVATE'>;
+  const session = async (request: Request) => {
+    const header = request.headers.get('authorization');
+    if (!header) return null;
+    try {
+      const token = header.split(' ')[1] ?? '';
+      return `member:${(await verifyToken(config.jwtSecret, token, clock.now())).memberId}`;
+    } catch {
+      // The request will be refused as UNAUTHENTICATED; make sure it cannot hit anything first.
+      return `invalid:${randomUUID()}`;
+    }
+  };
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(
+        useYogaResponseCache({
+          cache,
+          session,
+          enabled: (_request, context) => {
+            const { params } = context as unknown as Context & {
+              params: { query?: string; variables?: unknown };
+            };
+            return !filtersOnAvailability(params?.query, params?.variables);
+          },
+          ttl: config.responseCacheNegativeTtlSeconds * 1000,
+          ttlPerSchemaCoordinate: ttlPerSchemaCoordinate(config),
+          scopePerSchemaCoordinate: scope,
+          includeExtensionMetadata: true,
+        }),
+      );
+      addPlugin(useInvalidation(cache));
+    },
+    async onResultProcess({ request, result, setResult }) {
+      if (Array.isArray(result) || !('data' in result) || !result.extensions?.responseCache) {
+        return;
+      }
+      const { responseCache, ...extensions } = result.extensions as ExecutionResult['extensions'] &
+        CacheExtensions;
+      if (responseCache.hit !== undefined) {
+        responseCacheRequests.inc({ result: responseCache.hit ? 'hit' : 'miss' });
+      }
+      const etag = extensions.http?.headers?.ETag;
+      if (responseCache.didCache && etag && !(await stored(etag))) {
+        // Refused (a tag was just invalidated) or failed: promise no one a cached copy.
+        const { ETag, Expires, 'Last-Modified': _, ...headers } = extensions.http?.headers ?? {};
+        extensions.http = { ...extensions.http, headers };
+        responseCache.didCache = false;
+      }
+      const http = withHttpCaching(request, extensions.http, responseCache);
+      setResult({ ...result, extensions: { ...extensions, http } });
+    },
+  };
+}
+
+interface CacheExtensions {
+  http?: { headers?: Record<string, string>; status?: number };
+  responseCache: { hit?: boolean; didCache?: boolean; ttl?: number };
+}
+
+/** HTTP caching for GET: public for anonymous catalogue reads, private per member, else none. */
+function withHttpCaching(
+  request: Request,
+  http: CacheExtensions['http'],
+  responseCache: CacheExtensions['responseCache'],
+): CacheExtensions['http'] {
+  const headers: Record<string, string> = { ...http?.headers };
+  const cached = responseCache.hit === true || responseCache.didCache === true;
+  if (responseCache.hit !== undefined)
+    headers[CACHE_STATUS_HEADER] = cached && responseCache.hit ? 'HIT' : 'MISS';
+  if (request.method === 'GET') {
+    const expires = headers.Expires ? Date.parse(headers.Expires) : Number.NaN;
+    const maxAge = Math.max(0, Math.floor((expires - Date.now()) / 1000));
+    const audience = request.headers.has('authorization') ? 'private' : 'public';
+    headers['Cache-Control'] = cached && maxAge > 0 ? `${audience}, max-age=${maxAge}` : 'no-store';
+    headers.Vary = 'Authorization';
+  }
+  return { ...http, headers };
+}
+
+/**
+ * After a mutation: drops what its root fields change (the catalogue table in
+ * src/cache/cache-policy.ts) and the entities its resolvers recorded in `ctx.cacheChanges`
+ * (loans), before the answer leaves, so that the client's next read sees its own write.
+ */
+function useInvalidation(cache: Cache): Plugin {
+  return {
+    onExecute({ args }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'mutation') return;
+      const fields = operation.selectionSet.selections.flatMap((selection) =>
+        selection.kind === Kind.FIELD
+          ? [{ key: selection.alias?.value ?? selection.name.value, name: selection.name.value }]
+          : [],
+      );
+      const context = args.contextValue as unknown as Context;
+      return {
+        async onExecuteDone({ result }) {
+          const data = 'data' in result ? (result.data as Record<string, unknown> | null) : null;
+          const tags = fields.flatMap(({ key, name }) =>
+            failed(data?.[key]) ? [] : (MUTATION_INVALIDATES[name] ?? []),
+          );
+          const all = [...tags, ...context.cacheChanges];
+          if (all.length > 0) await cache.invalidate(all);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * True when a mutation's result is one of its typed errors. Without a typename to tell (the
+ * client did not ask for one), it counts as a success: invalidating too much is only slower.
+ */
+function failed(value: unknown): boolean {
+  if (value === null) return true;
+  if (typeof value !== 'object' || value === undefined) return false;
+  const typename =
+    (value as Record<string, unknown>).__typename ??
+    (value as Record<string, unknown>).__responseCacheTypeName;
+  return typeof typename === 'string' && !typename.endsWith('Success');
+}

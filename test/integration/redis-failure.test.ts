@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registry } from '../../src/metrics.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { createBook, createCategory, gid } from '../support/factories.js';
+import { createMember } from '../support/loans.js';
+import { createTestRedis, type TestRedis } from '../support/redis.js';
+import { type RedisServer, startRedisServer } from '../support/redis-server.js';
+
+let server: RedisServer;
+let redis: TestRedis;
+let t: TestApp;
+let bookId: string;
+let token: string;
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = await createTestRedis('redis-failure', { url: server.url, commandTimeoutMs: 100 });
+  t = await createTestApp('redis-failure', { RESPONSE_CACHE: 'true' }, { redis });
+  const category = await createCategory(t.database.db);
+  bookId = gid(
+    'Book',
+    (await createBook(t.database.db, { categoryId: category.id, copies: 5 })).id,
+  );
+  token = await t.tokenFor((await createMember(t.database.db)).id);
+});
+afterAll(async () => {
+  await t?.close();
+  redis?.redis.disconnect();
+  await server?.stop();
+});
+
+const BOOK = 'query FailBook($id: ID!) { book(id: $id) { id availableCopies } }';
+const LIST = 'query FailList { books(first: 20) { edges { node { title authors { name } } } } }';
+
+async function query(text: string, variables: Record<string, unknown> = {}) {
+  const response = await t.app.fetch('http://yoga/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: text, variables }),
+  });
+  // biome-ignore lint/suspicious/noExplicitAny: test reads arbitrary response shapes
+  const body = (await response.json()) as any;
+  return { ok: response.status === 200 && !body.errors && body.data != null, body, response };
+}
+
+/** Catalogue queries from `workers` loops for `ms`: how many answered, how many failed. */
+async function load(ms: number, workers = 8) {
+  const until = Date.now() + ms;
+  let ok = 0;
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let i = 0; Date.now() < until; i++) {
+        const result = await (i % 2 === 0 ? query(BOOK, { id: bookId }) : query(LIST));
+        if (result.ok) ok++;
+        else failed++;
+      }
+    }),
+  );
+  return { ok, failed };
+}
+
+async function readiness() {
+  const response = await t.app.fetch('http://yoga/readyz');
+  return { status: response.status, body: (await response.json()) as { redis: string } };
+}
+
+const errors = async () =>
+  ((await registry.getSingleMetric('redis_errors_total')?.get())?.values ?? []).reduce(
+    (sum, v) => sum + v.value,
+    0,
+  );
+
+describe('when Redis fails', () => {
+  it('blocked: every catalogue query still answers, and a borrow made meanwhile is not lost', async () => {
+    expect((await readiness()).body.redis).toBe('up');
+    const before = (await query(BOOK, { id: bookId })).body.data.book.availableCopies;
+    expect((await query(BOOK, { id: bookId })).response.headers.get('x-cache')).toBe('HIT');
+    const errorsBefore = await errors();
+    server.pause();
+    const [run, borrowed] = await Promise.all([
+      load(1500),
+      t.gql(
+        'mutation B($id: ID!) { borrowBook(bookId: $id) { __typename } }',
+        { id: bookId },
+        { token },
+      ),
+    ]);
+    expect(borrowed.data).toEqual({ borrowBook: { __typename: 'BorrowBookSuccess' } });
+    expect(run.failed).toBe(0);
+    expect(run.ok).toBeGreaterThan(20);
+    expect(await errors()).toBeGreaterThan(errorsBefore);
+    const degraded = await readiness();
+    expect(degraded).toEqual({
+      status: 200,
+      body: { status: 'degraded', postgres: 'up', redis: 'down' },
+    });
+    server.resume();
+    // Redis still holds the response cached before the borrow: the lost invalidation is
+    // replayed on the first answer, so the old count is never served.
+    const after = await query(BOOK, { id: bookId });
+    expect(after.body.data.book.availableCopies).toBe(before - 1);
+  });
+
+  it('down: every catalogue query still answers; back up, the cache works again', async () => {
+    await server.kill();
+    const run = await load(1000);
+    expect(run.failed).toBe(0);
+    expect(run.ok).toBeGreaterThan(20);
+    expect((await readiness()).body).toMatchObject({ status: 'degraded', redis: 'down' });
+    await server.restart();
+    // ioredis reconnects by itself; readiness clears once commands have succeeded for a while.
+    const deadline = Date.now() + 15_000;
+    while ((await readiness()).body.redis !== 'up' && Date.now() < deadline) {
+      await query(LIST);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect((await readiness()).body.redis).toBe('up');
+    await query(BOOK, { id: bookId });
+    expect((await query(BOOK, { id: bookId })).response.headers.get('x-cache')).toBe('HIT');
+  });
+});
