@@ -97,7 +97,7 @@ export function createFieldRateLimiter(options: FieldRateLimiterOptions): FieldR
           { max: limit.max, window: String(limit.windowMs), uncountRejected: true },
         );
       } catch {
-        // The store failed (Redis down or slow); redis_errors_total has counted it.
+        // The store failed: Redis down, or slower than REDIS_COMMAND_TIMEOUT_MS.
         if (onRedisError === 'open') return;
         rateLimitedTotal.inc({ field: name });
         throw rateLimited(
