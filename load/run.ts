@@ -159,6 +159,8 @@ async function startServer(
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       OVERDUE_SWEEP_INTERVAL_MS: '0',
+      // Every virtual client calls from 127.0.0.1: limits would measure refusals, not the API.
+      RATE_LIMITS: 'off',
       WORKERS: '1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, Kind } from 'graphql';
@@ -13,6 +14,7 @@ import type { DbHandle } from './db.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createMemoryHotBooks, createRedisHotBooks } from './domain/hot-books.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
+import { createFieldRateLimiter } from './edge/field-rate-limiter.js';
 import type { Logger } from './logger.js';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
 import { useMetrics } from './plugins/use-metrics.js';
@@ -73,6 +75,12 @@ export function createApp(options: AppOptions) {
     ids,
     jwtSecret: config.jwtSecret,
     loanPolicy: config,
+    rateLimiter: createFieldRateLimiter({
+      limits: config.rateLimits,
+      redis,
+      onRedisError: config.rateLimitOnRedisError,
+    }),
+    trustProxy: config.trustProxy,
     hotBooks: redis ? createRedisHotBooks(redis) : createMemoryHotBooks(),
   };
   const storeOptions = { tombstoneMs: config.requestTimeoutMs + 1000 };
@@ -84,9 +92,11 @@ export function createApp(options: AppOptions) {
   redis?.on('ready', () => void responseCache.replayInvalidations());
   // Read before serving: a trusted-mode server without its manifest must not start.
   const persistedOperations = persistedOperationsPlugin(config, redis);
-  return createYoga({
+  // Served by node:http (src/server.ts), Yoga's server context holds the IncomingMessage.
+  return createYoga<{ req?: IncomingMessage }>({
     schema,
-    context: ({ request, params }) => createContext(request, deps, params.query),
+    context: ({ request, params, req }) =>
+      createContext(request, deps, params.query, req?.socket.remoteAddress),
     graphiql: config.graphiql ? { title: 'bookmall', defaultQuery: DEFAULT_QUERY } : false,
     // GraphiQL with its assets inlined: it works without reaching a CDN.
     renderGraphiQL,

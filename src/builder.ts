@@ -11,6 +11,7 @@ import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Prisma } from './generated/prisma/client.js';
 import { EDGES_COST, fieldCost } from './schema/cost.js';
+import RateLimitPlugin from './schema/rate-limit-plugin.js';
 
 const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 
@@ -30,8 +31,16 @@ export const builder = new SchemaBuilder<{
     Decimal: { Input: string; Output: Prisma.Decimal | string };
   };
 }>({
-  // The errors plugin must come before the prisma plugin (see the plugin's README).
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  // The errors plugin must come before the prisma plugin (see the plugin's README). The first
+  // plugin wraps the outermost resolver: rate limits count only calls that passed authScopes.
+  plugins: [
+    ErrorsPlugin,
+    ScopeAuthPlugin,
+    RateLimitPlugin,
+    PrismaPlugin,
+    RelayPlugin,
+    ComplexityPlugin,
+  ],
   scopeAuth: {
     authScopes: (ctx) => ({
       member: ctx.viewer.kind === 'member',

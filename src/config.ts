@@ -136,6 +136,26 @@ export interface Config {
    * without Redis (cache and persisted-query lookups bypassed). Default `250`.
    */
   redisCommandTimeoutMs: number;
+  /**
+   * `RATE_LIMITS`: comma-separated `name=max/window` (window `500ms`, `30s`, `1m`, `1h`) for the
+   * fields that declare a `rateLimit`; `name=0` or `name=off` lifts one, `off` lifts them all,
+   * names left out keep their default. Default {@link DEFAULT_RATE_LIMITS}, except `off` when
+   * NODE_ENV=test (tests that count calls set it).
+   */
+  rateLimits: RateLimits;
+  /**
+   * `RATE_LIMIT_ON_REDIS_ERROR`: what a limited field does when the Redis store fails (down or
+   * slower than REDIS_COMMAND_TIMEOUT_MS): `open` lets the call through, `closed` refuses it
+   * with RATE_LIMITED. Default `open`.
+   */
+  rateLimitOnRedisError: 'open' | 'closed';
+  /**
+   * `TRUST_PROXY`: take an anonymous caller's address from the last entry of `X-Forwarded-For`
+   * (the one the proxy in front of bookmall appended) instead of the socket's. Only set it when
+   * every request comes through such a proxy: otherwise a client picks its own address. Default
+   * `false`.
+   */
+  trustProxy: boolean;
   /** `RESPONSE_CACHE`: cache query responses (in Redis, or in-process without it). Default `true`. */
   responseCache: boolean;
   /**
@@ -172,6 +192,22 @@ export interface Config {
 
 /** Where `npm run codegen` writes the trusted-documents manifest (committed). */
 export const DEFAULT_PERSISTED_DOCUMENTS_PATH = 'load/generated/persisted-documents.json';
+
+/** Fields that may declare a rate limit: the names RATE_LIMITS and metric labels may use. */
+export const RATE_LIMIT_NAMES = ['searchBooks', 'borrowBook', 'reserveBook'] as const;
+export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
+
+/** One field's budget: `max` calls per caller in any sliding `windowMs`. */
+export interface RateLimit {
+  max: number;
+  windowMs: number;
+}
+
+/** The limit of each field; absent: not limited. */
+export type RateLimits = Partial<Record<RateLimitName, RateLimit>>;
+
+/** Limits when RATE_LIMITS is unset (outside tests). */
+export const DEFAULT_RATE_LIMITS = 'searchBooks=30/1m,borrowBook=10/1m,reserveBook=10/1m';
 
 /**
  * Operations whose name may appear as a metric label: those of load/operations.ts (a test
@@ -263,6 +299,45 @@ function sentinels(env: Env): Config['redisSentinels'] {
   });
 }
 
+const WINDOW_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+function rateLimitEntries(raw: string, into: RateLimits): RateLimits {
+  if (raw.trim().toLowerCase() === 'off') return {};
+  for (const entry of raw.split(',').map((item) => item.trim())) {
+    if (entry === '') continue;
+    const [name, value = ''] = entry.split('=').map((part) => part.trim());
+    if (!RATE_LIMIT_NAMES.includes(name as RateLimitName)) {
+      throw new Error(
+        `RATE_LIMITS: unknown field "${name}", expected ${RATE_LIMIT_NAMES.join(', ')}`,
+      );
+    }
+    const field = name as RateLimitName;
+    if (value === '0' || value.toLowerCase() === 'off') {
+      delete into[field];
+      continue;
+    }
+    const match = /^(\d+)\/(\d+)(ms|s|m|h)$/.exec(value);
+    const max = Number(match?.[1]);
+    const windowMs = Number(match?.[2]) * (WINDOW_UNITS_MS[match?.[3] ?? ''] ?? Number.NaN);
+    if (!match || max < 1 || !(windowMs >= 1)) {
+      throw new Error(`RATE_LIMITS: "${entry}" must be name=max/window, e.g. searchBooks=30/1m`);
+    }
+    into[field] = { max, windowMs };
+  }
+  return into;
+}
+
+function rateLimits(env: Env, mode: Config['nodeEnv']): RateLimits {
+  const defaults = rateLimitEntries(mode === 'test' ? 'off' : DEFAULT_RATE_LIMITS, {});
+  return env.RATE_LIMITS === undefined ? defaults : rateLimitEntries(env.RATE_LIMITS, defaults);
+}
+
+function failurePolicy(env: Env): Config['rateLimitOnRedisError'] {
+  const raw = env.RATE_LIMIT_ON_REDIS_ERROR?.toLowerCase() || 'open';
+  if (raw === 'open' || raw === 'closed') return raw;
+  throw new Error(`RATE_LIMIT_ON_REDIS_ERROR must be open or closed, got "${raw}"`);
+}
+
 function ttls(env: Env): Record<string, number> {
   const entries = list(env, 'RESPONSE_CACHE_TTLS', ['Book=300', 'Author=300', 'Category=300']);
   return Object.fromEntries(
@@ -341,6 +416,9 @@ export function loadConfig(env: Env = process.env): Config {
     redisSentinelName: env.REDIS_SENTINEL_NAME || 'mymaster',
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'bookmall:',
     redisCommandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 250, 1),
+    rateLimits: rateLimits(env, mode),
+    rateLimitOnRedisError: failurePolicy(env),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
     responseCache: bool(env, 'RESPONSE_CACHE', true),
     responseCacheTtls: ttls(env),
     responseCachePrivateTtlSeconds: int(env, 'RESPONSE_CACHE_PRIVATE_TTL_SECONDS', 60),

@@ -5,6 +5,7 @@ import type { Clock } from './domain/clock.js';
 import type { HotBooks } from './domain/hot-books.js';
 import type { SnowflakeGenerator } from './domain/snowflake.js';
 import { type Role, verifyToken } from './domain/tokens.js';
+import type { FieldRateLimiter } from './edge/field-rate-limiter.js';
 import { protocolError } from './errors.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 
@@ -23,11 +24,15 @@ export interface ContextDeps {
   ids: SnowflakeGenerator;
   jwtSecret: string;
   loanPolicy: LoanPolicy;
+  /** The app's limiter of rate-limited fields (src/schema/rate-limit-plugin.ts). */
+  rateLimiter: FieldRateLimiter;
+  /** TRUST_PROXY: the client's address comes from X-Forwarded-For. */
+  trustProxy: boolean;
   /** The most-borrowed books (Redis, or this process). */
   hotBooks: HotBooks;
 }
 
-export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader'> {
+export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader' | 'trustProxy'> {
   /**
    * Catalogue reads: a replica, except in a request that may write, which reads the primary
    * so that a mutation's answer shows its own change.
@@ -35,6 +40,8 @@ export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader'> {
   readDb: Db;
   loaders: Loaders;
   viewer: Viewer;
+  /** Where the request came from (see `clientAddress`); undefined in-process (tests). */
+  clientAddress: string | undefined;
   /**
    * Entities this request changed, beyond what its mutation's name says (see
    * src/cache/cache-policy.ts): the response cache drops them before the answer leaves.
@@ -66,19 +73,38 @@ export function mayWrite(query: string | undefined): boolean {
   return query === undefined || /\bmutation\b/.test(query);
 }
 
+/**
+ * The client's address: the socket's peer, or with `trustProxy` the last entry of
+ * X-Forwarded-For, which the proxy in front of us appended (the entries before it are whatever
+ * the client sent). IPv4 peers of a dual-stack socket lose their `::ffff:` prefix.
+ */
+export function clientAddress(
+  request: Request,
+  socketAddress: string | undefined,
+  trustProxy: boolean,
+): string | undefined {
+  const forwarded = trustProxy
+    ? request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim()
+    : undefined;
+  const address = forwarded || socketAddress;
+  return address?.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
 /** Builds the per-request context: a fresh set of loaders, and the viewer from the token. */
 export async function createContext(
   request: Request,
   deps: ContextDeps,
   query?: string,
+  socketAddress?: string,
 ): Promise<Context> {
-  const { jwtSecret: _, reader, ...shared } = deps;
+  const { jwtSecret: _, reader, trustProxy, ...shared } = deps;
   const readDb = mayWrite(query) ? deps.db : reader();
   return {
     ...shared,
     readDb,
     loaders: createLoaders(readDb, deps.db),
     viewer: await viewerOf(request, deps),
+    clientAddress: clientAddress(request, socketAddress, trustProxy),
     cacheChanges: [],
   };
 }

@@ -29,6 +29,8 @@ export const PROTOCOL_CODES = [
   'PERSISTED_QUERY_MISMATCH',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'PERSISTED_QUERY_ONLY',
+  // One field refused for this caller; `extensions.retryAfter` says in how many seconds.
+  'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
   // Query limits (src/plugins/use-query-limits.ts): the operation is refused before it runs.
   'QUERY_TOO_DEEP',
@@ -113,6 +115,14 @@ export function protocolError(code: ProtocolCode, message: string, status?: numb
   return new GraphQLError(message, {
     extensions: status === undefined ? { code } : { code, http: { status } },
   });
+}
+
+/**
+ * A field over its rate limit: the field is null and the rest of the response resolves.
+ * `retryAfter` is a whole number of seconds, at least 1.
+ */
+export function rateLimited(message: string, retryAfter: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', retryAfter } });
 }
 
 export const badUserInput = (message: string) => protocolError('BAD_USER_INPUT', message);

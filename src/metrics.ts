@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { RATE_LIMIT_NAMES } from './config.js';
 import { SEARCH_KINDS } from './domain/search-query.js';
 
 /**
@@ -120,3 +121,12 @@ export const responseCacheRequests = new Counter({
 });
 responseCacheRequests.inc({ result: 'hit' }, 0);
 responseCacheRequests.inc({ result: 'miss' }, 0);
+
+/** `rate_limited_total{field}`: calls refused by a field's rate limit (the names of RATE_LIMITS). */
+export const rateLimitedTotal = new Counter({
+  name: 'rate_limited_total',
+  help: 'Calls of a rate-limited field refused with RATE_LIMITED, by field',
+  labelNames: ['field'] as const,
+  registers: [registry],
+});
+for (const field of RATE_LIMIT_NAMES) rateLimitedTotal.inc({ field }, 0);

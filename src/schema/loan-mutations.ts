@@ -115,6 +115,10 @@ function borrowerOf(ctx: Context, memberId: string | null | undefined): number {
   return id;
 }
 
+const RATE_LIMITED_NOTE =
+  'Rate limited per member: over the limit, null with a RATE_LIMITED error carrying ' +
+  '`extensions.retryAfter` (seconds)';
+
 /**
  * After a transition commits: the response cache drops the loan's book, copy, loan and member,
  * and a checkout counts towards the hot list.
@@ -129,9 +133,12 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
   builder.mutationField(mode === 'borrow' ? 'borrowBook' : 'reserveBook', (t) =>
     t.field({
       type: LoanRef,
-      description,
+      description: `${description}. ${RATE_LIMITED_NOTE}`,
       errors: { types: LOAN_ERRORS, dataField: { name: 'loan' } },
       authScopes: { member: true },
+      // Nullable so that a refusal nulls this field only, not the whole response.
+      nullable: true,
+      rateLimit: { name: mode === 'borrow' ? 'borrowBook' : 'reserveBook' },
       args: {
         bookId: t.arg.id({ required: true }),
         memberId: t.arg.id({ description: 'Librarians only: the member the loan is for' }),

@@ -39,7 +39,12 @@ builder.queryFields((t) => ({
         'Books matching `query` by title, subtitle, author or ISBN, best first: Chinese ' +
         'characters, pinyin with or without spaces or tones, pinyin initials, English words ' +
         `(misspelt or not), an ISBN with or without hyphens. At most ${MAX_QUERY_LENGTH} ` +
-        'characters; an empty or blank query is refused with VALIDATION_FAILED.',
+        'characters; an empty or blank query is refused with VALIDATION_FAILED. Rate limited ' +
+        'per member, or per client address when anonymous: over the limit, null with a ' +
+        'RATE_LIMITED error carrying `extensions.retryAfter` (seconds).',
+      // Nullable so that a refusal nulls this field only, not the whole response.
+      nullable: true,
+      rateLimit: { name: 'searchBooks' },
       args: {
         query: t.arg.string({ required: true }),
         filter: t.arg({ type: BookFilterInput }),

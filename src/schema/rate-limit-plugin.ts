@@ -1,0 +1,88 @@
+import SchemaBuilder, {
+  BasePlugin,
+  type FieldNullability,
+  type InputFieldMap,
+  type PothosOutputFieldConfig,
+  type SchemaTypes,
+  type TypeParam,
+} from '@pothos/core';
+import type { GraphQLFieldResolver } from 'graphql';
+import type { RateLimitName } from '../config.js';
+import type { Caller, FieldRateLimiter } from '../edge/field-rate-limiter.js';
+
+/** What a field declares: which budget of RATE_LIMITS its calls count against. */
+export interface FieldRateLimitOptions {
+  name: RateLimitName;
+}
+
+/** The context a rate-limited field needs: the caller, and the app's limiter. */
+interface RateLimitedContext extends Caller {
+  rateLimiter: FieldRateLimiter;
+}
+
+declare global {
+  export namespace PothosSchemaTypes {
+    export interface Plugins<Types extends SchemaTypes> {
+      rateLimit: PothosRateLimitPlugin<Types>;
+    }
+
+    export interface FieldOptions<
+      Types extends SchemaTypes = SchemaTypes,
+      ParentShape = unknown,
+      Type extends TypeParam<Types> = TypeParam<Types>,
+      Nullable extends FieldNullability<Type> = FieldNullability<Type>,
+      Args extends InputFieldMap = InputFieldMap,
+      ResolveShape = unknown,
+      ResolveReturnShape = unknown,
+    > {
+      /**
+       * Limits how often one caller (a member, or an anonymous client's address) may call this
+       * field; the numbers come from RATE_LIMITS. Over the limit, the field alone fails with
+       * RATE_LIMITED: declare it nullable so that the rest of the response still resolves.
+       */
+      rateLimit?: FieldRateLimitOptions;
+    }
+  }
+}
+
+const pluginName = 'rateLimit';
+
+/**
+ * Checks `rateLimit` fields before their resolver runs. The schema is built once per process
+ * and shared by every app, so the limiter (with its store and limits) comes from the context.
+ * The wrapped resolver is the field's `resolve`, which graphql-jit calls like graphql-js does.
+ */
+export class PothosRateLimitPlugin<Types extends SchemaTypes> extends BasePlugin<Types> {
+  override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>) {
+    const options = fieldConfig.pothosOptions.rateLimit;
+    if (options && !fieldConfig.type.nullable) {
+      throw new Error(
+        `${fieldConfig.parentType}.${fieldConfig.name} has a rateLimit: make it nullable, or ` +
+          'RATE_LIMITED would null its parent (the whole response for a root field)',
+      );
+    }
+    return fieldConfig;
+  }
+
+  override wrapResolve(
+    resolver: GraphQLFieldResolver<unknown, Types['Context'], object>,
+    fieldConfig: PothosOutputFieldConfig<Types>,
+  ): GraphQLFieldResolver<unknown, Types['Context'], object> {
+    const options = fieldConfig.pothosOptions.rateLimit;
+    if (!options) return resolver;
+    return async (parent, args, context, info) => {
+      const ctx = context as RateLimitedContext;
+      await ctx.rateLimiter.check(options.name, {
+        parent,
+        args: args as Record<string, unknown>,
+        context: ctx,
+        info,
+      });
+      return resolver(parent, args, context, info);
+    };
+  }
+}
+
+SchemaBuilder.registerPlugin(pluginName, PothosRateLimitPlugin);
+
+export default pluginName;

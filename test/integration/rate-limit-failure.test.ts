@@ -1,0 +1,137 @@
+import { connect, createServer, type Socket } from 'node:net';
+import type { ExecutionResult } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../src/app.js';
+import { redisErrors } from '../../src/metrics.js';
+import { createRedis, type Redis, waitForRedis } from '../../src/redis.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { TEST_REDIS_URL } from '../support/redis.js';
+
+// What a limited field does when its Redis store fails: RATE_LIMIT_ON_REDIS_ERROR.
+
+const SEARCH_AND_BOOKS = /* GraphQL */ `
+  query { searchBooks(query: "lantern", first: 1) { totalCount } books(first: 1) { totalCount } }
+`;
+type SearchAndBooks = ExecutionResult<{
+  searchBooks: { totalCount: number } | null;
+  books: { totalCount: number } | null;
+}>;
+
+const failedReads = async () =>
+  (await redisErrors.get()).values.find((v) => v.labels.command === 'eval')?.value ?? 0;
+
+async function search(app: App): Promise<SearchAndBooks> {
+  const response = await app.fetch('http://yoga/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: SEARCH_AND_BOOKS }),
+  });
+  return (await response.json()) as SearchAndBooks;
+}
+
+function redisAt(url: string): Redis {
+  const redis = createRedis({
+    redisUrl: url,
+    redisSentinels: [],
+    redisSentinelName: 'mymaster',
+    redisKeyPrefix: 'bookmall-test:rate_limit_failure:',
+    redisCommandTimeoutMs: 100,
+  }) as Redis;
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** A TCP proxy to the test Redis that, once stalled, swallows every command: a hung Redis. */
+async function stallingProxy() {
+  const upstreamUrl = new URL(TEST_REDIS_URL);
+  const sockets = new Set<Socket>();
+  let stalled = false;
+  const server = createServer((client) => {
+    const upstream = connect(Number(upstreamUrl.port || 6379), upstreamUrl.hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    upstream.pipe(client);
+    client.on('data', (chunk) => {
+      if (!stalled) upstream.write(chunk);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    url: `redis://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    stall: () => {
+      stalled = true;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => server.close(done));
+    },
+  };
+}
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp('rate_limit_failure', { RATE_LIMITS: 'searchBooks=1/1m' });
+});
+afterAll(() => t?.close());
+
+/** Two apps over `redis`: the default policy (open) and closed. */
+function appsOver(redis: Redis) {
+  const common = { database: t.database, logger: false as const, clock: t.clock, redis };
+  return {
+    open: createApp({ ...common, config: t.config }),
+    closed: createApp({ ...common, config: { ...t.config, rateLimitOnRedisError: 'closed' } }),
+  };
+}
+
+async function expectPolicies(apps: { open: App; closed: App }) {
+  // Open: well past max = 1, every call goes through.
+  for (let i = 0; i < 3; i++) {
+    const res = await search(apps.open);
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.searchBooks).toEqual({ totalCount: 0 });
+  }
+  // Closed: even the first call is refused, on that field only.
+  const refused = await search(apps.closed);
+  expect(refused.data).toEqual({ searchBooks: null, books: { totalCount: 0 } });
+  expect(refused.errors?.map((e) => [e.path, e.extensions])).toEqual([
+    [['searchBooks'], { code: 'RATE_LIMITED', retryAfter: 1 }],
+  ]);
+}
+
+describe('when the Redis store fails', () => {
+  it('open lets calls through and closed refuses them, when Redis is unreachable', async () => {
+    expect(t.config.rateLimitOnRedisError).toBe('open');
+    const redis = redisAt('redis://127.0.0.1:1');
+    try {
+      await expectPolicies(appsOver(redis));
+      // Not in redis_errors_total: ioredis traces commands when it writes them, and with no
+      // connection (and no offline queue) it refuses them before that.
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('does the same when Redis stops answering (command timeout)', async () => {
+    const proxy = await stallingProxy();
+    const redis = redisAt(proxy.url);
+    try {
+      await waitForRedis(redis);
+      proxy.stall();
+      const before = await failedReads();
+      await expectPolicies(appsOver(redis));
+      // Each limiter call timed out at its first command (the reserving EVAL), and
+      // redis_errors_total counted it.
+      expect((await failedReads()) - before).toBe(4);
+    } finally {
+      redis.disconnect();
+      await proxy.close();
+    }
+  });
+});
