@@ -33,6 +33,17 @@ export function createRedis(config: RedisConfig): Redis | undefined {
     // CLIENT SETINFO exists from Redis 7.2 on; older servers answer it with an error per connect.
     disableClientInfo: true,
   };
+  const redis = connect(config, options);
+  // Commands refused while disconnected never reach the tracing channel: count the connection's
+  // own failures instead, so an outage shows in redis_errors_total and in /readyz.
+  redis.on('error', () => {
+    redisErrors.inc({ command: 'connection' });
+    lastFailureAt = Date.now();
+  });
+  return redis;
+}
+
+function connect(config: RedisConfig, options: RedisOptions): Redis {
   if (config.redisSentinels.length > 0) {
     const url = config.redisUrl ? new URL(config.redisUrl) : undefined;
     return new Redis({
