@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { createDb } from '../src/db.js';
 import { signToken } from '../src/domain/tokens.js';
-import { createRedis, waitForRedis } from '../src/redis.js';
+import { createRedis, deleteKeysByPrefix, waitForRedis } from '../src/redis.js';
 import { type LoadRequest, MEMBERS, SCENARIOS, type Scenario } from './scenarios.js';
 
 // npm run load -- <scenario> [--books 10000] [--duration 10] [--connections 16] [--url URL]
@@ -261,12 +261,7 @@ async function main() {
 async function deleteRedisKeys() {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysByPrefix(redis, redisPrefix);
   } finally {
     redis.disconnect();
   }

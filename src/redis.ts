@@ -69,6 +69,19 @@ let lastFailureAt = 0;
 export const isRedisReady = (redis: Redis | undefined) =>
   redis?.status === 'ready' && Date.now() - lastFailureAt > REDIS_DEGRADED_MS;
 
+/**
+ * Deletes every key starting with `prefix` (a full key name: give a connection without a key
+ * prefix), by SCAN, never KEYS. For tests and load runs cleaning up after themselves.
+ */
+export async function deleteKeysByPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}
+
 /** Resolves once `redis` is ready, or rejects after `timeoutMs`. */
 export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void> {
   if (redis.status === 'ready') return;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createRedis, waitForRedis } from '../../src/redis.js';
+import { createRedis, deleteKeysByPrefix, waitForRedis } from '../../src/redis.js';
 
 /** The Redis of the tests (the machine's, or REDIS_URL). */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,12 +43,7 @@ export async function deleteKeys(prefix: string): Promise<void> {
   const admin = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await admin.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await admin.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysByPrefix(admin, prefix);
   } finally {
     admin.disconnect();
   }
