@@ -98,13 +98,15 @@ async function resetCirculation(databaseUrl: string) {
 
 /**
  * What the spawned server (and the in-process statement count) runs with: the response cache
- * as the scenario says, on the local Redis under a prefix of this run's own; rate limits off,
+ * and single flight as the scenario says, on the local Redis under a prefix of this run's own; rate limits off,
  * since every request of a scenario comes from one address or a few members.
  */
 function serverEnv(s: Scenario, secret: string): Record<string, string> {
   return {
     JWT_SECRET: secret,
     RESPONSE_CACHE: String(s.cached === true),
+    // Uncached means every request executes: identical concurrent ones are not merged either.
+    SINGLE_FLIGHT: String(s.cached === true),
     REDIS_URL: REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
     RATE_LIMITS: 'off',

@@ -159,7 +159,7 @@ export function createApp(options: AppOptions) {
       // After the JIT, so that it wraps the compiled executor.
       useRequestTimeout({ timeoutMs: config.requestTimeoutMs }),
       // Identical concurrent queries execute once; the response cache then wraps that.
-      useSingleFlight(),
+      config.singleFlight && useSingleFlight(),
       // Last: its executor wraps all of the above. It answers hits in onParams, so it must also
       // come after the persisted-query plugins, which fill in the query text there.
       config.responseCache &&

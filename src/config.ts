@@ -159,6 +159,11 @@ export interface Config {
   /** `RESPONSE_CACHE`: cache query responses (in Redis, or in-process without it). Default `true`. */
   responseCache: boolean;
   /**
+   * `SINGLE_FLIGHT`: identical queries in flight at the same time (same document, variables and
+   * viewer) execute once. Default `true`; the load runner turns it off to measure every request.
+   */
+  singleFlight: boolean;
+  /**
    * `RESPONSE_CACHE_TTLS`: seconds a response may be served from the cache, per type it holds
    * (the shortest wins), as `Type=seconds,...`. Default `Book=300,Author=300,Category=300`.
    */
@@ -420,6 +425,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitOnRedisError: failurePolicy(env),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     responseCache: bool(env, 'RESPONSE_CACHE', true),
+    singleFlight: bool(env, 'SINGLE_FLIGHT', true),
     responseCacheTtls: ttls(env),
     responseCachePrivateTtlSeconds: int(env, 'RESPONSE_CACHE_PRIVATE_TTL_SECONDS', 60),
     responseCacheNegativeTtlSeconds: int(env, 'RESPONSE_CACHE_NEGATIVE_TTL_SECONDS', 10),
