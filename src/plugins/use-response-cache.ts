@@ -81,7 +81,17 @@ export function useResponseCache({ cache, config, clock, stored }: ResponseCache
       addPlugin(useInvalidation(cache));
     },
     async onResultProcess({ request, result, setResult }) {
-      if (Array.isArray(result) || !('data' in result) || !result.extensions?.responseCache) {
+      if (Array.isArray(result) || !('data' in result)) return;
+      if (!result.extensions?.responseCache) {
+        // Not looked up (the cache is off for it, e.g. an availability filter): not cacheable.
+        if (request.method === 'GET') {
+          const http = result.extensions?.http as CacheExtensions['http'];
+          const headers = { ...http?.headers, 'Cache-Control': 'no-store' };
+          setResult({
+            ...result,
+            extensions: { ...result.extensions, http: { ...http, headers } },
+          });
+        }
         return;
       }
       const { responseCache, ...extensions } = result.extensions as ExecutionResult['extensions'] &
@@ -116,7 +126,7 @@ function withHttpCaching(
   const headers: Record<string, string> = { ...http?.headers };
   const cached = responseCache.hit === true || responseCache.didCache === true;
   if (responseCache.hit !== undefined)
-    headers[CACHE_STATUS_HEADER] = cached && responseCache.hit ? 'HIT' : 'MISS';
+    headers[CACHE_STATUS_HEADER] = responseCache.hit ? 'HIT' : 'MISS';
   if (request.method === 'GET') {
     const expires = headers.Expires ? Date.parse(headers.Expires) : Number.NaN;
     const maxAge = Math.max(0, Math.floor((expires - Date.now()) / 1000));

@@ -175,6 +175,14 @@ describe('HTTP caching for GET', () => {
     expect(me.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
     const invalid = await send('query Bad { book(id: "nope") { id } }', {}, { method: 'GET' });
     expect(invalid.headers.get('cache-control')).toBe('no-store');
+    const byAvailability = await send(
+      'query Shelf { books(first: 3, filter: { available: true }) { totalCount } }',
+      {},
+      { method: 'GET' },
+    );
+    expect(byAvailability.status).toBe(200);
+    expect(byAvailability.headers.get('x-cache')).toBeNull();
+    expect(byAvailability.headers.get('cache-control')).toBe('no-store');
     const mutation = await send(
       'mutation { borrowBook(bookId: "x") { __typename } }',
       {},
