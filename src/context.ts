@@ -51,7 +51,29 @@ export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader' | 'tru
 
 const ANONYMOUS: Viewer = { kind: 'anonymous' };
 
-async function viewerOf(request: Request, deps: ContextDeps): Promise<Viewer> {
+const viewers = new WeakMap<Request, Promise<Viewer>>();
+
+/**
+ * The caller of `request`, from its bearer token; throws UNAUTHENTICATED for a malformed
+ * header or a bad token. Verified once per request: the response cache asks first (for its
+ * per-member key), the context after.
+ */
+export function viewerOf(
+  request: Request,
+  deps: Pick<ContextDeps, 'jwtSecret' | 'clock'>,
+): Promise<Viewer> {
+  let viewer = viewers.get(request);
+  if (!viewer) {
+    viewer = verifyViewer(request, deps);
+    viewers.set(request, viewer);
+  }
+  return viewer;
+}
+
+async function verifyViewer(
+  request: Request,
+  deps: Pick<ContextDeps, 'jwtSecret' | 'clock'>,
+): Promise<Viewer> {
   const header = request.headers.get('authorization');
   if (!header) return ANONYMOUS;
   const [scheme, token] = header.split(' ');

@@ -13,9 +13,8 @@ import {
   ttlPerSchemaCoordinate,
 } from '../cache/cache-policy.js';
 import type { Config } from '../config.js';
-import type { Context } from '../context.js';
+import { type Context, viewerOf } from '../context.js';
 import type { Clock } from '../domain/clock.js';
-import { verifyToken } from '../domain/tokens.js';
 import { responseCacheRequests } from '../metrics.js';
 
 export interface ResponseCacheOptions {
@@ -27,7 +26,6 @@ export interface ResponseCacheOptions {
     | 'responseCachePrivateTtlSeconds'
     | 'responseCacheNegativeTtlSeconds'
     | 'jwtSecret'
-    | 'nodeEnv'
   >;
   /** Verifies the bearer token that keys private responses. */
   clock: Clock;
@@ -50,11 +48,9 @@ export function useResponseCache({ cache, config, clock, stored }: ResponseCache
     [...PRIVATE_TYPES, ...PRIVATE_ROOT_FIELDS].map((coordinate) => [coordinate, 'PRIVATE']),
   ) as Record<string, 'PRIVATE'>;
   const session = async (request: Request) => {
-    const header = request.headers.get('authorization');
-    if (!header) return null;
     try {
-      const token = header.split(' ')[1] ?? '';
-      return `member:${(await verifyToken(config.jwtSecret, token, clock.now())).memberId}`;
+      const viewer = await viewerOf(request, { jwtSecret: config.jwtSecret, clock });
+      return viewer.kind === 'member' ? `member:${viewer.memberId}` : null;
     } catch {
       // The request will be refused as UNAUTHENTICATED; make sure it cannot hit anything first.
       return `invalid:${randomUUID()}`;
