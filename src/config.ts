@@ -286,11 +286,18 @@ function list(env: Env, name: string, fallback: string[]): string[] {
     .filter((item) => item !== '');
 }
 
+/** One of `values` (case-insensitive), `fallback` when unset or empty; throws otherwise. */
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if ((values as readonly string[]).includes(raw)) return raw as T;
+  const choices = `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+  throw new Error(`${name} must be ${choices}, got "${raw}"`);
+}
+
 function tracesExporter(env: Env): Config['otelTracesExporter'] {
-  const raw = env.OTEL_TRACES_EXPORTER?.toLowerCase();
-  if (raw === undefined || raw === '') return env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'none';
-  if (raw === 'otlp' || raw === 'console' || raw === 'none') return raw;
-  throw new Error(`OTEL_TRACES_EXPORTER must be otlp, console or none, got "${raw}"`);
+  const fallback = env.OTEL_EXPORTER_OTLP_ENDPOINT ? 'otlp' : 'none';
+  return oneOf(env, 'OTEL_TRACES_EXPORTER', ['otlp', 'console', 'none'], fallback);
 }
 
 function sentinels(env: Env): Config['redisSentinels'] {
@@ -337,12 +344,6 @@ function rateLimits(env: Env, mode: Config['nodeEnv']): RateLimits {
   return env.RATE_LIMITS === undefined ? defaults : rateLimitEntries(env.RATE_LIMITS, defaults);
 }
 
-function failurePolicy(env: Env): Config['rateLimitOnRedisError'] {
-  const raw = env.RATE_LIMIT_ON_REDIS_ERROR?.toLowerCase() || 'open';
-  if (raw === 'open' || raw === 'closed') return raw;
-  throw new Error(`RATE_LIMIT_ON_REDIS_ERROR must be open or closed, got "${raw}"`);
-}
-
 function ttls(env: Env): Record<string, number> {
   const entries = list(env, 'RESPONSE_CACHE_TTLS', ['Book=300', 'Author=300', 'Category=300']);
   return Object.fromEntries(
@@ -355,13 +356,6 @@ function ttls(env: Env): Record<string, number> {
       return [type.trim(), value];
     }),
   );
-}
-
-function persistedOperations(env: Env): Config['persistedOperations'] {
-  const raw = env.PERSISTED_OPERATIONS?.toLowerCase();
-  if (raw === undefined || raw === '') return 'apq';
-  if (raw === 'off' || raw === 'apq' || raw === 'trusted') return raw;
-  throw new Error(`PERSISTED_OPERATIONS must be off, apq or trusted, got "${raw}"`);
 }
 
 function metricsEndpoint(env: Env): string {
@@ -422,14 +416,14 @@ export function loadConfig(env: Env = process.env): Config {
     redisKeyPrefix: env.REDIS_KEY_PREFIX ?? 'bookmall:',
     redisCommandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 250, 1),
     rateLimits: rateLimits(env, mode),
-    rateLimitOnRedisError: failurePolicy(env),
+    rateLimitOnRedisError: oneOf(env, 'RATE_LIMIT_ON_REDIS_ERROR', ['open', 'closed'], 'open'),
     trustProxy: bool(env, 'TRUST_PROXY', false),
     responseCache: bool(env, 'RESPONSE_CACHE', true),
     singleFlight: bool(env, 'SINGLE_FLIGHT', true),
     responseCacheTtls: ttls(env),
     responseCachePrivateTtlSeconds: int(env, 'RESPONSE_CACHE_PRIVATE_TTL_SECONDS', 60),
     responseCacheNegativeTtlSeconds: int(env, 'RESPONSE_CACHE_NEGATIVE_TTL_SECONDS', 10),
-    persistedOperations: persistedOperations(env),
+    persistedOperations: oneOf(env, 'PERSISTED_OPERATIONS', ['off', 'apq', 'trusted'], 'apq'),
     persistedQueryTtlSeconds: int(env, 'PERSISTED_QUERY_TTL_SECONDS', 86400, 1),
     persistedDocumentsPath: env.PERSISTED_DOCUMENTS_PATH || DEFAULT_PERSISTED_DOCUMENTS_PATH,
   };
