@@ -98,8 +98,9 @@ async function resetCirculation(databaseUrl: string) {
 
 /**
  * What the spawned server (and the in-process statement count) runs with: the response cache
- * and single flight as the scenario says, on the local Redis under a prefix of this run's own; rate limits off,
- * since every request of a scenario comes from one address or a few members.
+ * and single flight as the scenario says, on the local Redis under a prefix of this run's own;
+ * rate limits off, since every virtual client calls from 127.0.0.1 or as one of a few members
+ * (limits would measure refusals, not the API).
  */
 function serverEnv(s: Scenario, secret: string): Record<string, string> {
   return {
@@ -161,8 +162,6 @@ async function startServer(
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       OVERDUE_SWEEP_INTERVAL_MS: '0',
-      // Every virtual client calls from 127.0.0.1: limits would measure refusals, not the API.
-      RATE_LIMITS: 'off',
       WORKERS: '1',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
