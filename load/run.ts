@@ -12,6 +12,8 @@ import { migrate } from '../src/db/migrate.js';
 import { createDb } from '../src/db.js';
 import { signToken } from '../src/domain/tokens.js';
 import { createRedis, deleteKeysByPrefix, waitForRedis } from '../src/redis.js';
+import { TEST_DATABASE_URL } from '../test/support/database.js';
+import { TEST_REDIS_URL } from '../test/support/redis.js';
 import { type LoadRequest, MEMBERS, SCENARIOS, type Scenario } from './scenarios.js';
 
 // npm run load -- <scenario> [--books 10000] [--duration 10] [--connections 16] [--url URL]
@@ -35,7 +37,7 @@ if (!scenario) {
 }
 const books = Number(values.books);
 /** The Redis of cached scenarios (loopback; TEST_REDIS_URL overrides). */
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const redisPrefix = `bookmall-load:${randomBytes(4).toString('hex')}:`;
 const duration = Math.min(Number(values.duration), 120);
 const connections = Math.min(Number(values.connections), 256);
@@ -49,7 +51,7 @@ function assertLoopback(url: string) {
 
 /** A migrated, seeded database of `count` books, reused between runs. */
 async function prepareDatabase(count: number): Promise<string> {
-  const adminUrl = loadConfig().testDatabaseUrl;
+  const adminUrl = TEST_DATABASE_URL;
   const url = new URL(adminUrl);
   url.pathname = `/bookmall_load_${count}`;
   await migrate(url.toString());

@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { isSeeded, seed } from '../prisma/seed.js';
-import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
 import { searchPageSql } from '../src/domain/search-page.js';
 import { parseSearchQuery, SEARCH_KINDS, type SearchKind } from '../src/domain/search-query.js';
 import { LABELLED_QUERIES } from '../test/search/labelled-queries.js';
+import { TEST_DATABASE_URL } from '../test/support/database.js';
 
 // npm run load:search -- [--books 100000] [--rounds 20] [--plans]
 // Measures the search statement itself at the database, sequentially, on a catalogue of
@@ -51,7 +51,7 @@ function statement(query: string) {
 }
 
 async function prepareDatabase(): Promise<string> {
-  const url = new URL(loadConfig().testDatabaseUrl);
+  const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/bookmall_load_search_${books}`;
   await migrate(url.toString());
   if (!(await isSeeded(url.toString()))) {

@@ -41,7 +41,7 @@ describe('helm chart', () => {
     const validate = new Ajv({ allErrors: true }).compile(JSON.parse(read('values.schema.json')));
     expect(validate(values), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...values, replicaCount: 0 })).toBe(false);
-    expect(validate({ ...values, workers: 'many' })).toBe(false);
+    expect(validate({ ...values, config: { WORKERS: 2 } })).toBe(false);
     expect(validate({ ...values, unknownKey: true })).toBe(false);
   });
 

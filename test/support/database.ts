@@ -1,10 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { loadConfig } from '../../src/config.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.js';
 
-const adminUrl = () => loadConfig().testDatabaseUrl;
+/**
+ * `TEST_DATABASE_URL`: the PostgreSQL server on which tests (and the load runner) create one
+ * database per test file. A test setting, so not part of the app's `Config`. Default
+ * `postgres://postgres@127.0.0.1:5432/postgres`.
+ */
+export const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const adminUrl = () => TEST_DATABASE_URL;
 
 function urlFor(database: string): string {
   const url = new URL(adminUrl());
