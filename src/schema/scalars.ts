@@ -1,34 +1,40 @@
-import { Kind } from 'graphql';
+import { GraphQLError, type GraphQLScalarType } from 'graphql';
+import { GraphQLDate, GraphQLDateTimeISO } from 'graphql-scalars';
 import { builder } from '../builder.js';
 import { badUserInput } from '../errors.js';
 import { Prisma } from '../generated/prisma/client.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DECIMAL = /^-?\d{1,10}(\.\d{1,2})?$/;
 
-function stringLiteral(ast: { kind: Kind }, name: string): string {
-  if (ast.kind !== Kind.STRING || !('value' in ast) || typeof ast.value !== 'string') {
-    throw badUserInput(`${name} must be a string`);
+/** graphql-scalars' errors carry no code: refused input is BAD_USER_INPUT like any other. */
+function asBadUserInput<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw error instanceof GraphQLError ? badUserInput(error.message) : error;
   }
-  return ast.value;
 }
 
-function parseDateTime(value: unknown): Date {
-  const date = typeof value === 'string' ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || !/T.*(Z|[+-]\d{2}:?\d{2})$/.test(String(value))) {
-    throw badUserInput('DateTime must be an ISO-8601 string with a time zone');
-  }
-  return date;
+/** A graphql-scalars scalar whose parse errors say BAD_USER_INPUT (and the given description). */
+function scalar<T>(from: GraphQLScalarType<T, unknown>, description: string) {
+  return {
+    description,
+    specifiedByURL: from.specifiedByURL,
+    serialize: from.serialize,
+    parseValue: (value: unknown) => asBadUserInput(() => from.parseValue(value)),
+    parseLiteral: (ast: Parameters<GraphQLScalarType['parseLiteral']>[0]) =>
+      asBadUserInput(() => from.parseLiteral(ast, undefined)),
+  };
 }
 
-function parseDate(value: unknown): Date {
-  const date =
-    typeof value === 'string' && DATE.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-    throw badUserInput('Date must be a calendar date YYYY-MM-DD');
-  }
-  return date;
-}
+// RFC 3339 date-time, serialized as toISOString() (UTC, milliseconds).
+builder.scalarType(
+  'DateTime',
+  scalar(GraphQLDateTimeISO, 'An instant, as an RFC 3339 string in UTC: 2026-01-31T09:30:00.000Z'),
+);
+
+// RFC 3339 full-date; parsed to midnight UTC.
+builder.scalarType('Date', scalar(GraphQLDate, 'A calendar date, RFC 3339 full-date: 2026-01-31'));
 
 function parseDecimal(value: unknown): string {
   if (typeof value !== 'string' || !DECIMAL.test(value)) {
@@ -37,24 +43,12 @@ function parseDecimal(value: unknown): string {
   return value;
 }
 
-builder.scalarType('DateTime', {
-  description: 'An instant, as an ISO-8601 string in UTC, e.g. 2026-01-31T09:30:00.000Z',
-  serialize: (value) => value.toISOString(),
-  parseValue: parseDateTime,
-  parseLiteral: (ast) => parseDateTime(stringLiteral(ast, 'DateTime')),
-});
-
-builder.scalarType('Date', {
-  description: 'A calendar date, YYYY-MM-DD',
-  serialize: (value) => value.toISOString().slice(0, 10),
-  parseValue: parseDate,
-  parseLiteral: (ast) => parseDate(stringLiteral(ast, 'Date')),
-});
-
+// graphql-scalars has no exact decimal of bounded scale: its BigInt and Float-based scalars
+// would lose money's cents or accept 1e9, so Decimal stays ours.
 builder.scalarType('Decimal', {
   description: 'An exact decimal number as a string, e.g. "12.50" (money: never a float)',
   serialize: (value) =>
     value instanceof Prisma.Decimal ? value.toFixed(2) : new Prisma.Decimal(value).toFixed(2),
   parseValue: parseDecimal,
-  parseLiteral: (ast) => parseDecimal(stringLiteral(ast, 'Decimal')),
+  parseLiteral: (ast) => parseDecimal(ast.kind === 'StringValue' ? ast.value : undefined),
 });

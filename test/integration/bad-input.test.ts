@@ -72,6 +72,20 @@ describe('protocol errors are clear and typed, never a 500', () => {
     expect(res.data).toBeUndefined();
   });
 
+  it.each([
+    ['variable', `query($d: Date) { books(filter: { publishedAt: { from: $d } }) { totalCount } }`],
+    ['literal', `{ books(filter: { publishedAt: { from: "2023-02-29" } }) { totalCount } }`],
+  ])('refuses an impossible Date as a %s with BAD_USER_INPUT', async (_, query) => {
+    for (const d of ['2023-02-29', '2024-13-01', '2024-1-01', '2024-01-01T00:00:00Z']) {
+      const res = await t.gql(query.replace('2023-02-29', d), { d });
+      expect(res.data?.books, d).toBeUndefined();
+      expect(res.errors?.[0]?.extensions?.code, d).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0]?.message, d).toMatch(/Date/);
+    }
+    const leap = await t.gql(query.replace('2023-02-29', '2024-02-29'), { d: '2024-02-29' });
+    expect(leap.errors).toBeUndefined();
+  });
+
   it('masks unexpected errors', async () => {
     // The pool is closed under the app: an unexpected failure, reported without details.
     const broken = await createTestApp('masked', { MASK_ERRORS: 'true' });
