@@ -4,14 +4,16 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ValidationPlugin from '@pothos/plugin-validation';
 import { type Context, isLibrarian } from './context.js';
 import { decodeGlobalId } from './domain/global-id.js';
-import { protocolError } from './errors.js';
+import { type FieldProblem, protocolError, ValidationError } from './errors.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Prisma } from './generated/prisma/client.js';
 import { EDGES_COST, fieldCost } from './schema/cost.js';
 import RateLimitPlugin from './schema/rate-limit-plugin.js';
+import ValidateAfterAuthPlugin from './schema/validate-after-auth-plugin.js';
 
 const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 
@@ -32,15 +34,32 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // The errors plugin must come before the prisma plugin (see the plugin's README). The first
-  // plugin wraps the outermost resolver: rate limits count only calls that passed authScopes.
+  // plugin wraps the outermost resolver: rate limits count only calls that passed authScopes,
+  // and input is validated after them too (src/schema/validate-after-auth-plugin.ts).
   plugins: [
     ErrorsPlugin,
     ScopeAuthPlugin,
     RateLimitPlugin,
+    ValidateAfterAuthPlugin,
     PrismaPlugin,
     RelayPlugin,
     ComplexityPlugin,
+    ValidationPlugin,
   ],
+  // Invalid input of a mutation is its ValidationError result, every problem listed.
+  validation: {
+    validationError: ({ issues }) =>
+      new ValidationError(
+        issues.map(
+          (issue): FieldProblem => ({
+            path: (issue.path ?? []).map((part) =>
+              String(typeof part === 'object' ? part.key : part),
+            ),
+            message: issue.message,
+          }),
+        ),
+      ),
+  },
   scopeAuth: {
     authScopes: (ctx) => ({
       member: ctx.viewer.kind === 'member',

@@ -1,28 +1,20 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { z } from 'zod';
 import { builder } from '../builder.js';
 import { refreshAuthorSearchRows } from '../domain/search-index.js';
-import { Problems } from '../domain/validate.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { AuthorRef } from './author.js';
+import { text } from './input-rules.js';
 import { parseGlobalId } from './pagination.js';
 
 const authorInput = (required: boolean) =>
   builder.inputType(required ? 'CreateAuthorInput' : 'UpdateAuthorInput', {
     fields: (t) => ({ name: t.string({ required }), bio: t.string() }),
+    validate: z.looseObject({ name: text(1, 200).nullish(), bio: text(0, 10_000).nullish() }),
   });
 
 const CreateAuthorInput = authorInput(true);
 const UpdateAuthorInput = authorInput(false);
-
-function validateAuthor(input: { name?: string | null; bio?: string | null }) {
-  const p = new Problems();
-  const data: { name?: string; bio?: string | null } = {};
-  if (input.name != null) data.name = p.text(['input', 'name'], input.name, 1, 200);
-  if (input.bio !== undefined)
-    data.bio = input.bio && p.text(['input', 'bio'], input.bio, 0, 10_000);
-  p.throwIfAny();
-  return data;
-}
 
 const ERRORS = [ValidationError, NotFoundError, ConflictError];
 
@@ -32,10 +24,8 @@ builder.mutationFields((t) => ({
     errors: { types: ERRORS, dataField: { name: 'author' } },
     authScopes: { librarian: true },
     args: { input: t.arg({ type: CreateAuthorInput, required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const data = validateAuthor(input);
-      return ctx.db.author.create({ data: { ...data, name: data.name ?? '' } });
-    },
+    resolve: (_root, { input }, ctx) =>
+      ctx.db.author.create({ data: { name: input.name ?? '', bio: input.bio } }),
   }),
   updateAuthor: t.field({
     type: AuthorRef,
@@ -47,7 +37,7 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, { id, input }, ctx) => {
       const authorId = parseGlobalId(id, 'Author');
-      const data = validateAuthor(input);
+      const data = { name: input.name ?? undefined, bio: input.bio };
       // A new name is searchable in every book of the author as soon as it commits.
       return ctx.db
         .$transaction(async (tx) => {

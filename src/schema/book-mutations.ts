@@ -1,25 +1,66 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { isValidIsbn13, normalizeIsbn } from '../domain/isbn.js';
 import { refreshSearchRows } from '../domain/search-index.js';
-import { Problems } from '../domain/validate.js';
-import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
+import {
+  ConflictError,
+  type FieldProblem,
+  NotFoundError,
+  translateDbError,
+  ValidationError,
+} from '../errors.js';
 import { BookRef } from './book.js';
+import { between, text } from './input-rules.js';
 import { parseGlobalId } from './pagination.js';
 
 const MAX_AUTHORS = 20;
 const MAX_COPIES = 10_000;
+
+const authorCount = `must list 1 to ${MAX_AUTHORS} authors`;
+
+// What a book input alone decides, checked all at once (each problem listed) before the resolver.
+const bookRules = z.looseObject({
+  isbn: z
+    .string()
+    .transform(normalizeIsbn)
+    .refine(isValidIsbn13, { error: 'is not a valid ISBN-13' })
+    .nullish(),
+  title: text(1, 500).nullish(),
+  subtitle: text(0, 500).nullish(),
+  description: text(0, 10_000).nullish(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, { error: 'must be an ISO 639 code such as "zh" or "en"' })
+    .nullish(),
+  price: z
+    .string()
+    .refine((price) => !price.startsWith('-'), { error: 'must not be negative' })
+    .nullish(),
+  totalCopies: between(0, MAX_COPIES).nullish(),
+  authorIds: z
+    .array(z.string())
+    .min(1, { error: authorCount })
+    .max(MAX_AUTHORS, { error: authorCount })
+    // A global id has one encoding per author: equal strings are the same author.
+    .refine((ids) => new Set(ids).size === ids.length, {
+      error: 'lists an author twice',
+    })
+    .nullish(),
+});
 
 const CreateBookInput = builder.inputType('CreateBookInput', {
   fields: (t) => ({
     ...bookFields(t, true),
     totalCopies: t.int({ description: 'Copies put on the shelf, default 1; later: addCopies' }),
   }),
+  validate: bookRules,
 });
 const UpdateBookInput = builder.inputType('UpdateBookInput', {
   description: 'Copies are added and withdrawn one by one: addCopies, withdrawCopy',
   fields: (t) => bookFields(t, false),
+  validate: bookRules,
 });
 type BookInput = Partial<typeof CreateBookInput.$inferInput>;
 
@@ -39,50 +80,36 @@ function bookFields(t: InputFieldBuilder, required: boolean) {
   };
 }
 
-/** Checks a book input (and that its category and authors exist); returns the columns to write. */
-async function validateBook(input: BookInput, ctx: Context) {
-  const p = new Problems();
-  const at = (field: string) => ['input', field];
-  const data: Record<string, unknown> = {};
-  if (input.isbn != null) {
-    data.isbn = normalizeIsbn(input.isbn);
-    if (!isValidIsbn13(data.isbn as string)) p.add(at('isbn'), 'is not a valid ISBN-13');
+/** The book's columns and authors; refuses a category or author the database does not have. */
+async function checkReferences(input: BookInput, ctx: Context) {
+  const problems: FieldProblem[] = [];
+  const categoryId =
+    input.categoryId == null ? undefined : parseGlobalId(input.categoryId, 'Category');
+  if (categoryId !== undefined) {
+    const exists = await ctx.loaders.category.load(categoryId).catch(() => null);
+    if (!exists) problems.push({ path: ['input', 'categoryId'], message: 'names no category' });
   }
-  if (input.title != null) data.title = p.text(at('title'), input.title, 1, 500);
-  if (input.subtitle !== undefined)
-    data.subtitle = input.subtitle && p.text(at('subtitle'), input.subtitle, 0, 500);
-  if (input.description !== undefined)
-    data.description = input.description && p.text(at('description'), input.description, 0, 10_000);
-  if (input.language != null) {
-    data.language = input.language;
-    if (!/^[a-z]{2,3}$/.test(input.language))
-      p.add(at('language'), 'must be an ISO 639 code such as "zh" or "en"');
-  }
-  if (input.price != null) {
-    data.price = input.price;
-    if (input.price.startsWith('-')) p.add(at('price'), 'must not be negative');
-  }
-  if (input.publishedAt !== undefined) data.publishedAt = input.publishedAt;
-  if (input.totalCopies != null && (input.totalCopies < 0 || input.totalCopies > MAX_COPIES)) {
-    p.add(at('totalCopies'), `must be between 0 and ${MAX_COPIES}`);
-  }
-  if (input.categoryId != null) {
-    data.categoryId = parseGlobalId(input.categoryId, 'Category');
-    const exists = await ctx.loaders.category.load(data.categoryId as number).catch(() => null);
-    if (!exists) p.add(at('categoryId'), 'names no category');
-  }
-  let authorIds: number[] | undefined;
-  if (input.authorIds != null) {
-    authorIds = input.authorIds.map((id) => parseGlobalId(id, 'Author'));
-    if (authorIds.length < 1 || authorIds.length > MAX_AUTHORS)
-      p.add(at('authorIds'), `must list 1 to ${MAX_AUTHORS} authors`);
-    if (new Set(authorIds).size !== authorIds.length)
-      p.add(at('authorIds'), 'lists an author twice');
+  const authorIds = input.authorIds?.map((id) => parseGlobalId(id, 'Author'));
+  if (authorIds) {
     const found = await ctx.loaders.author.loadMany(authorIds);
     if (found.some((a) => a instanceof Error))
-      p.add(at('authorIds'), 'names an author that does not exist');
+      problems.push({
+        path: ['input', 'authorIds'],
+        message: 'names an author that does not exist',
+      });
   }
-  p.throwIfAny();
+  if (problems.length > 0) throw new ValidationError(problems);
+  // Left out or null: the column stays as it is (subtitle, description, publishedAt: null clears).
+  const data = {
+    isbn: input.isbn ?? undefined,
+    title: input.title ?? undefined,
+    subtitle: input.subtitle,
+    description: input.description,
+    language: input.language ?? undefined,
+    price: input.price ?? undefined,
+    publishedAt: input.publishedAt,
+    categoryId,
+  };
   return { data, authorIds };
 }
 
@@ -95,7 +122,7 @@ builder.mutationFields((t) => ({
     authScopes: { librarian: true },
     args: { input: t.arg({ type: CreateBookInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const { data, authorIds = [] } = await validateBook(input, ctx);
+      const { data, authorIds = [] } = await checkReferences(input, ctx);
       const copies = input.totalCopies ?? 1;
       // The book and its search row commit together: it is findable the moment it exists.
       return ctx.db
@@ -133,7 +160,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { id, input }, ctx) => {
       const bookId = parseGlobalId(id, 'Book');
-      const { data, authorIds } = await validateBook(input, ctx);
+      const { data, authorIds } = await checkReferences(input, ctx);
       const subject = { typename: 'Book', id };
       return ctx.db
         .$transaction(async (tx) => {

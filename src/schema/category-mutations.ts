@@ -1,12 +1,20 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { Problems } from '../domain/validate.js';
-import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
+import {
+  ConflictError,
+  type FieldProblem,
+  NotFoundError,
+  translateDbError,
+  ValidationError,
+} from '../errors.js';
 import { CategoryRef } from './category.js';
+import { text } from './input-rules.js';
 import { parseGlobalId } from './pagination.js';
 
-const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+// At most 100 characters of lower-case words joined by hyphens.
+const SLUG = /^(?=.{1,100}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 
 const categoryInput = (required: boolean) =>
   builder.inputType(required ? 'CreateCategoryInput' : 'UpdateCategoryInput', {
@@ -18,35 +26,36 @@ const categoryInput = (required: boolean) =>
       }),
       parentId: t.id({ description: 'null makes it a root' }),
     }),
+    validate: z.looseObject({
+      name: text(1, 100).nullish(),
+      slug: z
+        .string()
+        .regex(SLUG, { error: 'must be lower-case words joined by hyphens' })
+        .nullish(),
+    }),
   });
 
 const CreateCategoryInput = categoryInput(true);
 const UpdateCategoryInput = categoryInput(false);
 type CategoryInput = Partial<typeof UpdateCategoryInput.$inferInput>;
 
-async function validateCategory(input: CategoryInput, ctx: Context, selfId?: number) {
-  const p = new Problems();
-  const data: { name?: string; slug?: string; parentId?: number | null } = {};
-  if (input.name != null) data.name = p.text(['input', 'name'], input.name, 1, 100);
-  if (input.slug != null) {
-    data.slug = input.slug;
-    if (!SLUG.test(input.slug) || input.slug.length > 100)
-      p.add(['input', 'slug'], 'must be lower-case words joined by hyphens');
+/** The parent to write, once the database says it exists and is no descendant of `selfId`. */
+async function checkParent(input: CategoryInput, ctx: Context, selfId?: number) {
+  if (input.parentId == null) return input.parentId;
+  const parentId = parseGlobalId(input.parentId, 'Category');
+  const problems: FieldProblem[] = [];
+  const parent = await ctx.loaders.category.load(parentId).catch(() => null);
+  if (!parent) problems.push({ path: ['input', 'parentId'], message: 'names no category' });
+  // A category may not move under itself or one of its own descendants.
+  const ancestors = parent ? await ctx.loaders.ancestorsOfCategory.load(parentId) : [];
+  if (selfId !== undefined && (parentId === selfId || ancestors.some((a) => a.id === selfId))) {
+    problems.push({
+      path: ['input', 'parentId'],
+      message: 'would make the category its own ancestor',
+    });
   }
-  if (input.parentId === null) data.parentId = null;
-  if (input.parentId != null) {
-    const parentId = parseGlobalId(input.parentId, 'Category');
-    data.parentId = parentId;
-    const parent = await ctx.loaders.category.load(parentId).catch(() => null);
-    if (!parent) p.add(['input', 'parentId'], 'names no category');
-    // A category may not move under itself or one of its own descendants.
-    const ancestors = parent ? await ctx.loaders.ancestorsOfCategory.load(parentId) : [];
-    if (selfId !== undefined && (parentId === selfId || ancestors.some((a) => a.id === selfId))) {
-      p.add(['input', 'parentId'], 'would make the category its own ancestor');
-    }
-  }
-  p.throwIfAny();
-  return data;
+  if (problems.length > 0) throw new ValidationError(problems);
+  return parentId;
 }
 
 const ERRORS = [ValidationError, NotFoundError, ConflictError];
@@ -58,11 +67,9 @@ builder.mutationFields((t) => ({
     authScopes: { librarian: true },
     args: { input: t.arg({ type: CreateCategoryInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const data = await validateCategory(input, ctx);
+      const parentId = await checkParent(input, ctx);
       return ctx.db.category
-        .create({
-          data: { name: data.name ?? '', slug: data.slug ?? '', parentId: data.parentId ?? null },
-        })
+        .create({ data: { name: input.name ?? '', slug: input.slug ?? '', parentId } })
         .catch((error) => translateDbError(error, { typename: 'Category' }));
     },
   }),
@@ -76,7 +83,8 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { id, input }, ctx) => {
       const categoryId = parseGlobalId(id, 'Category');
-      const data = await validateCategory(input, ctx, categoryId);
+      const parentId = await checkParent(input, ctx, categoryId);
+      const data = { name: input.name ?? undefined, slug: input.slug ?? undefined, parentId };
       return ctx.db.category
         .update({ where: { id: categoryId }, data })
         .catch((error) => translateDbError(error, { typename: 'Category', id }));

@@ -1,8 +1,8 @@
 import { builder } from '../builder.js';
 import { COPY_STATUSES } from '../domain/loan-transitions.js';
-import { Problems } from '../domain/validate.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { BookRef } from './book.js';
+import { between } from './input-rules.js';
 import { LoanRef, LoanStatusEnum, loansConnection } from './loan.js';
 import { parseGlobalId, parseLocalId } from './pagination.js';
 
@@ -51,12 +51,12 @@ builder.mutationFields((t) => ({
     description: 'New copies go on the shelf: total and available counts grow with them',
     errors: { types: ERRORS, dataField: { name: 'book' } },
     authScopes: { librarian: true },
-    args: { bookId: t.arg.id({ required: true }), count: t.arg.int({ required: true }) },
+    args: {
+      bookId: t.arg.id({ required: true }),
+      count: t.arg.int({ required: true, validate: between(1, MAX_NEW_COPIES) }),
+    },
     resolve: async (_root, { bookId, count }, ctx) => {
       const id = parseGlobalId(bookId, 'Book');
-      if (count < 1 || count > MAX_NEW_COPIES) {
-        new Problems().add(['count'], `must be between 1 and ${MAX_NEW_COPIES}`).throwIfAny();
-      }
       return ctx.db
         .$transaction(async (tx) => {
           await tx.copy.createMany({ data: Array.from({ length: count }, () => ({ bookId: id })) });

@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import { builder } from '../builder.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
-import { Problems } from '../domain/validate.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
+import { between, text } from './input-rules.js';
 import { LoanRef, LoanStatusEnum, loansConnection } from './loan.js';
 import { loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
 
@@ -49,32 +50,27 @@ const memberInput = (required: boolean) =>
       role: t.field({ type: MemberRoleEnum }),
       maxActiveLoans: t.int({ description: 'Default 5' }),
     }),
+    validate: z.looseObject({
+      name: text(1, 200).nullish(),
+      email: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[^@\s]+@[^@\s]+$/, { error: 'is not an email address' })
+        .nullish(),
+      maxActiveLoans: between(0, 100).nullish(),
+    }),
   });
 const CreateMemberInput = memberInput(true);
 const UpdateMemberInput = memberInput(false);
 
-function validateMember(input: Partial<typeof UpdateMemberInput.$inferInput>) {
-  const p = new Problems();
-  const data: {
-    name?: string;
-    email?: string;
-    role?: 'MEMBER' | 'LIBRARIAN';
-    maxActiveLoans?: number;
-  } = {};
-  if (input.name != null) data.name = p.text(['input', 'name'], input.name, 1, 200);
-  if (input.email != null) {
-    data.email = input.email.trim().toLowerCase();
-    if (!/^[^@\s]+@[^@\s]+$/.test(data.email)) p.add(['input', 'email'], 'is not an email address');
-  }
-  if (input.role != null) data.role = input.role;
-  if (input.maxActiveLoans != null) {
-    data.maxActiveLoans = input.maxActiveLoans;
-    if (input.maxActiveLoans < 0 || input.maxActiveLoans > 100)
-      p.add(['input', 'maxActiveLoans'], 'must be between 0 and 100');
-  }
-  p.throwIfAny();
-  return data;
-}
+/** The columns an input writes: what it leaves out (or sets null) stays as it is. */
+const memberData = (input: Partial<typeof UpdateMemberInput.$inferInput>) => ({
+  name: input.name ?? undefined,
+  email: input.email ?? undefined,
+  role: input.role ?? undefined,
+  maxActiveLoans: input.maxActiveLoans ?? undefined,
+});
 
 const MemberFilter = builder.inputType('MemberFilter', {
   fields: (t) => ({
@@ -130,12 +126,12 @@ builder.mutationFields((t) => ({
     errors: { types: ERRORS, dataField: { name: 'member' } },
     authScopes: { librarian: true },
     args: { input: t.arg({ type: CreateMemberInput, required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const data = validateMember(input);
-      return ctx.db.member
-        .create({ data: { ...data, name: data.name ?? '', email: data.email ?? '' } })
-        .catch((error) => translateDbError(error, { typename: 'Member' }));
-    },
+    resolve: (_root, { input }, ctx) =>
+      ctx.db.member
+        .create({
+          data: { ...memberData(input), name: input.name ?? '', email: input.email ?? '' },
+        })
+        .catch((error) => translateDbError(error, { typename: 'Member' })),
   }),
   updateMember: t.field({
     type: MemberRef,
@@ -147,7 +143,7 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, { id, input }, ctx) =>
       ctx.db.member
-        .update({ where: { id: parseGlobalId(id, 'Member') }, data: validateMember(input) })
+        .update({ where: { id: parseGlobalId(id, 'Member') }, data: memberData(input) })
         .catch((error) => translateDbError(error, { typename: 'Member', id })),
   }),
 }));
