@@ -1,3 +1,6 @@
+// Kept by hand: @envelop/response-cache-redis (the library for this) has no tombstones, so a query
+// that read before a mutation committed writes stale data back for a whole TTL, and it neither
+// replays failed invalidations nor turns a failing Redis into a miss; this store does all three.
 import {
   type Cache,
   createInMemoryCache,

@@ -1,3 +1,6 @@
+// Kept by hand: npm's Snowflake generators fix other layouts (a 42-bit timestamp, 5+5-bit worker
+// and process ids, one global increment) and ignore a clock that steps back; this layout must fit
+// a signed BIGINT, take a leased 10-bit worker id and refuse or wait out a backwards clock.
 /**
  * 64-bit Snowflake ids for loans and loan events. Layout, from the most significant bit:
  * 1 bit always 0 (so ids fit PostgreSQL's signed BIGINT), 41 bits of milliseconds since

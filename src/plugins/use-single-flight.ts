@@ -1,3 +1,6 @@
+// Kept by hand: Yoga and Envelop ship no deduplication of concurrent executions, and a generic
+// promise-dedup package would replace only the Map below, not the key (document identity,
+// variables, viewer), the mutation exclusion or the executor wrapping that make up this plugin.
 import { type DocumentNode, type ExecutionArgs, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
