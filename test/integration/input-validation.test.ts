@@ -22,13 +22,14 @@ interface Result {
   fields?: { path: string[]; message: string }[];
 }
 
-const RESULT = /* GraphQL */ `
+// Selection snippets spliced into operations (not documents of their own, so untagged).
+const RESULT = `
   __typename
   ... on Error { code }
   ... on ValidationError { fields { path message } }
 `;
 
-const CREATE_MEMBER = /* GraphQL */ `
+const CREATE_MEMBER = `
   mutation($input: CreateMemberInput!) {
     createMember(input: $input) { ${RESULT} ... on CreateMemberSuccess { member { name email } } }
   }
