@@ -16,6 +16,7 @@ import { createMemoryHotBooks, createRedisHotBooks } from './domain/hot-books.js
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import { createFieldRateLimiter } from './edge/field-rate-limiter.js';
 import type { Logger } from './logger.js';
+import { useRequestFacts } from './plugins/request-facts.js';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
 import { useMetrics } from './plugins/use-metrics.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
@@ -133,6 +134,8 @@ export function createApp(options: AppOptions) {
       // Persisted queries / trusted documents turn a hash into `params.query` in onParams: they
       // must stay before the response cache (and anything else keyed on `params.query`).
       persistedOperations,
+      // After them too: a cache hit is described by the query text they fill in.
+      useRequestFacts(),
       useMetrics({
         endpoint: config.metricsEndpoint,
         operationNames: config.metricsOperationNames,

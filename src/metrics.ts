@@ -88,11 +88,14 @@ export function trackPool(pool: pg.Pool): () => void {
 }
 
 let processMetrics = false;
-/** Adds prom-client's process metrics (CPU, memory, event loop lag, GC) once per process. */
-export function collectProcessMetrics() {
+/**
+ * Adds prom-client's process metrics (CPU, memory, event loop lag, GC) once per process, with
+ * `labels` on each (a cluster worker's `worker`: the pod's scrape keeps each process's series).
+ */
+export function collectProcessMetrics(labels?: Record<string, string>) {
   if (processMetrics) return;
   processMetrics = true;
-  collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics({ register: registry, labels });
 }
 
 /** Duration of Redis commands, by command name (a fixed set: the commands bookmall sends). */
@@ -130,3 +133,52 @@ export const rateLimitedTotal = new Counter({
   registers: [registry],
 });
 for (const field of RATE_LIMIT_NAMES) rateLimitedTotal.inc({ field }, 0);
+
+/** Buckets of HTTP answers, in seconds: 1 ms to 10 s. */
+export const HTTP_DURATION_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
+/** Values of the `route` label: the paths bookmall serves, and `other` for every other path. */
+export const HTTP_ROUTES = ['/graphql', '/healthz', '/readyz', '/metrics', 'other'] as const;
+export type HttpRoute = (typeof HTTP_ROUTES)[number];
+
+/** Values of the `method` label: these four, and `other` for any other method. */
+export const HTTP_METHODS = ['GET', 'POST', 'HEAD', 'OPTIONS'] as const;
+
+/** `http_requests_total{method,route,status}`: every HTTP answer, cache hits and 304s included. */
+export const httpRequests = new Counter({
+  name: 'http_requests_total',
+  help: 'HTTP answers (response-cache hits and 304s included), by method, route and status code',
+  labelNames: ['method', 'route', 'status'] as const,
+  registers: [registry],
+});
+
+/** `http_request_duration_seconds{method,route}`: from the request to the answer's headers. */
+export const httpRequestDuration = new Histogram({
+  name: 'http_request_duration_seconds',
+  help: 'Time from receiving an HTTP request to sending its answer headers, by method and route',
+  labelNames: ['method', 'route'] as const,
+  buckets: HTTP_DURATION_BUCKETS,
+  registers: [registry],
+});
+
+/** The `route` label of `path`: `metricsPath` (the scrape path, wherever it is) is `/metrics`. */
+export function httpRoute(path: string, metricsPath = '/metrics'): HttpRoute {
+  if (path === metricsPath) return '/metrics';
+  return (HTTP_ROUTES as readonly string[]).includes(path) && path !== '/metrics'
+    ? (path as HttpRoute)
+    : 'other';
+}
+
+/** Counts one HTTP answer and its duration, with bounded labels. */
+export function observeHttpAnswer(
+  method: string,
+  route: HttpRoute,
+  status: number,
+  seconds: number,
+) {
+  const label = (HTTP_METHODS as readonly string[]).includes(method) ? method : 'other';
+  httpRequests.inc({ method: label, route, status: String(status) });
+  httpRequestDuration.observe({ method: label, route }, seconds);
+}

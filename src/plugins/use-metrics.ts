@@ -1,15 +1,15 @@
-import {
-  createCounter,
-  createHistogram,
-  type FillLabelsFnParams,
-  usePrometheus,
-} from '@envelop/prometheus';
-import type { GraphQLError } from 'graphql';
+import { createHistogram, type FillLabelsFnParams, usePrometheus } from '@envelop/prometheus';
 import type { Plugin } from 'graphql-yoga';
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { DEFAULT_METRICS_OPERATION_NAMES } from '../config.js';
 import { ERROR_CODES, PROTOCOL_CODES } from '../errors.js';
-import { collectProcessMetrics, registry as sharedRegistry } from '../metrics.js';
+import {
+  collectProcessMetrics,
+  httpRoute,
+  observeHttpAnswer,
+  registry as sharedRegistry,
+} from '../metrics.js';
+import { answerOf } from './request-facts.js';
 import { settle, wrapResolvers } from './wrap-resolvers.js';
 
 export interface MetricsOptions {
@@ -22,8 +22,21 @@ export interface MetricsOptions {
   operationNames?: readonly string[];
   /** Resolvers timed into graphql_resolver_duration_seconds. Default {@link DEFAULT_TIMED_RESOLVERS}. */
   timedResolvers?: readonly string[];
-  /** Where the metrics live. Default: the process's registry (src/metrics.ts). */
+  /**
+   * Where the GraphQL metrics live. Default: the process's registry (src/metrics.ts), which
+   * also holds the HTTP metrics whatever this says.
+   */
   registry?: Registry;
+  /**
+   * The text a scrape answers. Default: `registry`'s metrics. A cluster worker asks the primary
+   * for the whole pod's instead (src/cluster-metrics.ts).
+   */
+  collect?: () => Promise<string>;
+  /**
+   * Labels of prom-client's process metrics (`process_*`, `nodejs_*`), e.g. `{ worker: '0' }`
+   * in a cluster worker, so that the pod's scrape keeps one series per process. Default none.
+   */
+  processLabels?: Record<string, string>;
 }
 
 export const DEFAULT_METRICS_ENDPOINT = '/metrics';
@@ -48,26 +61,32 @@ const KNOWN_CODES = new Set<string>([...ERROR_CODES, ...PROTOCOL_CODES]);
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const PHASE_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 
-/** An error's `extensions.code` when it is one of ours, else `OTHER`: a bounded label. */
-function errorCode(error: unknown): string {
-  const code = (error as Partial<GraphQLError> | undefined)?.extensions?.code;
-  return typeof code === 'string' && KNOWN_CODES.has(code) ? code : 'OTHER';
+/** A code when it is one of ours (src/errors.ts), else `OTHER`: a bounded label. */
+const errorCode = (code: string) => (KNOWN_CODES.has(code) ? code : 'OTHER');
+
+/** The registry's metric `name`, made by `create` the first time (tests build several apps). */
+function once<T>(registry: Registry, name: string, create: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }
 
 /**
- * Serves the shared prom-client registry on `endpoint`, and records through @envelop/prometheus
- * the GraphQL metrics: requests and their duration per operation, parse / validate / context /
- * execute phases, errors by phase and code, and the duration of `timedResolvers`. Labels are
- * bounded: operation names outside `operationNames` are reported as `unknown`, never as sent.
- * Also turns on prom-client's process metrics.
+ * Serves the shared prom-client registry on `endpoint`, and records the GraphQL metrics: every
+ * answer and its errors by code (from src/plugins/request-facts.ts: response-cache hits, 304s
+ * and refusals included), and through @envelop/prometheus the duration of executed operations,
+ * of their parse / validate / context / execute phases and of `timedResolvers`. Counts every
+ * HTTP answer in `http_requests_total`. Labels are bounded: operation names outside
+ * `operationNames` are reported as `unknown`, never as sent, and codes that are not bookmall's
+ * as `OTHER`. Also turns on prom-client's process metrics.
  */
 export function useMetrics({
   endpoint = DEFAULT_METRICS_ENDPOINT,
   operationNames = DEFAULT_METRICS_OPERATION_NAMES,
   timedResolvers = DEFAULT_TIMED_RESOLVERS,
   registry = sharedRegistry,
+  collect = () => registry.metrics(),
+  processLabels,
 }: MetricsOptions = {}): Plugin {
-  collectProcessMetrics();
+  collectProcessMetrics(processLabels);
   const known = new Set(operationNames);
   const operation = (params: FillLabelsFnParams) => ({
     operation_type: params.operationType ?? 'unknown',
@@ -88,15 +107,6 @@ export function useMetrics({
     registry,
     skipIntrospection: true,
     metrics: {
-      graphql_envelop_request: createCounter({
-        registry,
-        counter: {
-          name: 'graphql_requests_total',
-          help: 'GraphQL operations executed',
-          labelNames: operationLabels,
-        },
-        fillLabelsFn: operation,
-      }),
       graphql_envelop_request_duration: createHistogram({
         registry,
         histogram: {
@@ -126,34 +136,44 @@ export function useMetrics({
         },
         fillLabelsFn: operation,
       }),
-      graphql_envelop_error_result: createCounter({
-        registry,
-        counter: {
-          name: 'graphql_errors_total',
-          help: 'Errors in GraphQL results, by phase and code',
-          labelNames: [...operationLabels, 'phase', 'code'] as const,
-        },
-        fillLabelsFn: (params) => ({
-          ...operation(params),
-          phase: params.errorPhase ?? 'unknown',
-          code: errorCode(params.error),
-        }),
-      }),
     },
   });
 
-  // One histogram per registry, whatever the number of apps built on it (tests build several).
-  const existing = registry.getSingleMetric('graphql_resolver_duration_seconds');
-  const resolverDuration =
-    existing instanceof Histogram
-      ? existing
-      : new Histogram({
-          name: 'graphql_resolver_duration_seconds',
-          help: 'Duration of the resolvers listed in the metrics options',
-          labelNames: [...operationLabels, 'field'],
-          buckets: DURATION_BUCKETS,
-          registers: [registry],
-        });
+  // One of each per registry, whatever the number of apps built on it (tests build several).
+  const resolverDuration = once(
+    registry,
+    'graphql_resolver_duration_seconds',
+    () =>
+      new Histogram({
+        name: 'graphql_resolver_duration_seconds',
+        help: 'Duration of the resolvers listed in the metrics options',
+        labelNames: [...operationLabels, 'field'],
+        buckets: DURATION_BUCKETS,
+        registers: [registry],
+      }),
+  );
+  const requests = once(
+    registry,
+    'graphql_requests_total',
+    () =>
+      new Counter({
+        name: 'graphql_requests_total',
+        help: 'GraphQL answers: executed, from the response cache, 304, or refused',
+        labelNames: operationLabels,
+        registers: [registry],
+      }),
+  );
+  const errors = once(
+    registry,
+    'graphql_errors_total',
+    () =>
+      new Counter({
+        name: 'graphql_errors_total',
+        help: 'Errors in GraphQL answers, by the phase they come from and their code (or OTHER)',
+        labelNames: [...operationLabels, 'phase', 'code'],
+        registers: [registry],
+      }),
+  );
   const coordinates = new Set(timedResolvers);
 
   return {
@@ -181,11 +201,36 @@ export function useMetrics({
     },
     async onRequest({ url, endResponse, fetchAPI }) {
       if (!endpoint || url.pathname !== endpoint) return;
+      let text: string;
+      try {
+        text = await collect();
+      } catch (error) {
+        // A scrape that cannot see the whole pod fails rather than report part of it.
+        endResponse(
+          new fetchAPI.Response(`metrics unavailable: ${String(error)}\n`, { status: 503 }),
+        );
+        return;
+      }
       endResponse(
-        new fetchAPI.Response(await registry.metrics(), {
-          headers: { 'content-type': registry.contentType },
-        }),
+        new fetchAPI.Response(text, { headers: { 'content-type': registry.contentType } }),
       );
+    },
+    onResponse({ request, response }) {
+      const answer = answerOf(request, response);
+      const route = httpRoute(new URL(request.url).pathname, endpoint || undefined);
+      observeHttpAnswer(request.method, route, response.status, answer.seconds);
+      if (!answer.graphql) return;
+      const labels = {
+        operation_type: answer.operationType ?? 'unknown',
+        operation_name:
+          answer.operationName && known.has(answer.operationName)
+            ? answer.operationName
+            : UNKNOWN_OPERATION,
+      };
+      requests.inc(labels);
+      for (const code of answer.errorCodes) {
+        errors.inc({ ...labels, phase: answer.phase, code: errorCode(code) });
+      }
     },
   };
 }

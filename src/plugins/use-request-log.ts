@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
-import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type Logger, type RequestScope, requestScope } from '../logger.js';
+import { answerOf, noteRequest } from './request-facts.js';
 
 export interface RequestLogOptions {
   /** Where the one line per request goes; `false` keeps only the request id. Default `false`. */
@@ -19,22 +19,17 @@ const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 interface RequestState {
   scope: RequestScope;
-  started: number;
-  operationName?: string;
-  operationType?: string;
-  errorCodes: string[];
-}
-
-interface ResultLike {
-  errors?: readonly { extensions?: Record<string, unknown> }[];
 }
 
 /**
  * Gives every request an id (the caller's `x-request-id` when valid, else a new UUID), returns
  * it as a response header, and makes it and the trace id part of every log line written while
  * the request is served (see `requestScope` in src/logger.ts). With a `logger`, writes one line
- * per request: operation, duration in ms, outcome (`ok`, or `errors` with their codes) and HTTP
- * status; GraphQL requests at `info`, others (/healthz, /metrics) at `debug`.
+ * per answer, from the facts of src/plugins/request-facts.ts (install `useRequestFacts` too):
+ * operation, duration in ms, `X-Cache`, outcome (`ok`; `errorResult` when a field answered with
+ * one of its typed errors, named in `errorResults`; `errors` with their codes, or an HTTP status
+ * of 400 or more) and HTTP status. GraphQL answers (cache hits and 304s included) at `info`,
+ * others (/healthz, /metrics) at `debug`. Place it first: its scope wraps the other plugins.
  */
 export function useRequestLog({
   logger = false,
@@ -51,8 +46,6 @@ export function useRequestLog({
           requestId: incoming && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
           traceId: traceparent?.[1],
         },
-        started: performance.now(),
-        errorCodes: [],
       };
       states.set(request, state);
     }
@@ -61,6 +54,7 @@ export function useRequestLog({
   return {
     instrumentation: {
       request({ request }, run) {
+        noteRequest(request);
         return requestScope.run(stateOf(request).scope, run);
       },
     },
@@ -68,49 +62,36 @@ export function useRequestLog({
       stateOf(request);
     },
     onParse({ context }) {
-      return ({ result }) => {
-        const state = stateOf(context.request);
+      return () => {
         const span = trace.getActiveSpan()?.spanContext();
-        if (span && isSpanContextValid(span)) state.scope.traceId = span.traceId;
-        const operationName = context.params?.operationName ?? undefined;
-        if (result instanceof Error || !result) {
-          state.operationName = operationName;
-          return;
-        }
-        const operation = getOperationAST(result, operationName);
-        state.operationName = operation?.name?.value ?? operationName;
-        state.operationType = operation?.operation;
+        if (span && isSpanContextValid(span)) stateOf(context.request).scope.traceId = span.traceId;
       };
-    },
-    onResultProcess({ request, result }) {
-      if (Symbol.asyncIterator in Object(result)) return;
-      const results = (Array.isArray(result) ? result : [result]) as ResultLike[];
-      const state = stateOf(request);
-      for (const { errors } of results) {
-        for (const error of errors ?? []) {
-          const code = error.extensions?.code;
-          state.errorCodes.push(typeof code === 'string' ? code : 'UNCODED');
-        }
-      }
     },
     onResponse({ request, response }) {
       const state = stateOf(request);
       response.headers.set(header, state.scope.requestId);
       if (!logger) return;
-      const graphql = state.operationType !== undefined || state.errorCodes.length > 0;
+      const answer = answerOf(request, response);
       const line = {
         requestId: state.scope.requestId,
         traceId: state.scope.traceId,
         method: request.method,
         path: new URL(request.url).pathname,
-        operationName: state.operationName,
-        operationType: state.operationType,
-        durationMs: Math.round((performance.now() - state.started) * 100) / 100,
-        outcome: state.errorCodes.length || response.status >= 400 ? 'errors' : 'ok',
-        errorCodes: state.errorCodes.length ? [...new Set(state.errorCodes)] : undefined,
+        operationName: answer.operationName,
+        operationType: answer.operationType,
+        durationMs: Math.round(answer.seconds * 100_000) / 100,
+        cache: answer.cache,
+        outcome:
+          answer.errorCodes.length || response.status >= 400
+            ? 'errors'
+            : answer.errorResults.length
+              ? 'errorResult'
+              : 'ok',
+        errorCodes: answer.errorCodes.length ? [...new Set(answer.errorCodes)] : undefined,
+        errorResults: answer.errorResults.length ? answer.errorResults : undefined,
         status: response.status,
       };
-      if (graphql) logger.info(line, 'request');
+      if (answer.graphql) logger.info(line, 'request');
       else logger.debug(line, 'request');
     },
   };

@@ -59,20 +59,22 @@ export function useResponseCache({ cache, config, clock, stored }: ResponseCache
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(
-        useYogaResponseCache({
-          cache,
-          session,
-          enabled: (_request, context) => {
-            const { params } = context as unknown as Context & {
-              params: { query?: string; variables?: unknown };
-            };
-            return !filtersOnAvailability(params?.query, params?.variables);
-          },
-          ttl: config.responseCacheNegativeTtlSeconds * 1000,
-          ttlPerSchemaCoordinate: ttlPerSchemaCoordinate(config),
-          scopePerSchemaCoordinate: scope,
-          includeExtensionMetadata: true,
-        }),
+        answeredFromCache(
+          useYogaResponseCache({
+            cache,
+            session,
+            enabled: (_request, context) => {
+              const { params } = context as unknown as Context & {
+                params: { query?: string; variables?: unknown };
+              };
+              return !filtersOnAvailability(params?.query, params?.variables);
+            },
+            ttl: config.responseCacheNegativeTtlSeconds * 1000,
+            ttlPerSchemaCoordinate: ttlPerSchemaCoordinate(config),
+            scopePerSchemaCoordinate: scope,
+            includeExtensionMetadata: true,
+          }),
+        ),
       );
       addPlugin(useInvalidation(cache));
     },
@@ -105,6 +107,23 @@ export function useResponseCache({ cache, config, clock, stored }: ResponseCache
       const http = withHttpCaching(request, extensions.http, responseCache);
       setResult({ ...result, extensions: { ...extensions, http } });
     },
+  };
+}
+
+/** Says `X-Cache: HIT` on the 304s the plugin answers from a cached entry, as on its hits. */
+function answeredFromCache(plugin: Plugin): Plugin {
+  const { onRequest } = plugin;
+  if (!onRequest) return plugin;
+  return {
+    ...plugin,
+    onRequest: (payload) =>
+      onRequest({
+        ...payload,
+        endResponse(response) {
+          if (response.status === 304) response.headers.set(CACHE_STATUS_HEADER, 'HIT');
+          payload.endResponse(response);
+        },
+      }),
   };
 }
 

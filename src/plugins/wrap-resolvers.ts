@@ -13,6 +13,7 @@ export type BeforeResolve = (
   coordinate: string,
   info: Parameters<GraphQLFieldResolver<unknown, unknown>>[3],
   run: () => unknown,
+  context: unknown,
 ) => unknown;
 
 /**
@@ -34,7 +35,7 @@ export function wrapResolvers(
       if (!coordinates.has(coordinate) || marker.has(field)) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (root, args, ctx, info) =>
-        around(coordinate, info, () => resolve(root, args, ctx, info));
+        around(coordinate, info, () => resolve(root, args, ctx, info), ctx);
       marker.add(field);
     }
   }

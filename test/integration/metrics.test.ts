@@ -4,7 +4,7 @@ import * as operations from '../../load/operations.js';
 import { AUTHORS_WITH_BOOKS, NESTED_BOOKS } from '../../load/operations.js';
 import { DEFAULT_METRICS_OPERATION_NAMES } from '../../src/config.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { createAuthor, createBook, createCategory } from '../support/factories.js';
+import { createAuthor, createBook, createCategory, gid } from '../support/factories.js';
 
 let t: TestApp;
 
@@ -75,7 +75,8 @@ describe('/metrics', () => {
       after.value(name, labels) - before.value(name, labels);
 
     const nested = { operation_type: 'query', operation_name: 'NestedBooks' };
-    expect(delta('graphql_requests_total', nested)).toBe(2);
+    // Every answer counts, the one refused by validation too; only two were executed.
+    expect(delta('graphql_requests_total', nested)).toBe(3);
     expect(delta('graphql_requests_total', { operation_name: 'AuthorsWithBooks' })).toBe(1);
     expect(delta('graphql_requests_total', { operation_name: 'unknown' })).toBe(1);
     expect(delta('graphql_request_duration_seconds_count', nested)).toBe(2);
@@ -135,6 +136,92 @@ describe('/metrics', () => {
     } finally {
       await edge.close();
     }
+  });
+
+  it('counts every answer, hits and 304s of the response cache too, per operation and per route', async () => {
+    const cached = await createTestApp('metrics-cached', { RESPONSE_CACHE: 'true' });
+    try {
+      const category = await createCategory(cached.database.db);
+      const book = await createBook(cached.database.db, { categoryId: category.id });
+      const query = 'query BookDetail($id: ID!) { book(id: $id) { id title } }';
+      const variables = JSON.stringify({ id: gid('Book', book.id) });
+      const url = `http://yoga/graphql?${new URLSearchParams({ query, variables })}`;
+      const before = await scrape();
+      const miss = await cached.app.fetch(url, { headers: { accept: 'application/json' } });
+      expect(miss.headers.get('x-cache')).toBe('MISS');
+      const etag = miss.headers.get('etag') ?? '';
+      const hit = await cached.app.fetch(url, { headers: { accept: 'application/json' } });
+      expect(hit.headers.get('x-cache')).toBe('HIT');
+      const posted = await cached.app.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: JSON.parse(variables) }),
+      });
+      expect(posted.headers.get('x-cache')).toBe('HIT');
+      const notModified = await cached.app.fetch(url, { headers: { 'if-none-match': etag } });
+      expect(notModified.status).toBe(304);
+      expect((await cached.app.fetch('http://yoga/healthz')).status).toBe(200);
+      expect((await cached.app.fetch('http://yoga/readyz')).status).toBe(200);
+      expect((await cached.app.fetch('http://yoga/no-such-page')).status).toBe(404);
+      await cached.app.fetch('http://yoga/graphql', { method: 'PATCH' });
+      const after = await scrape();
+      const moved = (name: string, labels: Record<string, string> = {}) =>
+        after.value(name, labels) - before.value(name, labels);
+
+      const detail = { operation_type: 'query', operation_name: 'BookDetail' };
+      expect(moved('graphql_requests_total', detail)).toBe(4);
+      // Executed once: the three others were answered from the cache.
+      expect(moved('graphql_execute_duration_seconds_count', detail)).toBe(1);
+      const http = (method: string, route: string, status: string) =>
+        moved('http_requests_total', { method, route, status });
+      expect(http('GET', '/graphql', '200')).toBe(2);
+      expect(http('POST', '/graphql', '200')).toBe(1);
+      expect(http('GET', '/graphql', '304')).toBe(1);
+      expect(http('GET', '/healthz', '200')).toBe(1);
+      expect(http('GET', '/readyz', '200')).toBe(1);
+      expect(http('GET', 'other', '404')).toBe(1);
+      // The first scrape is counted by the second.
+      expect(http('GET', '/metrics', '200')).toBe(1);
+      expect(moved('http_requests_total', { method: 'other', route: '/graphql' })).toBe(1);
+      expect(moved('http_requests_total')).toBe(9);
+      const duration = (method: string, route: string) =>
+        moved('http_request_duration_seconds_count', { method, route });
+      expect(duration('GET', '/graphql')).toBe(3);
+      expect(duration('POST', '/graphql')).toBe(1);
+      expect(after.text).toMatch(
+        /^http_request_duration_seconds_bucket\{le="0\.001",method="GET",route="\/graphql"\} /m,
+      );
+      expect(after.text).toMatch(
+        /^http_request_duration_seconds_bucket\{le="10",method="GET",route="\/graphql"\} /m,
+      );
+    } finally {
+      await cached.close();
+    }
+  });
+
+  it('counts refusals by their own code, never as OTHER', async () => {
+    const before = await scrape();
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: books(first: 1) { totalCount }`);
+    const refused = {
+      TOO_MANY_ALIASES: await t.gql(`query NestedBooks { ${aliases.join(' ')} }`),
+      TOO_MANY_TOKENS: await t.gql(`query NestedBooks { ${'__typename '.repeat(1001)} }`),
+      QUERY_TOO_DEEP: await t.gql(
+        'query NestedBooks { books(first: 1) { edges { node { authors { books(first: 1) { edges { node { authors { books(first: 1) { edges { node { authors { name } } } } } } } } } } } } }',
+      ),
+    };
+    for (const [code, result] of Object.entries(refused)) {
+      expect(result.errors?.map((e) => e.extensions?.code)).toEqual([code]);
+    }
+    const after = await scrape();
+    const moved = (name: string, labels: Record<string, string> = {}) =>
+      after.value(name, labels) - before.value(name, labels);
+    for (const code of Object.keys(refused)) {
+      expect(moved('graphql_errors_total', { code }), code).toBe(1);
+    }
+    expect(moved('graphql_errors_total', { code: 'TOO_MANY_ALIASES', phase: 'validate' })).toBe(1);
+    expect(moved('graphql_errors_total', { code: 'TOO_MANY_TOKENS', phase: 'parse' })).toBe(1);
+    expect(moved('graphql_errors_total', { code: 'OTHER' })).toBe(0);
+    expect(moved('graphql_requests_total')).toBe(3);
   });
 
   it('knows every operation of load/operations.ts by name', () => {
