@@ -18,7 +18,7 @@ import { createFieldRateLimiter } from './edge/field-rate-limiter.js';
 import type { Logger } from './logger.js';
 import { useRequestFacts } from './plugins/request-facts.js';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
-import { useMetrics } from './plugins/use-metrics.js';
+import { type MetricsOptions, useMetrics } from './plugins/use-metrics.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRequestLog } from './plugins/use-request-log.js';
@@ -50,6 +50,11 @@ export interface AppOptions {
    * (cache, persisted queries, rate limits, hot list) keep their state in this process.
    */
   redis?: Redis;
+  /**
+   * What /metrics serves and how process metrics are labelled (a cluster worker serves the
+   * pod's metrics, src/cluster-metrics.ts). Default: this process's registry, no labels.
+   */
+  metrics?: Pick<MetricsOptions, 'collect' | 'processLabels'>;
 }
 
 /** The Yoga instance: serves /graphql, /healthz, /readyz and /metrics. Never listens (tests call `fetch`). */
@@ -137,7 +142,9 @@ export function createApp(options: AppOptions) {
       // After them too: a cache hit is described by the query text they fill in.
       useRequestFacts(),
       useMetrics({
-        endpoint: config.metricsEndpoint,
+        ...options.metrics,
+        // With METRICS_PORT, the scrape has a listener of its own (src/metrics-server.ts).
+        endpoint: config.metricsPort === undefined ? config.metricsEndpoint : '',
         operationNames: config.metricsOperationNames,
       }),
       // Before the JIT: the operation span must be active while the compiled executor runs.

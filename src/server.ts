@@ -6,6 +6,7 @@ import { isSeeded, seed } from '../prisma/seed.js';
 import { createApp } from './app.js';
 import { isMain } from './cli/is-main.js';
 import { superviseWorkers } from './cluster.js';
+import { collectPodMetrics, workerMetrics } from './cluster-metrics.js';
 import { type Config, loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { migrate } from './db/migrate.js';
@@ -16,6 +17,8 @@ import { startOverdueSweeper } from './domain/overdue-sweeper.js';
 import { reindexSearch } from './domain/search-index.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import { createLogger, type Logger } from './logger.js';
+import { registry } from './metrics.js';
+import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { createRedis } from './redis.js';
 import { startTracing } from './tracing.js';
 
@@ -60,7 +63,22 @@ export async function startServer(
   } else {
     logger.warn('no REDIS_URL: cache, persisted queries, rate limits and hot list are in-process');
   }
-  const app = createApp({ config, database, logger, isDraining: () => draining, ids, redis });
+  // A cluster worker's /metrics answers for the whole pod, asked of the primary.
+  const metrics = cluster.isWorker
+    ? { collect: workerMetrics(), processLabels: { worker: String(config.clusterSlot ?? 0) } }
+    : undefined;
+  const app = createApp({
+    config,
+    database,
+    logger,
+    isDraining: () => draining,
+    ids,
+    redis,
+    metrics,
+  });
+  const metricsServer = cluster.isWorker
+    ? undefined
+    : await listenForMetrics(config, () => registry.metrics(), logger);
   const sweeper =
     config.overdueSweepIntervalMs > 0
       ? startOverdueSweeper(
@@ -84,12 +102,30 @@ export async function startServer(
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
+      await metricsServer?.close();
       await sweeper?.stop();
       await lease?.release();
       await database.close();
       redis?.disconnect();
     },
   };
+}
+
+/** METRICS_PORT: the scrape endpoint on a listener of its own; else nothing (it is on PORT). */
+async function listenForMetrics(
+  config: Config,
+  collect: () => Promise<string>,
+  logger: Logger,
+): Promise<MetricsServer | undefined> {
+  if (config.metricsPort === undefined) return undefined;
+  const server = await startMetricsServer({
+    port: config.metricsPort,
+    host: config.host,
+    path: config.metricsEndpoint,
+    collect,
+  });
+  logger.info({ port: server.port, path: config.metricsEndpoint }, 'metrics listening');
+  return server;
 }
 
 /** Gives search rows to books that have none (written before search existed); else a no-op. */
@@ -160,8 +196,9 @@ async function main() {
   };
   if (config.workers > 1) {
     logger.info({ workers: config.workers }, 'starting cluster workers');
+    const metricsServer = await listenForMetrics(config, collectPodMetrics(), logger);
     await superviseWorkers({ workers: config.workers, env: { DATABASE_URL: databaseUrl }, logger });
-    await shutdown(async () => undefined);
+    await shutdown(async () => metricsServer?.close());
     return;
   }
   const running = await startServer(config, databaseUrl, logger);

@@ -1,6 +1,6 @@
 import type { LevelWithSilent } from 'pino';
 import { z } from 'zod';
-import { bool, list, oneOf, pathOrEmpty } from './parsers.js';
+import { bool, int, list, oneOf, pathOrEmpty } from './parsers.js';
 import { byMode, variable } from './variable.js';
 
 /** pino's levels and `silent`: what LOG_LEVEL takes (a test checks pino knows no others). */
@@ -48,6 +48,12 @@ export const OBSERVABILITY_VARIABLES = {
     schema: pathOrEmpty(),
     default: '/metrics',
     keepEmpty: true,
+  }),
+  metricsPort: variable({
+    name: 'METRICS_PORT',
+    description:
+      'serve METRICS_ENDPOINT on a port of its own (the cluster primary answers for every worker) and not on PORT; `0`: any free port; unset: on PORT',
+    schema: int(0, 65535).optional(),
   }),
   metricsOperationNames: variable({
     name: 'METRICS_OPERATION_NAMES',

@@ -1,0 +1,186 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+let testDb: TestDatabase;
+beforeAll(async () => {
+  testDb = await createTestDatabase('cluster_metrics');
+});
+afterAll(() => testDb?.drop());
+
+interface Line {
+  msg: string;
+  pid: number;
+  port?: number;
+  path?: string;
+}
+
+/** `npm start`'s server with WORKERS=2, and its log lines as they come. */
+async function startCluster(env: Record<string, string>) {
+  const primary: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: testDb.url,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WORKERS: '2',
+      WORKER_ID: '20',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'test',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: Line[] = [];
+  const waiters = new Set<() => void>();
+  const exited = new Promise<number | null>((resolve) => primary.on('exit', resolve));
+  createInterface({ input: primary.stdout! }).on('line', (line) => {
+    lines.push(JSON.parse(line) as Line);
+    for (const waiter of waiters) waiter();
+  });
+  const waitFor = (done: () => boolean, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (done()) return resolve();
+      const timer = setTimeout(() => reject(new Error(`no ${what}`)), 90_000);
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      waiters.add(check);
+    });
+  const listening = () => lines.filter((l) => l.msg === 'listening');
+  try {
+    await waitFor(() => listening().length === 2, 'two listening workers');
+  } catch (error) {
+    primary.kill('SIGTERM');
+    throw error;
+  }
+  const stop = async () => {
+    primary.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  };
+  return { lines, waitFor, port: listening()[0]!.port!, stop };
+}
+
+/** The value of the series of `name` whose labels include `labels`, summed. */
+function read(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (match?.[1] !== name) continue;
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) sum += Number(match[3]);
+  }
+  return sum;
+}
+
+/**
+ * One HTTP request on a connection of its own (fetch would reuse one, hence one worker): the
+ * primary hands new connections to the workers in turn.
+ */
+function send(
+  port: number,
+  path: string,
+  body?: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = body ? { 'content-type': 'application/json' } : {};
+    const method = body ? 'POST' : 'GET';
+    request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+    })
+      .on('error', reject)
+      .end(body);
+  });
+}
+
+async function scrape(port: number): Promise<string> {
+  const { status, text } = await send(port, '/metrics');
+  expect(status).toBe(200);
+  return text;
+}
+
+const N = 12;
+
+/** N requests answered by both workers. */
+async function sendRequests(port: number, lines: Line[]) {
+  const body = '{"query":"query FirstBooks { __typename }"}';
+  const answers = await Promise.all(Array.from({ length: N }, () => send(port, '/graphql', body)));
+  expect(answers.map((a) => a.status)).toEqual(Array(N).fill(200));
+  // The test means something only if both workers took some of them.
+  const servedBy = new Set(lines.filter((l) => l.msg === 'request').map((l) => l.pid));
+  expect(servedBy.size).toBe(2);
+}
+
+const FIRST_BOOKS = { operation_type: 'query', operation_name: 'FirstBooks' };
+
+describe('WORKERS=2: one scrape describes the whole pod', () => {
+  it('/metrics on the main port, whichever worker answers it', async () => {
+    // debug: the request lines of /metrics say which worker answered each scrape.
+    const cluster = await startCluster({ LOG_LEVEL: 'debug' });
+    try {
+      await sendRequests(cluster.port, cluster.lines);
+      const scrapes: string[] = [];
+      for (let i = 0; i < 6; i++) scrapes.push(await scrape(cluster.port));
+      const scrapedBy = cluster.lines.filter((l) => l.msg === 'request' && l.path === '/metrics');
+      expect(new Set(scrapedBy.map((l) => l.pid)).size).toBe(2);
+      expect(scrapes.map((text) => read(text, 'graphql_requests_total', FIRST_BOOKS))).toEqual(
+        Array(6).fill(N),
+      );
+      expect(
+        scrapes.map((text) => read(text, 'http_requests_total', { route: '/graphql' })),
+      ).toEqual(Array(6).fill(N));
+      // Each scrape counts the ones before it, whichever worker answered them.
+      expect(
+        scrapes.map((text) => read(text, 'http_requests_total', { route: '/metrics' })),
+      ).toEqual([0, 1, 2, 3, 4, 5]);
+      // Process metrics stay one series per process; the pool gauges are one sum for the pod.
+      const last = scrapes.at(-1)!;
+      for (const worker of ['0', '1']) {
+        expect(last).toMatch(
+          new RegExp(`^nodejs_eventloop_lag_seconds\\{worker="${worker}"\\} `, 'm'),
+        );
+      }
+      expect(last).toMatch(/^db_pool_connections \d+$/m);
+    } finally {
+      await cluster.stop();
+    }
+  }, 150_000);
+
+  it('METRICS_PORT: served by the primary on its own port, not on the main one', async () => {
+    const cluster = await startCluster({ METRICS_PORT: '0' });
+    try {
+      const metricsLine = () => cluster.lines.find((l) => l.msg === 'metrics listening');
+      await cluster.waitFor(() => metricsLine() !== undefined, 'metrics listener');
+      const metricsPort = metricsLine()!.port!;
+      expect(metricsPort).not.toBe(cluster.port);
+      await sendRequests(cluster.port, cluster.lines);
+      expect((await fetch(`http://127.0.0.1:${cluster.port}/metrics`)).status).toBe(404);
+      for (let i = 0; i < 3; i++) {
+        const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+        const text = await response.text();
+        expect(read(text, 'graphql_requests_total', FIRST_BOOKS)).toBe(N);
+        // The main port's refusal is counted by the worker that answered it; the scrapes by the
+        // primary, which serves them.
+        expect(read(text, 'http_requests_total', { route: '/metrics', status: '404' })).toBe(1);
+        expect(read(text, 'http_requests_total', { route: '/metrics', status: '200' })).toBe(i);
+      }
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/graphql`)).status).toBe(404);
+    } finally {
+      await cluster.stop();
+    }
+  }, 150_000);
+});
