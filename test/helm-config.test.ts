@@ -11,13 +11,21 @@ const read = (path: string) => readFileSync(new URL(path, chart), 'utf8');
 const values = parse(read('values.yaml')) as { config: Record<string, string> };
 const specs = new Map(Object.values(VARIABLES).map((spec) => [spec.name, spec]));
 
+/** A `{{ .Values.a.b | quote }}` action filled from values.yaml, as helm would. */
+const filled = (text: string) =>
+  text.replace(/\{\{\s*\.Values\.([\w.]+)\s*\|\s*quote\s*\}\}/g, (_, path: string) =>
+    JSON.stringify(
+      String(path.split('.').reduce<unknown>((node, key) => (node as never)[key], values)),
+    ),
+  );
+
 /** The ConfigMap's literal entries (the template's own) and the values' `config`. */
 function chartEnvironment(): Record<string, string> {
   const literal = read('templates/configmap.yaml')
     .split('\n')
     .map((line) => /^ {2}([A-Z][A-Z0-9_]*): (.+)$/.exec(line))
     .filter((match) => match !== null)
-    .map((match) => [match[1] ?? '', String(parse(match[2] ?? ''))]);
+    .map((match) => [match[1] ?? '', String(parse(filled(match[2] ?? '')))]);
   return { ...Object.fromEntries(literal), ...values.config };
 }
 

@@ -69,4 +69,26 @@ describe('helm chart', () => {
     expect(read('templates/configmap.yaml')).toContain('WORKER_ID: auto');
     expect(read('templates/migrations-job.yaml')).toContain('pre-install,pre-upgrade');
   });
+
+  it('scrapes the metrics port (METRICS_PORT), which the ingress does not reach', () => {
+    expect(read('templates/configmap.yaml')).toContain(
+      'METRICS_PORT: {{ .Values.metricsPort | quote }}',
+    );
+    const port = (file: string, name: string) =>
+      read(`templates/${file}`).includes(`name: ${name}`);
+    expect(port('deployment.yaml', 'metrics') && port('service.yaml', 'metrics')).toBe(true);
+    const monitor = parse(flatten(read('templates/servicemonitor.yaml'))) as {
+      spec: { endpoints: { port: string; path: string }[] };
+    };
+    expect(monitor.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: 'x' }]);
+    expect(read('templates/ingress.yaml')).not.toContain('metrics');
+  });
+
+  it('scales on the http_requests_per_second pods metric (the metrics adapter derives it from http_requests_total)', () => {
+    const hpa = parse(flatten(read('templates/hpa.yaml'))) as {
+      spec: { metrics: { type: string; pods?: { metric: { name: string } } }[] };
+    };
+    const pods = hpa.spec.metrics.find((metric) => metric.type === 'Pods');
+    expect(pods?.pods?.metric.name).toBe('http_requests_per_second');
+  });
 });
