@@ -128,7 +128,7 @@ responseCacheRequests.inc({ result: 'miss' }, 0);
 /** `rate_limited_total{field}`: calls refused by a field's rate limit (the names of RATE_LIMITS). */
 export const rateLimitedTotal = new Counter({
   name: 'rate_limited_total',
-  help: 'Calls of a rate-limited field refused with RATE_LIMITED, by field',
+  help: `Calls of a rate-limited field refused with RATE_LIMITED, by field: ${RATE_LIMIT_NAMES.join(', ')}`,
   labelNames: ['field'] as const,
   registers: [registry],
 });

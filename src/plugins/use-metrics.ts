@@ -146,7 +146,7 @@ export function useMetrics({
     () =>
       new Histogram({
         name: 'graphql_resolver_duration_seconds',
-        help: 'Duration of the resolvers listed in the metrics options',
+        help: `Duration of the timed resolvers: ${timedResolvers.join(', ')}`,
         labelNames: [...operationLabels, 'field'],
         buckets: DURATION_BUCKETS,
         registers: [registry],
