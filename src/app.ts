@@ -3,6 +3,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, Kind } from 'graphql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { createCdnPurger, surrogateKeyHeader } from './cache/cdn.js';
 import {
   createMemoryResponseCache,
   createRedisResponseCache,
@@ -90,9 +91,24 @@ export function createApp(options: AppOptions) {
     hotBooks: redis ? createRedisHotBooks(redis) : createMemoryHotBooks(),
   };
   const storeOptions = { tombstoneMs: config.requestTimeoutMs + 1000 };
+  // CDN_PURGE_URLS: a CDN in front is told what mutations change (src/cache/cdn.ts).
+  const purgeCdn =
+    config.cdnPurgeUrls.length > 0
+      ? createCdnPurger({
+          urls: config.cdnPurgeUrls,
+          timeoutMs: config.cdnPurgeTimeoutMs,
+          onError: (error, url) => {
+            if (logger) logger.warn({ err: String(error), url }, 'CDN purge failed');
+          },
+        })
+      : undefined;
   const responseCache = guardCache(
     redis ? createRedisResponseCache(redis, storeOptions) : createMemoryResponseCache(storeOptions),
-    { negativeTtlMs: config.responseCacheNegativeTtlSeconds * 1000, onError: () => undefined },
+    {
+      negativeTtlMs: config.responseCacheNegativeTtlSeconds * 1000,
+      onError: () => undefined,
+      entityHeaders: purgeCdn && surrogateKeyHeader,
+    },
   );
   // Invalidations lost while Redis was away are replayed when it is back.
   redis?.on('ready', () => void responseCache.replayInvalidations());
@@ -178,6 +194,7 @@ export function createApp(options: AppOptions) {
           stored: responseCache.stored,
           config,
           clock,
+          purgeCdn,
         }),
     ],
   });

@@ -182,3 +182,11 @@ export function observeHttpAnswer(
   httpRequests.inc({ method: label, route, status: String(status) });
   httpRequestDuration.observe({ method: label, route }, seconds);
 }
+
+/** `cdn_purge_requests_total{result}`: purges of the CDN by surrogate key, per node. */
+export const cdnPurgeRequests = new Counter({
+  name: 'cdn_purge_requests_total',
+  help: 'Purges sent to a CDN node (CDN_PURGE_URLS) after a mutation, by result (ok or failed)',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});

@@ -32,10 +32,12 @@ export interface ResponseCacheStore extends Omit<Cache, 'set'> {
   set(...args: Parameters<Cache['set']>): Promise<boolean>;
 }
 
-const tagName = ({ typename, id }: CacheTag) => (id == null ? typename : `${typename}:${id}`);
+/** The name of a tag: `Book`, or `Book:<global id>`. */
+export const tagName = ({ typename, id }: CacheTag) =>
+  id == null ? typename : `${typename}:${id}`;
 
 /** A tag is also a member of its type: invalidating `Book` drops every response with a book. */
-function tagsOf(entities: Iterable<CacheTag>): string[] {
+export function tagsOf(entities: Iterable<CacheTag>): string[] {
   const tags = new Set<string>();
   for (const entity of entities) {
     tags.add(entity.typename);
@@ -132,6 +134,11 @@ export function createMemoryResponseCache(options: ResponseCacheStoreOptions): R
 export interface GuardedCacheOptions {
   /** TTL of a response whose root fields include a null (an id that does not exist), in ms. */
   negativeTtlMs: number;
+  /**
+   * Headers stamped on each stored response from its entities: a CDN's `Surrogate-Key`
+   * (`surrogateKeyHeader` of src/cache/cdn.ts). Default: none.
+   */
+  entityHeaders?: (entities: CacheTag[]) => Record<string, string>;
   /** Called when the store fails; the request goes on as a miss. */
   onError: (error: unknown) => void;
 }
@@ -141,7 +148,8 @@ export interface GuardedCacheOptions {
  * is skipped, and a failed invalidation is kept and replayed by `replayInvalidations` (on
  * reconnect), so that Redis coming back does not serve what changed while it was away.
  * Also caps the TTL of misses (cache penetration: unknown ids are cached, briefly) and stamps
- * `Expires` on what it stores, from which the HTTP layer derives `Cache-Control`.
+ * `Expires` on what it stores, from which the HTTP layer derives `Cache-Control` (and, for a
+ * CDN, `Surrogate-Key`).
  */
 export function guardCache(store: ResponseCacheStore, options: GuardedCacheOptions) {
   const lost = new Map<string, CacheTag>();
@@ -179,8 +187,13 @@ export function guardCache(store: ResponseCacheStore, options: GuardedCacheOptio
       const extensions = result.extensions as ResponseCachePluginExtensions;
       extensions.http = extensions.http ?? {};
       const expires = new Date(Date.now() + finalTtl).toUTCString();
-      extensions.http.headers = { ...extensions.http.headers, Expires: expires };
-      const write = store.set(key, result, entities, finalTtl).catch((error: unknown) => {
+      const list = [...entities];
+      extensions.http.headers = {
+        ...extensions.http.headers,
+        Expires: expires,
+        ...options.entityHeaders?.(list),
+      };
+      const write = store.set(key, result, list, finalTtl).catch((error: unknown) => {
         options.onError(error);
         return false;
       });

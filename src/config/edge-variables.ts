@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, hostPorts, int, oneOf, secondsByName } from './parsers.js';
+import { bool, hostPorts, int, list, oneOf, secondsByName } from './parsers.js';
 import { DEFAULT_RATE_LIMITS, rateLimits } from './rate-limits.js';
 import { byMode, variable } from './variable.js';
 
@@ -70,6 +70,27 @@ export const EDGE_VARIABLES = {
     description: 'TTL of a response with a null root field (`book(id:)` of no book)',
     schema: int(0),
     default: '10',
+  }),
+  cdnPurgeUrls: variable({
+    name: 'CDN_PURGE_URLS',
+    description:
+      'comma-separated CDN nodes (Varnish with helm/cdn/bookmall.vcl) sent a `PURGE` with the `Surrogate-Key`s a mutation invalidates; set: public GET answers carry `Surrogate-Key`',
+    schema: list().pipe(
+      z.array(
+        z.url({
+          protocol: /^https?$/,
+          error: (i) => `entries must be http(s) URLs, got "${i.input}"`,
+        }),
+      ),
+    ),
+    default: '',
+  }),
+  cdnPurgeTimeoutMs: variable({
+    name: 'CDN_PURGE_TIMEOUT_MS',
+    description:
+      "the longest a mutation waits for the CDN's purges; a CDN that fails or is slower never fails the mutation",
+    schema: int(1),
+    default: '250',
   }),
   persistedOperations: variable({
     name: 'PERSISTED_OPERATIONS',

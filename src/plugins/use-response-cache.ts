@@ -12,6 +12,7 @@ import {
   PRIVATE_TYPES,
   ttlPerSchemaCoordinate,
 } from '../cache/cache-policy.js';
+import { type CdnPurger, MAX_SURROGATE_KEY_BYTES, SURROGATE_KEY_HEADER } from '../cache/cdn.js';
 import type { Config } from '../config.js';
 import { type Context, viewerOf } from '../context.js';
 import type { Clock } from '../domain/clock.js';
@@ -31,6 +32,8 @@ export interface ResponseCacheOptions {
   clock: Clock;
   /** Whether the write of the response under a key went through (the store may refuse one). */
   stored: (key: string) => Promise<boolean>;
+  /** Purges a CDN in front of what a mutation invalidates (src/cache/cdn.ts). Default: none. */
+  purgeCdn?: CdnPurger;
 }
 
 /** Response header telling a client or a CDN whether the response cache answered. */
@@ -43,7 +46,13 @@ export const CACHE_STATUS_HEADER = 'X-Cache';
  * which looks responses up before parsing: place it after the persisted-query plugins (they
  * fill in the query text) and after the JIT (it wraps the executor the JIT sets).
  */
-export function useResponseCache({ cache, config, clock, stored }: ResponseCacheOptions): Plugin {
+export function useResponseCache({
+  cache,
+  config,
+  clock,
+  stored,
+  purgeCdn,
+}: ResponseCacheOptions): Plugin {
   const scope = Object.fromEntries(
     [...PRIVATE_TYPES, ...PRIVATE_ROOT_FIELDS].map((coordinate) => [coordinate, 'PRIVATE']),
   ) as Record<string, 'PRIVATE'>;
@@ -76,20 +85,20 @@ export function useResponseCache({ cache, config, clock, stored }: ResponseCache
           }),
         ),
       );
-      addPlugin(useInvalidation(cache));
+      addPlugin(useInvalidation(cache, purgeCdn));
     },
     async onResultProcess({ request, result, setResult }) {
-      if (Array.isArray(result) || !('data' in result)) return;
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+      if (!('data' in result)) {
+        // Errors only (a refused or unknown persisted query, say): no shared cache keeps it.
+        if (request.method === 'GET')
+          setResult(withHeaders(result, { 'Cache-Control': 'no-store' }));
+        return;
+      }
       if (!result.extensions?.responseCache) {
         // Not looked up (the cache is off for it, e.g. an availability filter): not cacheable.
-        if (request.method === 'GET') {
-          const http = result.extensions?.http as CacheExtensions['http'];
-          const headers = { ...http?.headers, 'Cache-Control': 'no-store' };
-          setResult({
-            ...result,
-            extensions: { ...result.extensions, http: { ...http, headers } },
-          });
-        }
+        if (request.method === 'GET')
+          setResult(withHeaders(result, { 'Cache-Control': 'no-store' }));
         return;
       }
       const { responseCache, ...extensions } = result.extensions as ExecutionResult['extensions'] &
@@ -127,12 +136,28 @@ function answeredFromCache(plugin: Plugin): Plugin {
   };
 }
 
+/** `result` with `headers` added to those it answers with. */
+function withHeaders(result: ExecutionResult, headers: Record<string, string>): ExecutionResult {
+  const http = result.extensions?.http as CacheExtensions['http'];
+  return {
+    ...result,
+    extensions: {
+      ...result.extensions,
+      http: { ...http, headers: { ...http?.headers, ...headers } },
+    },
+  };
+}
+
 interface CacheExtensions {
   http?: { headers?: Record<string, string>; status?: number };
   responseCache: { hit?: boolean; didCache?: boolean; ttl?: number };
 }
 
-/** HTTP caching for GET: public for anonymous catalogue reads, private per member, else none. */
+/**
+ * HTTP caching for GET: public for anonymous catalogue reads, private per member, else none.
+ * A public answer keeps its `Surrogate-Key` (for a CDN) unless it is too long to be stored whole,
+ * and then it is private: a CDN that could not be told to drop it must not keep it.
+ */
 function withHttpCaching(
   request: Request,
   http: CacheExtensions['http'],
@@ -142,12 +167,18 @@ function withHttpCaching(
   const cached = responseCache.hit === true || responseCache.didCache === true;
   if (responseCache.hit !== undefined)
     headers[CACHE_STATUS_HEADER] = responseCache.hit ? 'HIT' : 'MISS';
+  const keys = headers[SURROGATE_KEY_HEADER];
+  delete headers[SURROGATE_KEY_HEADER];
   if (request.method === 'GET') {
     const expires = headers.Expires ? Date.parse(headers.Expires) : Number.NaN;
     const maxAge = Math.max(0, Math.floor((expires - Date.now()) / 1000));
-    const audience = request.headers.has('authorization') ? 'private' : 'public';
+    const shared =
+      !request.headers.has('authorization') &&
+      (keys === undefined || Buffer.byteLength(keys) <= MAX_SURROGATE_KEY_BYTES);
+    const audience = shared ? 'public' : 'private';
     headers['Cache-Control'] = cached && maxAge > 0 ? `${audience}, max-age=${maxAge}` : 'no-store';
     headers.Vary = 'Authorization';
+    if (keys !== undefined && shared && cached) headers[SURROGATE_KEY_HEADER] = keys;
   }
   return { ...http, headers };
 }
@@ -155,9 +186,10 @@ function withHttpCaching(
 /**
  * After a mutation: drops what its root fields change (the catalogue table in
  * src/cache/cache-policy.ts) and the entities its resolvers recorded in `ctx.cacheChanges`
- * (loans), before the answer leaves, so that the client's next read sees its own write.
+ * (loans), before the answer leaves, so that the client's next read sees its own write; then
+ * purges the CDN of the same keys (bounded in time: a CDN that does not answer is skipped).
  */
-function useInvalidation(cache: Cache): Plugin {
+function useInvalidation(cache: Cache, purgeCdn: CdnPurger | undefined): Plugin {
   return {
     onExecute({ args }) {
       const operation = getOperationAST(args.document, args.operationName);
@@ -175,7 +207,10 @@ function useInvalidation(cache: Cache): Plugin {
             failed(data?.[key]) ? [] : (MUTATION_INVALIDATES[name] ?? []),
           );
           const all = [...tags, ...context.cacheChanges];
-          if (all.length > 0) await cache.invalidate(all);
+          if (all.length === 0) return;
+          await cache.invalidate(all);
+          // After the store: a CDN refetching at once must not find the old answer there.
+          await purgeCdn?.(all);
         },
       };
     },
