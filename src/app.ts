@@ -3,7 +3,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, Kind } from 'graphql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
-import { createCdnPurger, surrogateKeyHeader } from './cache/cdn.js';
+import { cdnPurgerFor, surrogateKeyHeader } from './cache/cdn.js';
 import {
   createMemoryResponseCache,
   createRedisResponseCache,
@@ -92,16 +92,7 @@ export function createApp(options: AppOptions) {
   };
   const storeOptions = { tombstoneMs: config.requestTimeoutMs + 1000 };
   // CDN_PURGE_URLS: a CDN in front is told what mutations change (src/cache/cdn.ts).
-  const purgeCdn =
-    config.cdnPurgeUrls.length > 0
-      ? createCdnPurger({
-          urls: config.cdnPurgeUrls,
-          timeoutMs: config.cdnPurgeTimeoutMs,
-          onError: (error, url) => {
-            if (logger) logger.warn({ err: String(error), url }, 'CDN purge failed');
-          },
-        })
-      : undefined;
+  const purgeCdn = cdnPurgerFor(config, logger);
   const responseCache = guardCache(
     redis ? createRedisResponseCache(redis, storeOptions) : createMemoryResponseCache(storeOptions),
     {

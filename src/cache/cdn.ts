@@ -1,3 +1,5 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
 import { cdnPurgeRequests } from '../metrics.js';
 import { type CacheTag, tagName, tagsOf } from './response-cache-store.js';
 
@@ -96,3 +98,18 @@ export function createCdnPurger({ urls, timeoutMs, onError }: CdnPurgerOptions) 
 }
 
 export type CdnPurger = ReturnType<typeof createCdnPurger>;
+
+/** The purger CDN_PURGE_URLS asks for (failures logged as warnings), or none when it is empty. */
+export function cdnPurgerFor(
+  config: Pick<Config, 'cdnPurgeUrls' | 'cdnPurgeTimeoutMs'>,
+  logger: Logger | false,
+): CdnPurger | undefined {
+  if (config.cdnPurgeUrls.length === 0) return undefined;
+  return createCdnPurger({
+    urls: config.cdnPurgeUrls,
+    timeoutMs: config.cdnPurgeTimeoutMs,
+    onError: (error, url) => {
+      if (logger) logger.warn({ err: String(error), url }, 'CDN purge failed');
+    },
+  });
+}
