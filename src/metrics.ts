@@ -1,6 +1,11 @@
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { RATE_LIMIT_NAMES } from './config.js';
+import {
+  LOAN_OPENING_ACTIONS,
+  LOAN_TRANSITIONS,
+  type LoanStatus,
+} from './domain/loan-transitions.js';
 import { SEARCH_KINDS } from './domain/search-query.js';
 
 /**
@@ -114,6 +119,34 @@ export const redisErrors = new Counter({
   labelNames: ['command'] as const,
   registers: [registry],
 });
+// Failures of the connection itself (src/redis.ts): reported at zero until the first one.
+redisErrors.inc({ command: 'connection' }, 0);
+
+// The process's Redis connections (one in production), read on scrape.
+const redisConnections = new Map<object, () => boolean>();
+
+/**
+ * `redis_degraded`: 1 while a Redis connection of this process is down or its commands fail
+ * (what /readyz reports as `degraded`), else 0 (also without Redis). Across cluster workers the
+ * pod reports the worst (`max`).
+ */
+new Gauge({
+  name: 'redis_degraded',
+  help: 'Whether Redis is disconnected or failing (1) or working or not configured (0)',
+  aggregator: 'max',
+  registers: [registry],
+  collect() {
+    let degraded = 0;
+    for (const ready of redisConnections.values()) if (!ready()) degraded = 1;
+    this.set(degraded);
+  },
+});
+
+/** Reports `connection` in `redis_degraded` through `isReady` until the returned function is called. */
+export function trackRedis(connection: object, isReady: () => boolean): () => void {
+  redisConnections.set(connection, isReady);
+  return () => redisConnections.delete(connection);
+}
 
 /** Response cache lookups by outcome; a hit never reaches the resolvers. */
 export const responseCacheRequests = new Counter({
@@ -190,3 +223,29 @@ export const cdnPurgeRequests = new Counter({
   labelNames: ['result'] as const,
   registers: [registry],
 });
+
+/**
+ * `loan_transitions_total{action,from,to}`: one per loan_event row, counted once its transaction
+ * has committed. `from` is `NONE` when a loan opens. Every pair of the state machine is reported
+ * from the start, at zero.
+ */
+export const loanTransitions = new Counter({
+  name: 'loan_transitions_total',
+  help: 'Loan state changes committed, by action and the states before and after',
+  labelNames: ['action', 'from', 'to'] as const,
+  registers: [registry],
+});
+for (const action of LOAN_OPENING_ACTIONS) {
+  loanTransitions.inc({ action, from: 'NONE', to: 'PENDING' }, 0);
+}
+for (const { action, from, to } of LOAN_TRANSITIONS) loanTransitions.inc({ action, from, to }, 0);
+
+/** Counts `count` committed changes of loans from `from` (null: a new loan) to `to` by `action`. */
+export function countLoanTransition(
+  action: string,
+  from: LoanStatus | null,
+  to: LoanStatus,
+  count = 1,
+) {
+  loanTransitions.inc({ action, from: from ?? 'NONE', to }, count);
+}

@@ -2,7 +2,7 @@ import { tracingChannel } from 'node:diagnostics_channel';
 import { type Span, SpanKind } from '@opentelemetry/api';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
-import { redisCommandDuration, redisErrors } from './metrics.js';
+import { redisCommandDuration, redisErrors, trackRedis } from './metrics.js';
 import { ATTR_DB_SYSTEM, endSpan, tracer } from './tracing.js';
 
 export type { Redis } from 'ioredis';
@@ -40,6 +40,9 @@ export function createRedis(config: RedisConfig): Redis | undefined {
     redisErrors.inc({ command: 'connection' });
     lastFailureAt = Date.now();
   });
+  // redis_degraded reads the same state as /readyz, until the connection is closed for good.
+  const untrack = trackRedis(redis, () => isRedisReady(redis));
+  redis.once('end', untrack);
   return redis;
 }
 

@@ -22,6 +22,9 @@ export const OPEN_LOAN_STATUSES = [
 export const COPY_STATUSES = ['AVAILABLE', 'HELD', 'ON_LOAN', 'LOST', 'WITHDRAWN'] as const;
 export type CopyStatus = (typeof COPY_STATUSES)[number];
 
+/** The actions that open a loan (as PENDING): the `action` of a loan's first event. */
+export const LOAN_OPENING_ACTIONS = ['RESERVE', 'BORROW'] as const;
+
 export type LoanAction = 'CHECKOUT' | 'CANCEL' | 'RETURN' | 'RENEW' | 'MARK_OVERDUE';
 
 export interface LoanTransition {

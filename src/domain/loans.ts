@@ -9,7 +9,8 @@ import {
 } from '../errors.js';
 import type { Loan } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { findTransition, type LoanAction, sourcesOf } from './loan-transitions.js';
+import { countLoanTransition } from '../metrics.js';
+import { findTransition, type LoanAction, type LoanStatus, sourcesOf } from './loan-transitions.js';
 
 type Tx = Prisma.TransactionClient;
 type Deps = Pick<Context, 'db' | 'clock' | 'ids' | 'loanPolicy'>;
@@ -103,6 +104,8 @@ export async function openLoan(
     );
     return mode === 'borrow' ? applyTransition(tx, deps, pending, 'CHECKOUT', actor) : pending;
   }, LOAN_TX_OPTIONS);
+  countLoanTransition(mode === 'borrow' ? 'BORROW' : 'RESERVE', null, 'PENDING');
+  if (mode === 'borrow') countLoanTransition('CHECKOUT', 'PENDING', loan.status);
   return loan;
 }
 
@@ -173,13 +176,22 @@ export async function applyTransition(
  * Runs `action` on loan `loanId` for `actor`: members act on their own loans only, librarians
  * on any. One transaction.
  */
-export function transitionLoan(deps: Deps, loanId: bigint, action: LoanAction, actor: Actor) {
-  return deps.db.$transaction(async (tx) => {
+export async function transitionLoan(
+  deps: Deps,
+  loanId: bigint,
+  action: LoanAction,
+  actor: Actor,
+): Promise<Loan> {
+  let from: LoanStatus | null = null;
+  const moved = await deps.db.$transaction(async (tx) => {
     const loan = await tx.loan.findUnique({ where: { id: loanId } });
     if (!loan) throw new NotFoundError('Loan', loanId.toString());
     if (!actor || (!actor.librarian && loan.memberId !== actor.memberId)) {
       throw new ForbiddenError('This loan belongs to another member');
     }
+    from = loan.status;
     return applyTransition(tx, deps, loan, action, actor);
   }, LOAN_TX_OPTIONS);
+  countLoanTransition(action, from, moved.status);
+  return moved;
 }

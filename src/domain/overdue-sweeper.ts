@@ -1,5 +1,6 @@
 import type { Context } from '../context.js';
-import { sourcesOf } from './loan-transitions.js';
+import { countLoanTransition } from '../metrics.js';
+import { type LoanStatus, sourcesOf } from './loan-transitions.js';
 
 type Deps = Pick<Context, 'db' | 'clock' | 'ids'>;
 
@@ -16,27 +17,36 @@ export async function sweepOverdue(deps: Deps, batchSize = SWEEP_BATCH_SIZE): Pr
   const sources = sourcesOf('MARK_OVERDUE');
   let total = 0;
   for (;;) {
-    const moved = await deps.db.$transaction(async (tx) => {
+    const batch = await deps.db.$transaction(async (tx) => {
       const now = deps.clock.now();
       const due = await tx.$queryRaw<
         { id: bigint; status: string }[]
       >`SELECT id, status::text FROM loan
         WHERE (status = 'BORROWED' AND due_at < ${now}) OR (status = 'PENDING' AND pickup_deadline < ${now})
         ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`;
-      if (due.length === 0) return 0;
+      if (due.length === 0) return [];
       const loanIds = due.map((d) => d.id.toString());
       const eventIds = due.map(() => deps.ids.next().toString());
-      return tx.$executeRaw`WITH moved AS (
+      // Moved loans by the state they left, for loan_transitions_total once this commits.
+      return tx.$queryRaw<{ from: LoanStatus; count: number }[]>`WITH moved AS (
           UPDATE loan SET status = 'OVERDUE', version = version + 1, updated_at = ${now}
           WHERE id = ANY(${loanIds}::bigint[]) AND status = ANY(${sources}::loan_status[])
           RETURNING id
+        ), events AS (
+          INSERT INTO loan_event (id, loan_id, from_status, to_status, action, actor_id, at)
+          SELECT e.id, e.loan_id, e.from_status::loan_status, 'OVERDUE', 'MARK_OVERDUE', NULL, ${now}
+          FROM unnest(${eventIds}::bigint[], ${loanIds}::bigint[], ${due.map((d) => d.status)}::text[])
+            AS e(id, loan_id, from_status)
+          WHERE e.loan_id IN (SELECT id FROM moved)
+          RETURNING from_status
         )
-        INSERT INTO loan_event (id, loan_id, from_status, to_status, action, actor_id, at)
-        SELECT e.id, e.loan_id, e.from_status::loan_status, 'OVERDUE', 'MARK_OVERDUE', NULL, ${now}
-        FROM unnest(${eventIds}::bigint[], ${loanIds}::bigint[], ${due.map((d) => d.status)}::text[])
-          AS e(id, loan_id, from_status)
-        WHERE e.loan_id IN (SELECT id FROM moved)`;
+        SELECT from_status::text AS "from", count(*)::int AS count FROM events GROUP BY from_status`;
     });
+    let moved = 0;
+    for (const { from, count } of batch) {
+      countLoanTransition('MARK_OVERDUE', from, 'OVERDUE', count);
+      moved += count;
+    }
     total += moved;
     if (moved === 0) return total;
   }

@@ -65,6 +65,10 @@ async function readiness() {
   return { status: response.status, body: (await response.json()) as { redis: string } };
 }
 
+/** `redis_degraded` as a scrape reads it: it must say what /readyz says. */
+const degradedGauge = async () =>
+  (await registry.getSingleMetric('redis_degraded')?.get())?.values[0]?.value;
+
 const errors = async () =>
   ((await registry.getSingleMetric('redis_errors_total')?.get())?.values ?? []).reduce(
     (sum, v) => sum + v.value,
@@ -74,6 +78,7 @@ const errors = async () =>
 describe('when Redis fails', () => {
   it('blocked: every catalogue query still answers, and a borrow made meanwhile is not lost', async () => {
     expect((await readiness()).body.redis).toBe('up');
+    expect(await degradedGauge()).toBe(0);
     const before = (await query(BOOK, { id: bookId })).body.data.book.availableCopies;
     expect((await query(BOOK, { id: bookId })).response.headers.get('x-cache')).toBe('HIT');
     const errorsBefore = await errors();
@@ -95,6 +100,7 @@ describe('when Redis fails', () => {
       status: 200,
       body: { status: 'degraded', postgres: 'up', redis: 'down' },
     });
+    expect(await degradedGauge()).toBe(1);
     server.resume();
     // Redis still holds the response cached before the borrow: the lost invalidation is
     // replayed on the first answer, so the old count is never served.
@@ -108,6 +114,7 @@ describe('when Redis fails', () => {
     expect(run.failed).toBe(0);
     expect(run.ok).toBeGreaterThan(20);
     expect((await readiness()).body).toMatchObject({ status: 'degraded', redis: 'down' });
+    expect(await degradedGauge()).toBe(1);
     await server.restart();
     // ioredis reconnects by itself; readiness clears once commands have succeeded for a while.
     const deadline = Date.now() + 15_000;
@@ -116,6 +123,7 @@ describe('when Redis fails', () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect((await readiness()).body.redis).toBe('up');
+    expect(await degradedGauge()).toBe(0);
     await query(BOOK, { id: bookId });
     expect((await query(BOOK, { id: bookId })).response.headers.get('x-cache')).toBe('HIT');
   });
