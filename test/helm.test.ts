@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadChart } from './support/helm-template.js';
 
 // No helm binary here: these static checks stand in for `helm lint` / `helm template`.
 const chart = new URL('../helm/bookmall/', import.meta.url);
@@ -13,7 +14,7 @@ const templates = readdirSync(new URL('templates/', chart)).filter((f) => f.ends
 function flatten(template: string): string {
   return template
     .split('\n')
-    .filter((line) => !/^\s*\{\{-?\s*(if|end|range|else)\b.*\}\}\s*$/.test(line))
+    .filter((line) => !/^\s*\{\{-?\s*(if|end|range|else|with)\b.*\}\}\s*$/.test(line))
     .map((line) =>
       line
         .replace(/:\s*\{\{-\s*(include|toYaml)[^}]*\}\}\s*$/, ': {}')
@@ -90,5 +91,83 @@ describe('helm chart', () => {
     };
     const pods = hpa.spec.metrics.find((metric) => metric.type === 'Pods');
     expect(pods?.pods?.metric.name).toBe('http_requests_per_second');
+  });
+
+  describe('dashboards and alerts (monitoring/)', () => {
+    const rendered = loadChart(chart);
+    const monitoring = ['prometheusrule.yaml', 'grafana-dashboard.yaml', 'prometheus-adapter.yaml'];
+    const on = {
+      monitoring: {
+        prometheusRule: { enabled: true, labels: { release: 'kube-prometheus-stack' } },
+        grafanaDashboard: { enabled: true, annotations: { grafana_folder: 'Shop' } },
+        prometheusAdapter: { enabled: true, namespace: 'monitoring' },
+      },
+    };
+    const render = (file: string) =>
+      parse(rendered.render(file, on)) as {
+        kind: string;
+        metadata: { name: string; namespace?: string; labels: Record<string, string> };
+        spec: unknown;
+        data: Record<string, string>;
+      };
+
+    it.each(monitoring)('%s renders nothing by default', (file) => {
+      expect(rendered.render(file).trim()).toBe('');
+    });
+
+    it('renders the PrometheusRule from monitoring/rules.yaml as it is, with the extra labels', () => {
+      const rule = render('prometheusrule.yaml');
+      expect(rule.kind).toBe('PrometheusRule');
+      expect(rule.metadata.labels).toMatchObject({
+        'app.kubernetes.io/name': 'bookmall',
+        release: 'kube-prometheus-stack',
+      });
+      expect(rule.spec).toEqual(parse(read('monitoring/rules.yaml')));
+    });
+
+    it('renders the dashboard ConfigMap with the Grafana sidecar label', () => {
+      const map = render('grafana-dashboard.yaml');
+      expect(map.kind).toBe('ConfigMap');
+      expect(map.metadata.labels.grafana_dashboard).toBe('1');
+      expect(JSON.parse(map.data['bookmall.json']!)).toEqual(
+        JSON.parse(read('monitoring/dashboard.json')),
+      );
+    });
+
+    it("renders prometheus-adapter's config in its namespace, naming the HPA's metric", () => {
+      const map = render('prometheus-adapter.yaml');
+      expect(map.metadata).toMatchObject({
+        name: 'bookmall-prometheus-adapter',
+        namespace: 'monitoring',
+      });
+      const config = parse(map.data['config.yaml']!) as {
+        rules: { seriesQuery: string; name: { as: string } }[];
+      };
+      expect(config).toEqual(parse(read('monitoring/prometheus-adapter.yaml')));
+      // The adapter serves the recording rule the HPA asks for by name.
+      const hpa = parse(rendered.render('hpa.yaml')) as {
+        spec: { metrics: { pods?: { metric: { name: string } } }[] };
+      };
+      const podsMetric = hpa.spec.metrics.find((m) => m.pods)?.pods?.metric.name;
+      expect(config.rules.map((r) => r.name.as)).toEqual([podsMetric]);
+      const recorded = (
+        parse(read('monitoring/rules.yaml')) as {
+          groups: { rules: { record?: string }[] }[];
+        }
+      ).groups.flatMap((g) => g.rules.map((r) => r.record));
+      expect(recorded).toContain(config.rules[0]!.seriesQuery.split('{')[0]);
+    });
+
+    it('labels scraped series job="bookmall", the job the rules and the dashboard select', () => {
+      const monitor = parse(
+        rendered.render('servicemonitor.yaml', { serviceMonitor: { enabled: true } }),
+      ) as {
+        spec: { jobLabel: string };
+      };
+      const service = parse(rendered.render('service.yaml')) as {
+        metadata: { labels: Record<string, string> };
+      };
+      expect(service.metadata.labels[monitor.spec.jobLabel]).toBe('bookmall');
+    });
   });
 });
