@@ -16,7 +16,7 @@ export interface Chart {
 type Node =
   | { kind: 'text'; text: string }
   | { kind: 'value'; pipeline: string }
-  | { kind: 'if' | 'with'; pipeline: string; then: Node[]; otherwise: Node[] };
+  | { kind: 'if' | 'with'; pipeline: string; body: Node[]; otherwise: Node[] };
 
 const ACTION = /\{\{(-?)\s*(.*?)\s*(-?)\}\}/gs;
 
@@ -53,11 +53,11 @@ function tree(source: string, defines: Map<string, Node[]>): Node[] {
     const [keyword, ...rest] = token.action.split(/\s+/);
     const argument = rest.join(' ');
     if (keyword === 'if' || keyword === 'with') {
-      const block = { kind: keyword, pipeline: argument, then: [], otherwise: [] } as Node & {
+      const block = { kind: keyword, pipeline: argument, body: [], otherwise: [] } as Node & {
         kind: 'if' | 'with';
       };
       top().nodes.push(block);
-      stack.push({ nodes: block.then, block });
+      stack.push({ nodes: block.body, block });
     } else if (keyword === 'else' && top().block) {
       top().nodes = top().block!.otherwise;
     } else if (keyword === 'define') {
@@ -173,7 +173,7 @@ export function loadChart(dir: URL): Chart {
             if (node.kind === 'value')
               return value === undefined || value === null ? '' : String(value);
             if (!truthy(value)) return run(node.otherwise, dot);
-            return run(node.then, node.kind === 'with' ? value : dot);
+            return run(node.body, node.kind === 'with' ? value : dot);
           })
           .join('');
       return run(tree(read(`templates/${file}`), new Map()), root);
