@@ -7,6 +7,7 @@ const panels = allPanels(dashboard);
 const graphs = panels.filter((panel) => panel.type !== 'row');
 const targets = graphs.flatMap((panel) => (panel.targets ?? []).map((t) => ({ panel, ...t })));
 const variable = (name: string) => dashboard.templating.list.find((v) => v.name === name);
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not JavaScript's
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
 describe('the Grafana dashboard (helm/bookmall/monitoring/dashboard.json)', () => {
