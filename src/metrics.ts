@@ -132,7 +132,7 @@ const redisConnections = new Map<object, () => boolean>();
  */
 new Gauge({
   name: 'redis_degraded',
-  help: 'Whether Redis is disconnected or failing (1) or working or not configured (0)',
+  help: '1 while Redis is disconnected or its commands fail (what /readyz calls degraded), else 0',
   aggregator: 'max',
   registers: [registry],
   collect() {
@@ -231,7 +231,7 @@ export const cdnPurgeRequests = new Counter({
  */
 export const loanTransitions = new Counter({
   name: 'loan_transitions_total',
-  help: 'Loan state changes committed, by action and the states before and after',
+  help: 'Loan state changes committed, one per loan_event row, by action and states (from NONE: a new loan)',
   labelNames: ['action', 'from', 'to'] as const,
   registers: [registry],
 });

@@ -21,6 +21,7 @@ import {
 } from '../support/monitoring.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { TEST_REDIS_URL } from '../support/redis.js';
+import { freePort } from '../support/redis-server.js';
 
 // A real Prometheus scraping a real bookmall (two cluster workers), asked for every query of the
 // dashboard and of the rules after some traffic: each must parse and return data.
@@ -62,6 +63,8 @@ beforeAll(async () => {
     await database.close();
   }
 
+  // Scraped on a port of its own, as the chart does (METRICS_PORT): the primary answers for both.
+  const metricsPort = await freePort();
   server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: {
       ...process.env,
@@ -78,6 +81,7 @@ beforeAll(async () => {
       REDIS_KEY_PREFIX: prefix,
       RESPONSE_CACHE: 'true',
       RATE_LIMITS: 'searchBooks=2/1m',
+      METRICS_PORT: String(metricsPort),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -96,7 +100,7 @@ beforeAll(async () => {
   });
   base = `http://127.0.0.1:${port}`;
   prometheus = await startPrometheus({
-    target: `127.0.0.1:${port}`,
+    target: `127.0.0.1:${metricsPort}`,
     labels: { namespace: NAMESPACE, pod: POD },
     ruleFiles: [fileURLToPath(RULES_FILE)],
   });
