@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EDGE_VARIABLES } from './config/edge-variables.js';
+import { NOTICE_VARIABLES } from './config/notice-variables.js';
 import { OBSERVABILITY_VARIABLES } from './config/observability-variables.js';
 import { SERVER_VARIABLES } from './config/server-variables.js';
 import { type Mode, rawValue, type Variable } from './config/variable.js';
@@ -14,6 +15,7 @@ export const VARIABLES = {
   ...SERVER_VARIABLES,
   ...OBSERVABILITY_VARIABLES,
   ...EDGE_VARIABLES,
+  ...NOTICE_VARIABLES,
 } satisfies Record<string, Variable>;
 
 type Variables = typeof VARIABLES;

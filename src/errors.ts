@@ -38,6 +38,9 @@ export const PROTOCOL_CODES = [
   'TOO_MANY_ALIASES',
   'TOO_MANY_TOKENS',
   'INTROSPECTION_DISABLED',
+  // A caller holding MAX_SUBSCRIPTIONS_PER_MEMBER open subscriptions asked for another
+  // (`extensions.limit`).
+  'SUBSCRIPTION_LIMIT_REACHED',
 ] as const;
 export type ProtocolCode = (typeof PROTOCOL_CODES)[number];
 

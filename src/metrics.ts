@@ -249,3 +249,22 @@ export function countLoanTransition(
 ) {
   loanTransitions.inc({ action, from: from ?? 'NONE', to }, count);
 }
+
+/** `notice_deliveries_total{transport,result}`: attempts at delivering a notice. */
+export const noticeDeliveries = new Counter({
+  name: 'notice_deliveries_total',
+  help: 'Attempts at delivering a notice, by transport and result (delivered, failed)',
+  labelNames: ['transport', 'result'] as const,
+  registers: [registry],
+});
+for (const transport of ['log', 'webhook']) {
+  for (const result of ['delivered', 'failed']) noticeDeliveries.inc({ transport, result }, 0);
+}
+
+/** `graphql_subscriptions_open{field}`: subscriptions streaming right now in this process. */
+export const subscriptionsOpen = new Gauge({
+  name: 'graphql_subscriptions_open',
+  help: 'GraphQL subscriptions streaming now, by root field',
+  labelNames: ['field'] as const,
+  registers: [registry],
+});

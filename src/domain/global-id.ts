@@ -11,6 +11,7 @@ export const NODE_TYPES = new Set([
   'Copy',
   'Loan',
   'LoanEvent',
+  'Notice',
 ]);
 
 const shown = (raw: string) => raw.slice(0, 64);
