@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { type DocumentNode, Kind } from 'graphql';
+import { type DocumentNode, getOperationAST, Kind } from 'graphql';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import { cdnPurgerFor, surrogateKeyHeader } from './cache/cdn.js';
 import {
@@ -16,6 +16,8 @@ import { type Clock, systemClock } from './domain/clock.js';
 import { createMemoryHotBooks, createRedisHotBooks } from './domain/hot-books.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import { createFieldRateLimiter } from './edge/field-rate-limiter.js';
+import { createLiveEvents, type LiveEvents } from './live/live-events.js';
+import { SubscriptionSlots } from './live/subscription-slots.js';
 import type { Logger } from './logger.js';
 import { useRequestFacts } from './plugins/request-facts.js';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
@@ -56,6 +58,11 @@ export interface AppOptions {
    * pod's metrics, src/cluster-metrics.ts). Default: this process's registry, no labels.
    */
   metrics?: Pick<MetricsOptions, 'collect' | 'processLabels'>;
+  /**
+   * Live updates of subscriptions (src/live/live-events.ts), shared with the notice worker.
+   * Default: one over `redis` (or in this process), closed when the app is disposed.
+   */
+  live?: LiveEvents;
 }
 
 /** The Yoga instance: serves /graphql, /healthz, /readyz and /metrics. Never listens (tests call `fetch`). */
@@ -75,6 +82,14 @@ export function createApp(options: AppOptions) {
   const ids =
     options.ids ??
     new SnowflakeGenerator({ workerId: config.workerId === 'auto' ? 0 : config.workerId });
+  const live =
+    options.live ??
+    createLiveEvents({
+      redis,
+      onError: (error) => {
+        if (logger) logger.warn({ err: error.message }, 'live events');
+      },
+    });
   const deps: ContextDeps = {
     db: database.db,
     reader: database.reader,
@@ -89,6 +104,8 @@ export function createApp(options: AppOptions) {
     }),
     trustProxy: config.trustProxy,
     hotBooks: redis ? createRedisHotBooks(redis) : createMemoryHotBooks(),
+    live,
+    subscriptionSlots: new SubscriptionSlots(config.maxSubscriptionsPerMember),
   };
   const storeOptions = { tombstoneMs: config.requestTimeoutMs + 1000 };
   // CDN_PURGE_URLS: a CDN in front is told what mutations change (src/cache/cdn.ts).
@@ -172,7 +189,15 @@ export function createApp(options: AppOptions) {
       // Only for documents of one operation: the compiled query is cached per document, whatever
       // the operation name, so another operation of the document would run the first compiled
       // one (with the limits measured on the operation named). Those run on graphql-js.
-      useGraphQlJit({}, { enableIf: ({ document }) => operationCount(document) === 1 }),
+      // Subscriptions never: they run on graphql-js's subscribe.
+      useGraphQlJit(
+        {},
+        {
+          enableIf: ({ document, operationName }) =>
+            operationCount(document) === 1 &&
+            getOperationAST(document, operationName)?.operation !== 'subscription',
+        },
+      ),
       // After the JIT, so that it wraps the compiled executor.
       useRequestTimeout({ timeoutMs: config.requestTimeoutMs }),
       // Identical concurrent queries execute once; the response cache then wraps that.
@@ -187,6 +212,8 @@ export function createApp(options: AppOptions) {
           clock,
           purgeCdn,
         }),
+      // The live events the app made itself end with it (open streams complete).
+      !options.live && { onDispose: () => live.close() },
     ],
   });
 }

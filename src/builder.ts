@@ -61,6 +61,8 @@ export const builder = new SchemaBuilder<{
       ),
   },
   scopeAuth: {
+    // Subscriptions are refused when they start, not on each event they would stream.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       member: ctx.viewer.kind === 'member',
       librarian: isLibrarian(ctx.viewer),

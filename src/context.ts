@@ -7,6 +7,8 @@ import type { SnowflakeGenerator } from './domain/snowflake.js';
 import { type Role, verifyToken } from './domain/tokens.js';
 import type { FieldRateLimiter } from './edge/field-rate-limiter.js';
 import { protocolError } from './errors.js';
+import type { LiveEvents } from './live/live-events.js';
+import type { SubscriptionSlots } from './live/subscription-slots.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 
 /** Who is calling: nobody, or a member (some members are librarians), from the bearer token. */
@@ -30,6 +32,10 @@ export interface ContextDeps {
   trustProxy: boolean;
   /** The most-borrowed books (Redis, or this process). */
   hotBooks: HotBooks;
+  /** Publishes committed changes to subscribers on every replica (src/live/live-events.ts). */
+  live: LiveEvents;
+  /** Open subscriptions per caller, capped (MAX_SUBSCRIPTIONS_PER_MEMBER). */
+  subscriptionSlots: SubscriptionSlots;
 }
 
 export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader' | 'trustProxy'> {

@@ -16,9 +16,12 @@ import { systemClock } from './domain/clock.js';
 import { startOverdueSweeper } from './domain/overdue-sweeper.js';
 import { reindexSearch } from './domain/search-index.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
+import { createLiveEvents } from './live/live-events.js';
 import { createLogger, type Logger } from './logger.js';
 import { registry } from './metrics.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
+import { noticeDeliveryOptions } from './notices/create-transport.js';
+import { startNoticeWorker } from './notices/delivery-worker.js';
 import { createRedis } from './redis.js';
 import { startTracing } from './tracing.js';
 
@@ -67,6 +70,10 @@ export async function startServer(
   const metrics = cluster.isWorker
     ? { collect: workerMetrics(), processLabels: { worker: String(config.clusterSlot ?? 0) } }
     : undefined;
+  const live = createLiveEvents({
+    redis,
+    onError: (error) => logger.warn({ err: error.message }, 'live events'),
+  });
   const app = createApp({
     config,
     database,
@@ -75,6 +82,7 @@ export async function startServer(
     ids,
     redis,
     metrics,
+    live,
   });
   const metricsServer = cluster.isWorker
     ? undefined
@@ -82,9 +90,23 @@ export async function startServer(
   const sweeper =
     config.overdueSweepIntervalMs > 0
       ? startOverdueSweeper(
-          { db: database.db, clock: systemClock, ids },
+          { db: database.db, clock: systemClock, ids, dueSoonDays: config.dueSoonDays },
           config.overdueSweepIntervalMs,
           (error) => logger.error({ err: error }, 'overdue sweep failed'),
+        )
+      : undefined;
+  const notices =
+    config.noticeDeliveryIntervalMs > 0
+      ? startNoticeWorker(
+          { db: database.db, clock: systemClock },
+          {
+            ...noticeDeliveryOptions(config, logger),
+            intervalMs: config.noticeDeliveryIntervalMs,
+            onFirstClaim: (claimed) => {
+              for (const notice of claimed) live.noticeWritten(notice.memberId, notice.id);
+            },
+            onError: (error) => logger.error({ err: error }, 'notice delivery failed'),
+          },
         )
       : undefined;
   const server = createServer(app);
@@ -97,6 +119,8 @@ export async function startServer(
     url,
     async close() {
       draining = true;
+      // Open subscriptions complete first: their streams would hold the connections open.
+      await live.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
@@ -104,6 +128,7 @@ export async function startServer(
       clearTimeout(grace);
       await metricsServer?.close();
       await sweeper?.stop();
+      await notices?.stop();
       await lease?.release();
       await database.close();
       redis?.disconnect();

@@ -8,7 +8,7 @@ import type { CacheTag } from './response-cache-store.js';
  */
 
 /** Types holding a member's own data: cached per member, never for anonymous callers. */
-export const PRIVATE_TYPES = ['Member', 'Loan', 'LoanEvent'] as const;
+export const PRIVATE_TYPES = ['Member', 'Loan', 'LoanEvent', 'Notice'] as const;
 
 /** Root fields answering about the caller or about members: private whatever they return. */
 export const PRIVATE_ROOT_FIELDS = ['Query.me', 'Query.member', 'Query.members', 'Query.loan'];

@@ -3,6 +3,7 @@ import { createBookPage } from './book-page.js';
 import { createBookPageLoaders } from './book-pages.js';
 import { createByIdLoaders } from './by-id.js';
 import { createCirculationLoaders } from './circulation.js';
+import { createNoticeLoaders } from './notices.js';
 import { createRelationLoaders } from './relations.js';
 
 /**
@@ -20,6 +21,7 @@ export function createLoaders(readDb: Db, primary: Db = readDb) {
     bookPage: createBookPage(db, byId, relations),
     bookPages: createBookPageLoaders(db, byId),
     ...createCirculationLoaders(primary),
+    ...createNoticeLoaders(primary),
   };
 }
 

@@ -115,6 +115,8 @@ export function useMetrics({
           labelNames: operationLabels,
           buckets: DURATION_BUCKETS,
         },
+        // Not subscriptions: their "duration" is how long a client stayed connected.
+        phases: ['execute'],
         fillLabelsFn: operation,
       }),
       graphql_envelop_phase_parse: phase('graphql_parse_duration_seconds', 'GraphQL parse'),

@@ -106,6 +106,11 @@ export function useQueryLimits({
       const refusals = measure(args, maxDepth, maxCost);
       if (refusals.length > 0) setResultAndStopExecution({ errors: refusals });
     },
+    // Subscriptions start through subscribe, not execute: the same limits, before they stream.
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const refusals = measure(args, maxDepth, maxCost);
+      if (refusals.length > 0) setResultAndStopExecution({ errors: refusals });
+    },
     onResultProcess({ result, setResult }) {
       // Yoga marks every parse error `spec: true`, which it answers 200 to application/json:
       // a status on the result itself keeps the token refusal a 400 like the others.

@@ -57,7 +57,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { bookId, count }, ctx) => {
       const id = parseGlobalId(bookId, 'Book');
-      return ctx.db
+      const book = await ctx.db
         .$transaction(async (tx) => {
           await tx.copy.createMany({ data: Array.from({ length: count }, () => ({ bookId: id })) });
           return tx.book.update({
@@ -66,6 +66,8 @@ builder.mutationFields((t) => ({
           });
         })
         .catch((error) => translateDbError(error, { typename: 'Book', id: bookId }));
+      ctx.live.bookChanged(id);
+      return book;
     },
   }),
   withdrawCopy: t.field({
@@ -75,9 +77,9 @@ builder.mutationFields((t) => ({
     errors: { types: ERRORS, dataField: { name: 'copy' } },
     authScopes: { librarian: true },
     args: { copyId: t.arg.id({ required: true }) },
-    resolve: (_root, { copyId }, ctx) => {
+    resolve: async (_root, { copyId }, ctx) => {
       const id = parseGlobalId(copyId, 'Copy');
-      return ctx.db.$transaction(async (tx) => {
+      const withdrawn = await ctx.db.$transaction(async (tx) => {
         const [copy] = await tx.$queryRaw<{ bookId: number }[]>`UPDATE copy
           SET status = 'WITHDRAWN', updated_at = now() WHERE id = ${id} AND status = 'AVAILABLE'
           RETURNING book_id AS "bookId"`;
@@ -90,6 +92,8 @@ builder.mutationFields((t) => ({
           available_copies = available_copies - 1, updated_at = now() WHERE id = ${copy.bookId}`;
         return tx.copy.findUniqueOrThrow({ where: { id } });
       });
+      ctx.live.bookChanged(withdrawn.bookId);
+      return withdrawn;
     },
   }),
 }));

@@ -12,6 +12,8 @@ import './loan.js';
 import './member.js';
 import './copy.js';
 import './loan-mutations.js';
+import './notice.js';
+import './subscriptions.js';
 import './search.js';
 import './hot-books.js';
 

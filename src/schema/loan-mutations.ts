@@ -121,10 +121,11 @@ const RATE_LIMITED_NOTE =
 
 /**
  * After a transition commits: the response cache drops the loan's book, copy, loan and member,
- * and a checkout counts towards the hot list.
+ * subscribers of the book's availability hear of it, and a checkout counts towards the hot list.
  */
 async function noteLoanChange(ctx: Context, loan: Loan, checkedOut: boolean): Promise<Loan> {
   ctx.cacheChanges.push(...loanChangeTags(loan));
+  ctx.live.bookChanged(loan.bookId);
   if (checkedOut) await ctx.hotBooks.recordBorrow(loan.bookId);
   return loan;
 }

@@ -1,0 +1,197 @@
+import DataLoader from 'dataloader';
+import { Repeater } from 'graphql-yoga';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import type { Db } from '../db.js';
+import { badUserInput } from '../errors.js';
+import type { Book } from '../generated/prisma/client.js';
+import { subscriptionsOpen } from '../metrics.js';
+import { BookRef } from './book.js';
+import { NoticeRef, type NoticeWithLoan } from './notice.js';
+import { parseGlobalId } from './pagination.js';
+
+builder.subscriptionType({
+  description:
+    'Live updates, over Server-Sent Events (`Accept: text/event-stream`). Every replica sees ' +
+    "every replica's changes (Redis pub/sub). At most MAX_SUBSCRIPTIONS_PER_MEMBER open at once " +
+    'per member (anonymous callers: per address) and process; more get SUBSCRIPTION_LIMIT_REACHED',
+});
+
+/**
+ * Fresh reads for subscribers: a subscription keeps one context (and its caching loaders) for
+ * its whole life, so each event reads the rows anew. One statement per book (or notice) for all
+ * subscribers of this process that the same event woke, whatever their number.
+ */
+const freshReaders = new WeakMap<Db, ReturnType<typeof createFreshReaders>>();
+function createFreshReaders(db: Db) {
+  const options = { cache: false, batchScheduleFn: (run: () => void) => setImmediate(run) };
+  return {
+    book: new DataLoader<number, Book | null>(async (ids) => {
+      const rows = await db.book.findMany({ where: { id: { in: [...ids] } } });
+      return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+    }, options),
+    notice: new DataLoader<bigint, NoticeWithLoan | null>(async (ids) => {
+      const rows = await db.notice.findMany({
+        where: { id: { in: [...ids] } },
+        include: { loan: true },
+      });
+      return ids.map((id) => rows.find((row) => row.id === id) ?? null);
+    }, options),
+  };
+}
+const readersOf = (db: Db) => {
+  let readers = freshReaders.get(db);
+  if (!readers) {
+    readers = createFreshReaders(db);
+    freshReaders.set(db, readers);
+  }
+  return readers;
+};
+
+/** Whose subscriptions count together: a member, or an anonymous address. */
+const callerOf = (ctx: Context) =>
+  ctx.viewer.kind === 'member'
+    ? `member:${ctx.viewer.memberId}`
+    : `address:${ctx.clientAddress ?? 'local'}`;
+
+/**
+ * The stream of one subscription: `first` (if any), then for each signal the value `read`
+ * gives, skipping nulls and values whose `key` equals the last one sent. Holds one of the
+ * caller's slots (taken before the stream starts: a refusal is a clean error) until the client
+ * goes away, the stream ends, or the server closes its live events.
+ */
+function liveStream<S, T>(
+  ctx: Context,
+  field: string,
+  signals: Repeater<S>,
+  read: (signal: S) => Promise<T | null>,
+  key: (value: T) => string,
+  first?: T,
+): AsyncIterableIterator<T> {
+  let release: () => void;
+  try {
+    release = ctx.subscriptionSlots.take(callerOf(ctx));
+  } catch (error) {
+    void signals.return();
+    throw error;
+  }
+  subscriptionsOpen.inc({ field });
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    release();
+    subscriptionsOpen.dec({ field });
+    void signals.return();
+  };
+  const values = new Repeater<T>(async (push, stop) => {
+    stop.then(end);
+    let last: string | undefined;
+    if (first !== undefined) {
+      last = key(first);
+      await push(first);
+    }
+    for await (const signal of signals) {
+      const value = await read(signal);
+      if (value === null || key(value) === last) continue;
+      last = key(value);
+      await push(value);
+    }
+    stop();
+  });
+  // Released on return() even when the client leaves before the first value was asked for.
+  return {
+    next: async () => {
+      const result = await values.next();
+      if (result.done) end();
+      return result;
+    },
+    return: async () => {
+      end();
+      return values.return();
+    },
+    throw: async (error: unknown) => {
+      end();
+      return values.throw(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+const BookAvailabilityRef = builder.objectRef<Book>('BookAvailability').implement({
+  description: 'How many copies of a book can be borrowed now',
+  fields: (t) => ({
+    book: t.field({ type: BookRef, description: 'The book', resolve: (book) => book }),
+    availableCopies: t.exposeInt('availableCopies', {
+      description: 'Copies on the shelf: borrowable now',
+    }),
+    totalCopies: t.exposeInt('totalCopies', {
+      description: 'Copies in circulation (not lost or withdrawn)',
+    }),
+  }),
+});
+
+const countsOf = (book: Book) => `${book.availableCopies}/${book.totalCopies}`;
+
+builder.subscriptionFields((t) => ({
+  bookAvailability: t.field({
+    type: BookAvailabilityRef,
+    description:
+      "A book's copy counts: the current ones at once, then each change (a borrow, return, " +
+      'reservation, cancellation, new or withdrawn copies) after it commits. Anyone may ' +
+      'subscribe. BAD_USER_INPUT for an id of no book',
+    args: {
+      bookId: t.arg.id({ required: true, description: 'The global id of the book' }),
+    },
+    subscribe: async (_root, { bookId }, ctx) => {
+      const id = parseGlobalId(bookId, 'Book');
+      const readers = readersOf(ctx.db);
+      const signals = ctx.live.bookChanges(id);
+      // Subscribed before reading: a change committed in between is not missed.
+      const current = await readers.book.load(id).catch((error: unknown) => {
+        void signals.return();
+        throw error;
+      });
+      if (!current) {
+        void signals.return();
+        throw badUserInput(`"${bookId}" is the ID of no book`);
+      }
+      return liveStream(
+        ctx,
+        'bookAvailability',
+        signals,
+        (signal) => readers.book.load(signal.bookId),
+        countsOf,
+        current,
+      );
+    },
+    resolve: (book) => book,
+  }),
+  myNotices: t.field({
+    type: NoticeRef,
+    nullable: false,
+    description:
+      "The signed-in member's new notices, as the delivery worker first takes each one " +
+      '(within NOTICE_DELIVERY_INTERVAL_MS of its event). Members only: UNAUTHENTICATED when ' +
+      'signed out. Past notices: `me { notices }`',
+    authScopes: { member: true },
+    subscribe: (_root, _args, ctx) => {
+      const memberId = ctx.viewer.kind === 'member' ? ctx.viewer.memberId : 0;
+      const readers = readersOf(ctx.db);
+      return liveStream(
+        ctx,
+        'myNotices',
+        ctx.live.noticesOf(memberId),
+        // The channel is the member's; the row is checked all the same.
+        async (signal) => {
+          const notice = await readers.notice.load(BigInt(signal.noticeId));
+          return notice?.memberId === memberId ? notice : null;
+        },
+        (notice) => notice.id.toString(),
+      );
+    },
+    resolve: (notice) => notice,
+  }),
+}));
