@@ -91,6 +91,10 @@ function connect(
     options: `-c TimeZone=UTC -c statement_timeout=${statementTimeoutMs}`,
   });
   const database = new URL(url).pathname.slice(1);
+  // An idle connection ended by the server (a restart, a failover, pg_terminate_backend) is an
+  // 'error' on the pool; unheard, Node throws it and the process dies. The pool has dropped the
+  // client already and connects anew when asked, so there is nothing else to do.
+  pool.on('error', () => undefined);
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     const measured = (...args: unknown[]) => {
