@@ -69,8 +69,11 @@ describe('OVERDUE notices', () => {
     const [x, y] = await Promise.all([sweepOverdue(deps(2), 2), sweepOverdue(deps(3), 2)]);
     expect(x + y).toBe(4);
     const notices = await noticesOf(ids);
-    expect(notices.map((n) => [n.memberId, n.kind])).toEqual(
-      members.slice(0, 3).map((m) => [m.id, 'OVERDUE']),
+    expect(notices.map((n) => [n.memberId, n.kind]).sort()).toEqual(
+      members
+        .slice(0, 3)
+        .map((m) => [m.id, 'OVERDUE'])
+        .sort(),
     );
     const loans = await t.database.db.loan.findMany({ where: { memberId: { in: ids } } });
     for (const notice of notices) {
