@@ -5,6 +5,7 @@ import { applyTransition, openLoan } from '../../src/domain/loans.js';
 import { enqueueNotice } from '../../src/domain/notices.js';
 import { sweepOverdue } from '../../src/domain/overdue-sweeper.js';
 import { SnowflakeGenerator } from '../../src/domain/snowflake.js';
+import type { Loan } from '../../src/generated/prisma/client.js';
 import { sweepDueSoon } from '../../src/notices/due-soon-sweep.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createBook, createCategory } from '../support/factories.js';
@@ -93,7 +94,7 @@ describe('DUE_SOON notices', () => {
     const book = await bookWith(30);
     const members = await Promise.all([1, 2, 3, 4, 5].map(() => createMember(t.database.db)));
     const ids = members.map((m) => m.id);
-    const loans = [];
+    const loans: Loan[] = [];
     for (const member of members) {
       for (let i = 0; i < 4; i++) {
         loans.push(await openLoan(deps(1), member.id, book.id, null, 'borrow'));
@@ -101,7 +102,7 @@ describe('DUE_SOON notices', () => {
     }
     // Five more, a week later: not due within DUE_SOON_DAYS when the others are.
     clock.advance(7 * DAY);
-    const later = [];
+    const later: Loan[] = [];
     for (const member of members) {
       later.push(await openLoan(deps(1), member.id, book.id, null, 'borrow'));
     }
