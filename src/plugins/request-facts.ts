@@ -19,7 +19,7 @@ import { wrapResolvers } from './wrap-resolvers.js';
  */
 
 /** The GraphQL phase in progress when the result was made: where its errors come from. */
-export type Phase = 'request' | 'parse' | 'validate' | 'context' | 'execute';
+export type Phase = 'request' | 'parse' | 'validate' | 'context' | 'execute' | 'subscribe';
 
 /** A typed error a field answered with (a member of its result union): not an HTTP error. */
 export interface ErrorResult {
@@ -202,6 +202,11 @@ export function useRequestFacts(): Plugin {
     onExecute({ args }) {
       const { request } = args.contextValue as { request: Request };
       factsOf(request).phase = 'execute';
+    },
+    // A subscription starts through subscribe: its refusals (auth, limits) come from there.
+    onSubscribe({ args }) {
+      const { request } = args.contextValue as { request: Request };
+      factsOf(request).phase = 'subscribe';
     },
     onResultProcess({ request, result }) {
       const state = factsOf(request);

@@ -111,7 +111,7 @@ export function useMetrics({
         registry,
         histogram: {
           name: 'graphql_request_duration_seconds',
-          help: 'GraphQL operations from parse to the end of execute',
+          help: 'GraphQL operations from parse to the end of execute (subscriptions not)',
           labelNames: operationLabels,
           buckets: DURATION_BUCKETS,
         },

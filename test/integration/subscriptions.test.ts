@@ -245,10 +245,14 @@ describe('subscription limits and metrics', () => {
     for (const s of [open[1], theirs, retry]) s?.close();
     await until(async () => (await gauge()) === 0);
 
-    // Subscriptions are counted once they end, and kept out of the request-duration histogram.
+    // Counted as they start (the refusal under its phase and code), and kept out of the
+    // request-duration histogram, whose samples would be how long clients stayed connected.
     const metrics = await (await fetch(urlB.replace('/graphql', '/metrics'))).text();
     expect(metrics).not.toMatch(/graphql_request_duration_seconds_count\{[^}]*subscription/);
     expect(metrics).toMatch(/graphql_requests_total\{operation_type="subscription"/);
+    expect(metrics).toMatch(
+      /graphql_errors_total\{operation_type="subscription",operation_name="unknown",phase="subscribe",code="SUBSCRIPTION_LIMIT_REACHED"\} 1/,
+    );
   });
 });
 
