@@ -3,8 +3,10 @@ import type { TypedEventTarget } from '@graphql-yoga/typed-event-target';
 import { createPubSub, Repeater } from 'graphql-yoga';
 import type { Redis } from '../redis.js';
 
-/** What is published, by routing key and id. Payloads are signals: subscribers read the rows. */
-// A type, not an interface: createPubSub wants an index signature.
+/**
+ * What is published, by routing key and id. Payloads are signals: subscribers read the rows.
+ * (A type, not an interface: createPubSub wants an index signature.)
+ */
 export type LiveTopics = {
   /** The copies of book `bookId` changed (a loan, a return, new or withdrawn copies). */
   bookAvailability: [bookId: number, signal: { bookId: number }];
@@ -71,6 +73,9 @@ export function createLiveEvents({
       unsubscribe(...channels, report)) as typeof subscriber.unsubscribe;
   }
   const channelPrefix = `${redis?.options.keyPrefix ?? ''}live:`;
+  // The library's target subscribes (one SUBSCRIBE per channel, whatever the number of
+  // listeners) and hands messages out; publishing goes through `redis` here instead of its
+  // dispatchEvent, which drops the PUBLISH's promise and would leave a refusal unhandled.
   const inner: TypedEventTarget<Signal> =
     redis && subscriber
       ? createRedisEventTarget<Signal>({ publishClient: redis, subscribeClient: subscriber })
