@@ -7,7 +7,13 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
 import { type Context, isLibrarian } from './context.js';
 import { decodeGlobalId } from './domain/global-id.js';
-import { type FieldProblem, protocolError, ValidationError } from './errors.js';
+import {
+  ConflictError,
+  type FieldProblem,
+  protocolError,
+  TimeoutError,
+  ValidationError,
+} from './errors.js';
 import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Prisma } from './generated/prisma/client.js';
@@ -75,7 +81,9 @@ export const builder = new SchemaBuilder<{
   },
   defaultFieldNullability: false,
   errors: {
-    defaultTypes: [],
+    // Every mutation may meet these (src/db/transaction.ts): CONFLICT when write conflicts
+    // outlast the retries, REQUEST_TIMEOUT when the change was rolled back at the deadline.
+    defaultTypes: [ConflictError, TimeoutError],
     // createBook -> CreateBookSuccess | ... inside CreateBookResult
     defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
     defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },

@@ -1,5 +1,6 @@
 import type { CacheTag } from './cache/response-cache-store.js';
 import type { Config } from './config.js';
+import { Deadline } from './db/transaction.js';
 import type { Db } from './db.js';
 import type { Clock } from './domain/clock.js';
 import type { HotBooks } from './domain/hot-books.js';
@@ -53,6 +54,8 @@ export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader' | 'tru
    * src/cache/cache-policy.ts): the response cache drops them before the answer leaves.
    */
   cacheChanges: CacheTag[];
+  /** When this request's changes must have committed (armed by the request timeout). */
+  deadline: Deadline;
 }
 
 const ANONYMOUS: Viewer = { kind: 'anonymous' };
@@ -134,6 +137,7 @@ export async function createContext(
     viewer: await viewerOf(request, deps),
     clientAddress: clientAddress(request, socketAddress, trustProxy),
     cacheChanges: [],
+    deadline: new Deadline(),
   };
 }
 

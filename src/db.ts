@@ -1,6 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { type ScopedConnection, writeScopes } from './db/write-scope.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { dbStatementDuration, trackPool } from './metrics.js';
 import {
@@ -73,6 +74,7 @@ export function createDb({
           c.untrack();
           await c.db.$disconnect();
           await c.pool.end();
+          await c.closeControl();
         }),
       );
     },
@@ -95,16 +97,31 @@ function connect(
   // 'error' on the pool; unheard, Node throws it and the process dies. The pool has dropped the
   // client already and connects anew when asked, so there is nothing else to do.
   pool.on('error', () => undefined);
+  // One connection of its own, opened on the first cancel: the pool may be exhausted just then.
+  let control: pg.Pool | undefined;
+  const cancelBackend = async (client: pg.PoolClient) => {
+    const pid = (client as pg.PoolClient & { processID?: number }).processID;
+    if (!pid) return;
+    control ??= new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 10_000 });
+    await control.query('SELECT pg_cancel_backend($1)', [pid]);
+  };
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    const scoped: ScopedConnection = { cancel: () => cancelBackend(client) };
     const measured = (...args: unknown[]) => {
       counter.total += 1;
-      return measure(database, query, args);
+      const send = () => measure(database, query, args);
+      // Inside a transaction attempt (src/db/transaction.ts): the scope may cancel or refuse it.
+      const scope = writeScopes.getStore();
+      return scope ? scope.send(client, statementText(args[0]), scoped, send) : send();
     };
     client.query = measured as QueryFn;
   });
   const untrack = trackPool(pool);
-  return { pool, db: new PrismaClient({ adapter: new PrismaPg(pool) }), untrack };
+  const closeControl = async () => {
+    await control?.end();
+  };
+  return { pool, db: new PrismaClient({ adapter: new PrismaPg(pool) }), untrack, closeControl };
 }
 
 /** The statement's text: always the parameterised one ($1, $2 ...), never the values. */

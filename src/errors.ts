@@ -10,6 +10,9 @@ export const ERROR_CODES = [
   'LOAN_LIMIT_EXCEEDED',
   'INVALID_LOAN_TRANSITION',
   'RENEWAL_LIMIT_REACHED',
+  // The change did not commit in time and was rolled back (src/db/transaction.ts).
+  'REQUEST_TIMEOUT',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -74,6 +77,22 @@ export class NotFoundError extends BaseError {
 
 export class ConflictError extends BaseError {
   readonly code = 'CONFLICT';
+}
+
+/**
+ * The change ran out of time (the request's deadline, or no database connection free in time)
+ * and was rolled back: nothing changed, and a retry is safe.
+ */
+export class TimeoutError extends BaseError {
+  readonly code = 'REQUEST_TIMEOUT';
+}
+
+/** An idempotency key already names another change (other arguments, or another mutation). */
+export class IdempotencyKeyReusedError extends BaseError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor() {
+    super('This idempotency key was used for another change: use a new key for a new change');
+  }
 }
 
 /** The caller may not act on this row (someone else's loan, say). */

@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { transaction } from '../db/transaction.js';
 import {
   BookUnavailableError,
   ForbiddenError,
@@ -13,13 +14,15 @@ import { countLoanTransition } from '../metrics.js';
 import { findTransition, type LoanAction, type LoanStatus, sourcesOf } from './loan-transitions.js';
 
 type Tx = Prisma.TransactionClient;
-type Deps = Pick<Context, 'db' | 'clock' | 'ids' | 'loanPolicy'>;
+type Deps = Pick<Context, 'db' | 'clock' | 'ids' | 'loanPolicy'> &
+  Partial<Pick<Context, 'deadline'>>;
 
 /**
  * Interactive transactions wait for a pooled connection; a borrow storm of hundreds of
- * requests queues behind the pool, so the wait is generous and each transaction short.
+ * requests queues behind the pool, so the wait is generous (up to the request's deadline) and
+ * each transaction short.
  */
-export const LOAN_TX_OPTIONS = { maxWait: 15_000, timeout: 10_000 } as const;
+export const LOAN_TX_OPTIONS = { maxWaitMs: 15_000, timeoutMs: 10_000 } as const;
 
 const DAY_MS = 86_400_000;
 const days = (from: Date, n: number) => new Date(from.getTime() + n * DAY_MS);
@@ -44,8 +47,9 @@ async function insertEvent(
 
 /**
  * Opens a loan on an available copy of `bookId` for `memberId`: PENDING (a hold until the
- * pickup deadline) or, for `borrow`, straight on to BORROWED through CHECKOUT. One transaction:
- * the member's open-loan count, the copy claim, the book's count, the loan and its events.
+ * pickup deadline) or, for `borrow`, straight on to BORROWED through CHECKOUT. One transaction,
+ * locking in the order of src/db/transaction.ts: the member's open-loan count, the book's
+ * count, the copy claim, then the new loan and its events.
  */
 export async function openLoan(
   deps: Deps,
@@ -54,56 +58,63 @@ export async function openLoan(
   actor: Actor,
   mode: 'reserve' | 'borrow',
 ): Promise<Loan> {
-  const loan = await deps.db.$transaction(async (tx) => {
-    const now = deps.clock.now();
-    // The limit is a conditional UPDATE: concurrent borrows by one member cannot pass it.
-    const counted = await tx.$executeRaw`UPDATE member SET active_loans = active_loans + 1
+  const loan = await transaction(
+    deps,
+    async (tx) => {
+      const now = deps.clock.now();
+      // The limit is a conditional UPDATE: concurrent borrows by one member cannot pass it.
+      const counted = await tx.$executeRaw`UPDATE member SET active_loans = active_loans + 1
       WHERE id = ${memberId} AND active_loans < max_active_loans`;
-    if (counted === 0) {
-      const member = await tx.member.findUnique({ where: { id: memberId } });
-      if (!member) throw new NotFoundError('Member', String(memberId));
-      throw new LoanLimitExceededError(member.maxActiveLoans);
-    }
-    // Check and claim in one statement; SKIP LOCKED lets racing borrowers take other copies.
-    const [copy] = await tx.$queryRaw<
-      { id: number }[]
-    >`UPDATE copy SET status = 'HELD', updated_at = ${now}
+      if (counted === 0) {
+        const member = await tx.member.findUnique({ where: { id: memberId } });
+        if (!member) throw new NotFoundError('Member', String(memberId));
+        throw new LoanLimitExceededError(member.maxActiveLoans);
+      }
+      // The book's count before a copy: borrowers of one book queue here, and a full shelf
+      // refuses at once.
+      const taken = await tx.$executeRaw`UPDATE book SET available_copies = available_copies - 1,
+      updated_at = ${now} WHERE id = ${bookId} AND available_copies > 0`;
+      if (taken === 0) {
+        if (!(await tx.book.findUnique({ where: { id: bookId }, select: { id: true } }))) {
+          throw new NotFoundError('Book', String(bookId));
+        }
+        throw new BookUnavailableError(String(bookId));
+      }
+      // Check and claim in one statement; SKIP LOCKED passes over a copy another change holds.
+      const [copy] = await tx.$queryRaw<
+        { id: number }[]
+      >`UPDATE copy SET status = 'HELD', updated_at = ${now}
       WHERE id = (SELECT id FROM copy WHERE book_id = ${bookId} AND status = 'AVAILABLE'
                   ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING id`;
-    if (!copy) {
-      if (!(await tx.book.findUnique({ where: { id: bookId }, select: { id: true } }))) {
-        throw new NotFoundError('Book', String(bookId));
-      }
-      throw new BookUnavailableError(String(bookId));
-    }
-    await tx.$executeRaw`UPDATE book SET available_copies = available_copies - 1, updated_at = ${now}
-      WHERE id = ${bookId}`;
-    const id = deps.ids.next();
-    const pending = await tx.loan.create({
-      data: {
+      if (!copy) throw new BookUnavailableError(String(bookId));
+      const id = deps.ids.next();
+      const pending = await tx.loan.create({
+        data: {
+          id,
+          memberId,
+          bookId,
+          copyId: copy.id,
+          status: 'PENDING',
+          pickupDeadline: days(now, deps.loanPolicy.holdPickupDays),
+          createdAt: now,
+          updatedAt: now,
+        },
+      });
+      await insertEvent(
+        tx,
+        deps,
         id,
-        memberId,
-        bookId,
-        copyId: copy.id,
-        status: 'PENDING',
-        pickupDeadline: days(now, deps.loanPolicy.holdPickupDays),
-        createdAt: now,
-        updatedAt: now,
-      },
-    });
-    await insertEvent(
-      tx,
-      deps,
-      id,
-      null,
-      'PENDING',
-      mode === 'borrow' ? 'BORROW' : 'RESERVE',
-      actor,
-      now,
-    );
-    return mode === 'borrow' ? applyTransition(tx, deps, pending, 'CHECKOUT', actor) : pending;
-  }, LOAN_TX_OPTIONS);
+        null,
+        'PENDING',
+        mode === 'borrow' ? 'BORROW' : 'RESERVE',
+        actor,
+        now,
+      );
+      return mode === 'borrow' ? applyTransition(tx, deps, pending, 'CHECKOUT', actor) : pending;
+    },
+    LOAN_TX_OPTIONS,
+  );
   countLoanTransition(mode === 'borrow' ? 'BORROW' : 'RESERVE', null, 'PENDING');
   if (mode === 'borrow') countLoanTransition('CHECKOUT', 'PENDING', loan.status);
   return loan;
@@ -113,6 +124,8 @@ export async function openLoan(
  * Moves `loan` by `action` inside `tx`. The machine is checked in code (for a clear error) and
  * again by the UPDATE itself, whose WHERE names the allowed source states and the version read:
  * of two racing returns exactly one changes the row; the other gets INVALID_LOAN_TRANSITION.
+ * The loan's row is locked first (only transitions lock an existing loan), then its member,
+ * book and copy in the order of src/db/transaction.ts.
  */
 export async function applyTransition(
   tx: Tx,
@@ -153,20 +166,20 @@ export async function applyTransition(
     const current = await tx.loan.findUniqueOrThrow({ where: { id: loan.id } });
     throw new InvalidLoanTransitionError(current.status, action);
   }
+  if (rule.closes) {
+    await tx.$executeRaw`UPDATE member SET active_loans = active_loans - 1 WHERE id = ${loan.memberId}`;
+  }
+  if (rule.copyTo === 'AVAILABLE') {
+    await tx.$executeRaw`UPDATE book SET available_copies = available_copies + 1, updated_at = ${now}
+      WHERE id = ${loan.bookId}`;
+  }
   if (rule.copyTo) {
     await tx.$executeRaw`UPDATE copy SET status = ${rule.copyTo}::copy_status, updated_at = ${now}
       WHERE id = ${loan.copyId}`;
-    if (rule.copyTo === 'AVAILABLE') {
-      await tx.$executeRaw`UPDATE book SET available_copies = available_copies + 1, updated_at = ${now}
-        WHERE id = ${loan.bookId}`;
-    }
   }
   if (action === 'CHECKOUT') {
     // Popularity for search ranking: most borrowed first among equal matches.
     await tx.$executeRaw`UPDATE book_search SET borrow_count = borrow_count + 1 WHERE book_id = ${loan.bookId}`;
-  }
-  if (rule.closes) {
-    await tx.$executeRaw`UPDATE member SET active_loans = active_loans - 1 WHERE id = ${loan.memberId}`;
   }
   await insertEvent(tx, deps, loan.id, loan.status, rule.to, action, actor, now);
   return tx.loan.findUniqueOrThrow({ where: { id: loan.id } });
@@ -183,15 +196,19 @@ export async function transitionLoan(
   actor: Actor,
 ): Promise<Loan> {
   let from: LoanStatus | null = null;
-  const moved = await deps.db.$transaction(async (tx) => {
-    const loan = await tx.loan.findUnique({ where: { id: loanId } });
-    if (!loan) throw new NotFoundError('Loan', loanId.toString());
-    if (!actor || (!actor.librarian && loan.memberId !== actor.memberId)) {
-      throw new ForbiddenError('This loan belongs to another member');
-    }
-    from = loan.status;
-    return applyTransition(tx, deps, loan, action, actor);
-  }, LOAN_TX_OPTIONS);
+  const moved = await transaction(
+    deps,
+    async (tx) => {
+      const loan = await tx.loan.findUnique({ where: { id: loanId } });
+      if (!loan) throw new NotFoundError('Loan', loanId.toString());
+      if (!actor || (!actor.librarian && loan.memberId !== actor.memberId)) {
+        throw new ForbiddenError('This loan belongs to another member');
+      }
+      from = loan.status;
+      return applyTransition(tx, deps, loan, action, actor);
+    },
+    LOAN_TX_OPTIONS,
+  );
   countLoanTransition(action, from, moved.status);
   return moved;
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../context.js';
+import { transaction } from '../db/transaction.js';
 import { countLoanTransition } from '../metrics.js';
 import { sweepDueSoon } from '../notices/due-soon-sweep.js';
 import { type LoanStatus, sourcesOf } from './loan-transitions.js';
@@ -20,7 +21,7 @@ export async function sweepOverdue(deps: Deps, batchSize = SWEEP_BATCH_SIZE): Pr
   const sources = sourcesOf('MARK_OVERDUE');
   let total = 0;
   for (;;) {
-    const batch = await deps.db.$transaction(async (tx) => {
+    const batch = await transaction(deps, async (tx) => {
       const now = deps.clock.now();
       const due = await tx.$queryRaw<
         { id: bigint; status: string; memberId: number; dueAt: Date | null }[]

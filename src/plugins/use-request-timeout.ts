@@ -1,5 +1,6 @@
-import type { ExecutionResult } from 'graphql';
+import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import type { Context } from '../context.js';
 import { protocolError } from '../errors.js';
 
 export interface RequestTimeoutOptions {
@@ -10,16 +11,25 @@ export interface RequestTimeoutOptions {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 3000;
 
 /**
- * Answers an operation still executing after `timeoutMs` with a clean REQUEST_TIMEOUT error
- * (HTTP 504) instead of letting the client hang. The statement itself is bounded by
- * PostgreSQL's statement_timeout (src/db.ts).
+ * What a timeout means (README, "What a timeout means"):
+ * - A query still executing after `timeoutMs` is answered at once with a REQUEST_TIMEOUT error
+ *   (HTTP 504); it changed nothing. Its statements end by PostgreSQL's statement_timeout.
+ * - A mutation is never answered before its changes are settled. At `timeoutMs` the request's
+ *   deadline passes (`ctx.deadline`): a transaction that has not begun to commit is cancelled
+ *   and rolled back and its field answers the typed `TimeoutError` (code REQUEST_TIMEOUT);
+ *   one already committing finishes and answers its result (src/db/transaction.ts).
  */
 export function useRequestTimeout({
   timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
 }: RequestTimeoutOptions = {}): Plugin {
   return {
-    onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn((args) => {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const context = args.contextValue as unknown as Context;
+      const disarm = context.deadline?.arm(timeoutMs);
+      if (getOperationAST(args.document, args.operationName)?.operation === 'mutation') {
+        return { onExecuteDone: () => disarm?.() };
+      }
+      setExecuteFn((executeArgs) => {
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<ExecutionResult>((resolve) => {
           timer = setTimeout(() => {
@@ -27,9 +37,10 @@ export function useRequestTimeout({
             resolve({ errors: [protocolError('REQUEST_TIMEOUT', message, 504)] });
           }, timeoutMs);
         });
-        return Promise.race([Promise.resolve(executeFn(args)), timeout]).finally(() =>
-          clearTimeout(timer),
-        );
+        return Promise.race([Promise.resolve(executeFn(executeArgs)), timeout]).finally(() => {
+          clearTimeout(timer);
+          disarm?.();
+        });
       });
     },
   };

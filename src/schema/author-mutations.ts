@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { transaction } from '../db/transaction.js';
 import { refreshAuthorSearchRows } from '../domain/search-index.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { AuthorRef } from './author.js';
@@ -25,7 +26,13 @@ builder.mutationFields((t) => ({
     authScopes: { librarian: true },
     args: { input: t.arg({ type: CreateAuthorInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.db.author.create({ data: { name: input.name ?? '', bio: input.bio } }),
+      transaction(
+        ctx,
+        (db) => db.author.create({ data: { name: input.name ?? '', bio: input.bio } }),
+        {
+          singleStatement: true,
+        },
+      ),
   }),
   updateAuthor: t.field({
     type: AuthorRef,
@@ -39,13 +46,11 @@ builder.mutationFields((t) => ({
       const authorId = parseGlobalId(id, 'Author');
       const data = { name: input.name ?? undefined, bio: input.bio };
       // A new name is searchable in every book of the author as soon as it commits.
-      return ctx.db
-        .$transaction(async (tx) => {
-          const author = await tx.author.update({ where: { id: authorId }, data });
-          if (data.name !== undefined) await refreshAuthorSearchRows(tx, authorId);
-          return author;
-        })
-        .catch((error) => translateDbError(error, { typename: 'Author', id }));
+      return transaction(ctx, async (tx) => {
+        const author = await tx.author.update({ where: { id: authorId }, data });
+        if (data.name !== undefined) await refreshAuthorSearchRows(tx, authorId);
+        return author;
+      }).catch((error) => translateDbError(error, { typename: 'Author', id }));
     },
   }),
   deleteAuthor: t.field({
@@ -56,9 +61,9 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const authorId = parseGlobalId(id, 'Author');
-      await ctx.db.author
-        .delete({ where: { id: authorId } })
-        .catch((error) => translateDbError(error, { typename: 'Author', id }));
+      await transaction(ctx, (db) => db.author.delete({ where: { id: authorId } }), {
+        singleStatement: true,
+      }).catch((error) => translateDbError(error, { typename: 'Author', id }));
       return encodeGlobalID('Author', authorId);
     },
   }),

@@ -2,6 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import { transaction } from '../db/transaction.js';
 import { isValidIsbn13, normalizeIsbn } from '../domain/isbn.js';
 import { refreshSearchRows } from '../domain/search-index.js';
 import {
@@ -125,29 +126,27 @@ builder.mutationFields((t) => ({
       const { data, authorIds = [] } = await checkReferences(input, ctx);
       const copies = input.totalCopies ?? 1;
       // The book and its search row commit together: it is findable the moment it exists.
-      return ctx.db
-        .$transaction(async (tx) => {
-          const book = await tx.book.create({
-            data: {
-              ...(data as {
-                isbn: string;
-                title: string;
-                language: string;
-                price: string;
-                categoryId: number;
-              }),
-              totalCopies: copies,
-              availableCopies: copies,
-              copies: { create: Array.from({ length: copies }, () => ({})) },
-              authors: {
-                create: authorIds.map((authorId, position) => ({ authorId, position })),
-              },
+      return transaction(ctx, async (tx) => {
+        const book = await tx.book.create({
+          data: {
+            ...(data as {
+              isbn: string;
+              title: string;
+              language: string;
+              price: string;
+              categoryId: number;
+            }),
+            totalCopies: copies,
+            availableCopies: copies,
+            copies: { create: Array.from({ length: copies }, () => ({})) },
+            authors: {
+              create: authorIds.map((authorId, position) => ({ authorId, position })),
             },
-          });
-          await refreshSearchRows(tx, [book.id]);
-          return book;
-        })
-        .catch((error) => translateDbError(error, { typename: 'Book' }));
+          },
+        });
+        await refreshSearchRows(tx, [book.id]);
+        return book;
+      }).catch((error) => translateDbError(error, { typename: 'Book' }));
     },
   }),
   updateBook: t.field({
@@ -162,24 +161,19 @@ builder.mutationFields((t) => ({
       const bookId = parseGlobalId(id, 'Book');
       const { data, authorIds } = await checkReferences(input, ctx);
       const subject = { typename: 'Book', id };
-      return ctx.db
-        .$transaction(async (tx) => {
-          if (authorIds) await tx.bookAuthor.deleteMany({ where: { bookId } });
-          const book = await tx.book.update({
-            where: { id: bookId },
-            data: {
-              ...data,
-              ...(authorIds && {
-                authors: {
-                  create: authorIds.map((authorId, position) => ({ authorId, position })),
-                },
-              }),
-            },
+      return transaction(ctx, async (tx) => {
+        // The book's row first (src/db/transaction.ts): updates of one book queue on it, so
+        // the author list of one is never interleaved with another's.
+        const book = await tx.book.update({ where: { id: bookId }, data });
+        if (authorIds) {
+          await tx.bookAuthor.deleteMany({ where: { bookId } });
+          await tx.bookAuthor.createMany({
+            data: authorIds.map((authorId, position) => ({ bookId, authorId, position })),
           });
-          await refreshSearchRows(tx, [bookId]);
-          return book;
-        })
-        .catch((error) => translateDbError(error, subject));
+        }
+        await refreshSearchRows(tx, [bookId]);
+        return book;
+      }).catch((error) => translateDbError(error, subject));
     },
   }),
   deleteBook: t.field({
@@ -189,9 +183,10 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const bookId = parseGlobalId(id, 'Book');
-      await ctx.db.book
-        .delete({ where: { id: bookId } })
-        .catch((error) => translateDbError(error, { typename: 'Book', id }));
+      // One statement: the book's row, then its copies by cascade (src/db/transaction.ts).
+      await transaction(ctx, (db) => db.book.delete({ where: { id: bookId } }), {
+        singleStatement: true,
+      }).catch((error) => translateDbError(error, { typename: 'Book', id }));
       return encodeGlobalID('Book', bookId);
     },
   }),

@@ -2,6 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import { transaction } from '../db/transaction.js';
 import {
   ConflictError,
   type FieldProblem,
@@ -68,9 +69,14 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateCategoryInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const parentId = await checkParent(input, ctx);
-      return ctx.db.category
-        .create({ data: { name: input.name ?? '', slug: input.slug ?? '', parentId } })
-        .catch((error) => translateDbError(error, { typename: 'Category' }));
+      return transaction(
+        ctx,
+        (db) =>
+          db.category.create({
+            data: { name: input.name ?? '', slug: input.slug ?? '', parentId },
+          }),
+        { singleStatement: true },
+      ).catch((error) => translateDbError(error, { typename: 'Category' }));
     },
   }),
   updateCategory: t.field({
@@ -85,9 +91,9 @@ builder.mutationFields((t) => ({
       const categoryId = parseGlobalId(id, 'Category');
       const parentId = await checkParent(input, ctx, categoryId);
       const data = { name: input.name ?? undefined, slug: input.slug ?? undefined, parentId };
-      return ctx.db.category
-        .update({ where: { id: categoryId }, data })
-        .catch((error) => translateDbError(error, { typename: 'Category', id }));
+      return transaction(ctx, (db) => db.category.update({ where: { id: categoryId }, data }), {
+        singleStatement: true,
+      }).catch((error) => translateDbError(error, { typename: 'Category', id }));
     },
   }),
   deleteCategory: t.field({
@@ -98,9 +104,9 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const categoryId = parseGlobalId(id, 'Category');
-      await ctx.db.category
-        .delete({ where: { id: categoryId } })
-        .catch((error) => translateDbError(error, { typename: 'Category', id }));
+      await transaction(ctx, (db) => db.category.delete({ where: { id: categoryId } }), {
+        singleStatement: true,
+      }).catch((error) => translateDbError(error, { typename: 'Category', id }));
       return encodeGlobalID('Category', categoryId);
     },
   }),

@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { transaction } from '../db/transaction.js';
 import { COPY_STATUSES } from '../domain/loan-transitions.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { BookRef } from './book.js';
@@ -57,15 +58,15 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { bookId, count }, ctx) => {
       const id = parseGlobalId(bookId, 'Book');
-      const book = await ctx.db
-        .$transaction(async (tx) => {
-          await tx.copy.createMany({ data: Array.from({ length: count }, () => ({ bookId: id })) });
-          return tx.book.update({
-            where: { id },
-            data: { totalCopies: { increment: count }, availableCopies: { increment: count } },
-          });
-        })
-        .catch((error) => translateDbError(error, { typename: 'Book', id: bookId }));
+      // The book's row before its new copies (src/db/transaction.ts).
+      const book = await transaction(ctx, async (tx) => {
+        const updated = await tx.book.update({
+          where: { id },
+          data: { totalCopies: { increment: count }, availableCopies: { increment: count } },
+        });
+        await tx.copy.createMany({ data: Array.from({ length: count }, () => ({ bookId: id })) });
+        return updated;
+      }).catch((error) => translateDbError(error, { typename: 'Book', id: bookId }));
       ctx.live.bookChanged(id);
       return book;
     },
@@ -79,17 +80,21 @@ builder.mutationFields((t) => ({
     args: { copyId: t.arg.id({ required: true }) },
     resolve: async (_root, { copyId }, ctx) => {
       const id = parseGlobalId(copyId, 'Copy');
-      const withdrawn = await ctx.db.$transaction(async (tx) => {
-        const [copy] = await tx.$queryRaw<{ bookId: number }[]>`UPDATE copy
+      const withdrawn = await transaction(ctx, async (tx) => {
+        // The book's row before the copy (src/db/transaction.ts); under it, no other change
+        // moves a copy of the book into or out of AVAILABLE.
+        const [book] = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM book
+          WHERE id = (SELECT book_id FROM copy WHERE id = ${id}) FOR NO KEY UPDATE`;
+        if (!book) throw new NotFoundError('Copy', copyId);
+        const [copy] = await tx.$queryRaw<{ id: number }[]>`UPDATE copy
           SET status = 'WITHDRAWN', updated_at = now() WHERE id = ${id} AND status = 'AVAILABLE'
-          RETURNING book_id AS "bookId"`;
+          RETURNING id`;
         if (!copy) {
-          const current = await tx.copy.findUnique({ where: { id } });
-          if (!current) throw new NotFoundError('Copy', copyId);
+          const current = await tx.copy.findUniqueOrThrow({ where: { id } });
           throw new ConflictError(`The copy is ${current.status}, not AVAILABLE`);
         }
         await tx.$executeRaw`UPDATE book SET total_copies = total_copies - 1,
-          available_copies = available_copies - 1, updated_at = now() WHERE id = ${copy.bookId}`;
+          available_copies = available_copies - 1, updated_at = now() WHERE id = ${book.id}`;
         return tx.copy.findUniqueOrThrow({ where: { id } });
       });
       ctx.live.bookChanged(withdrawn.bookId);

@@ -1,5 +1,11 @@
 import { builder } from '../builder.js';
-import { type BaseError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import {
+  type BaseError,
+  ConflictError,
+  NotFoundError,
+  TimeoutError,
+  ValidationError,
+} from '../errors.js';
 
 /** The `Error` interface every expected failure implements: `... on Error { code message }`. */
 export const ErrorInterface = builder.interfaceRef<BaseError>('Error').implement({
@@ -38,9 +44,19 @@ builder.objectType(NotFoundError, {
 builder.objectType(ConflictError, {
   name: 'ConflictError',
   description:
-    'code CONFLICT: the change clashes with existing data (a duplicate, or a row still in use)',
+    'code CONFLICT: the change clashes with existing data (a duplicate, or a row still in use), ' +
+    'or kept colliding with concurrent changes and was rolled back (try again)',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ConflictError,
+});
+
+builder.objectType(TimeoutError, {
+  name: 'TimeoutError',
+  description:
+    'code REQUEST_TIMEOUT: the change did not commit before the request timed out (or no ' +
+    'database connection was free in time) and was rolled back: nothing changed, try again',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof TimeoutError,
 });
 
 export const OrderDirection = builder.enumType('OrderDirection', {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
+import { transaction } from '../db/transaction.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { between, text } from './input-rules.js';
 import { LoanRef, LoanStatusEnum, loansConnection } from './loan.js';
@@ -127,11 +128,14 @@ builder.mutationFields((t) => ({
     authScopes: { librarian: true },
     args: { input: t.arg({ type: CreateMemberInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.db.member
-        .create({
-          data: { ...memberData(input), name: input.name ?? '', email: input.email ?? '' },
-        })
-        .catch((error) => translateDbError(error, { typename: 'Member' })),
+      transaction(
+        ctx,
+        (db) =>
+          db.member.create({
+            data: { ...memberData(input), name: input.name ?? '', email: input.email ?? '' },
+          }),
+        { singleStatement: true },
+      ).catch((error) => translateDbError(error, { typename: 'Member' })),
   }),
   updateMember: t.field({
     type: MemberRef,
@@ -141,9 +145,12 @@ builder.mutationFields((t) => ({
       id: t.arg.id({ required: true }),
       input: t.arg({ type: UpdateMemberInput, required: true }),
     },
-    resolve: (_root, { id, input }, ctx) =>
-      ctx.db.member
-        .update({ where: { id: parseGlobalId(id, 'Member') }, data: memberData(input) })
-        .catch((error) => translateDbError(error, { typename: 'Member', id })),
+    resolve: (_root, { id, input }, ctx) => {
+      const memberId = parseGlobalId(id, 'Member');
+      const data = memberData(input);
+      return transaction(ctx, (db) => db.member.update({ where: { id: memberId }, data }), {
+        singleStatement: true,
+      }).catch((error) => translateDbError(error, { typename: 'Member', id }));
+    },
   }),
 }));
