@@ -211,6 +211,7 @@ export function createApp(options: AppOptions) {
           config,
           clock,
           purgeCdn,
+          db: database.db,
         }),
       // The live events the app made itself end with it (open streams complete).
       !options.live && { onDispose: () => live.close() },

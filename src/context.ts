@@ -8,11 +8,15 @@ import type { SnowflakeGenerator } from './domain/snowflake.js';
 import { type Role, verifyToken } from './domain/tokens.js';
 import type { FieldRateLimiter } from './edge/field-rate-limiter.js';
 import { protocolError } from './errors.js';
+import type { Member } from './generated/prisma/client.js';
 import type { LiveEvents } from './live/live-events.js';
 import type { SubscriptionSlots } from './live/subscription-slots.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 
-/** Who is calling: nobody, or a member (some members are librarians), from the bearer token. */
+/**
+ * Who is calling: nobody, or a member (some members are librarians): the member the bearer
+ * token names, with the role the database gives it now.
+ */
 export type Viewer = { kind: 'anonymous' } | { kind: 'member'; memberId: number; role: Role };
 
 /** Loan rules taken from the configuration. */
@@ -60,40 +64,59 @@ export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader' | 'tru
 
 const ANONYMOUS: Viewer = { kind: 'anonymous' };
 
-const viewers = new WeakMap<Request, Promise<Viewer>>();
+/** What resolving the caller needs: the token key, the clock, and the primary to read from. */
+export type ViewerDeps = Pick<ContextDeps, 'jwtSecret' | 'clock' | 'db'>;
 
-/**
- * The caller of `request`, from its bearer token; throws UNAUTHENTICATED for a malformed
- * header or a bad token. Verified once per request: the response cache asks first (for its
- * per-member key), the context after.
- */
-export function viewerOf(
-  request: Request,
-  deps: Pick<ContextDeps, 'jwtSecret' | 'clock'>,
-): Promise<Viewer> {
-  let viewer = viewers.get(request);
-  if (!viewer) {
-    viewer = verifyViewer(request, deps);
-    viewers.set(request, viewer);
-  }
-  return viewer;
+interface Caller {
+  viewer: Viewer;
+  /** The member's row as read for the viewer: the context primes its member loader with it. */
+  member?: Member;
 }
 
-async function verifyViewer(
-  request: Request,
-  deps: Pick<ContextDeps, 'jwtSecret' | 'clock'>,
-): Promise<Viewer> {
+const callers = new WeakMap<Request, Promise<Caller>>();
+
+/**
+ * The caller of `request`: the member its bearer token names, with the role, existence and
+ * revocation read from the database (the primary, so a demotion, a deletion or a revocation
+ * holds from the next request on). Throws UNAUTHENTICATED for a malformed header, a bad,
+ * expired or revoked token, or a member that does not exist. Resolved once per request, in
+ * one statement: the response cache asks first (for its per-viewer key), the context after.
+ */
+export async function viewerOf(request: Request, deps: ViewerDeps): Promise<Viewer> {
+  return (await callerOf(request, deps)).viewer;
+}
+
+function callerOf(request: Request, deps: ViewerDeps): Promise<Caller> {
+  let caller = callers.get(request);
+  if (!caller) {
+    caller = resolveCaller(request, deps);
+    callers.set(request, caller);
+  }
+  return caller;
+}
+
+const unauthenticated = (message: string) => protocolError('UNAUTHENTICATED', message, 401);
+
+async function resolveCaller(request: Request, deps: ViewerDeps): Promise<Caller> {
   const header = request.headers.get('authorization');
-  if (!header) return ANONYMOUS;
+  if (!header) return { viewer: ANONYMOUS };
   const [scheme, token] = header.split(' ');
   if (scheme?.toLowerCase() !== 'bearer' || !token) {
-    throw protocolError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"', 401);
+    throw unauthenticated('Authorization must be "Bearer <token>"');
   }
+  let claims: Awaited<ReturnType<typeof verifyToken>>;
   try {
-    return { kind: 'member', ...(await verifyToken(deps.jwtSecret, token, deps.clock.now())) };
+    claims = await verifyToken(deps.jwtSecret, token, deps.clock.now());
   } catch {
-    throw protocolError('UNAUTHENTICATED', 'The bearer token is invalid or expired', 401);
+    throw unauthenticated('The bearer token is invalid or expired');
   }
+  const member = await deps.db.member.findUnique({ where: { id: claims.memberId } });
+  if (!member) throw unauthenticated('The member of this bearer token does not exist');
+  // `iat` has whole seconds: a token of the revocation's own second is refused too.
+  if (member.tokensValidAfter && claims.issuedAt <= member.tokensValidAfter) {
+    throw unauthenticated('The bearer token was revoked: sign in again');
+  }
+  return { viewer: { kind: 'member', memberId: member.id, role: member.role }, member };
 }
 
 /**
@@ -130,11 +153,14 @@ export async function createContext(
 ): Promise<Context> {
   const { jwtSecret: _, reader, trustProxy, ...shared } = deps;
   const readDb = mayWrite(query) ? deps.db : reader();
+  const caller = await callerOf(request, deps);
+  const loaders = createLoaders(readDb, deps.db);
+  if (caller.member) loaders.member.prime(caller.member.id, caller.member);
   return {
     ...shared,
     readDb,
-    loaders: createLoaders(readDb, deps.db),
-    viewer: await viewerOf(request, deps),
+    loaders,
+    viewer: caller.viewer,
     clientAddress: clientAddress(request, socketAddress, trustProxy),
     cacheChanges: [],
     deadline: new Deadline(),

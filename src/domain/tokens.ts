@@ -6,7 +6,8 @@ export type Role = 'MEMBER' | 'LIBRARIAN';
 
 /**
  * The claims of a bookmall bearer token (HS256). Part of the API contract: `sub` is the
- * member's `id` exactly as GraphQL exposes it, `role` is MEMBER or LIBRARIAN.
+ * member's `id` exactly as GraphQL exposes it, `role` is MEMBER or LIBRARIAN as it was when the
+ * token was issued: informational only, the member's role in the database decides.
  */
 export interface TokenClaims {
   sub: string;
@@ -32,19 +33,31 @@ export function signToken(
     .sign(key(secret));
 }
 
-/** Verifies signature, algorithm and expiry; returns the member and role, or throws. */
+/** How far a token's `iat` may lie ahead of this server's clock (clock skew between hosts). */
+export const TOKEN_CLOCK_TOLERANCE_SECONDS = 5;
+
+/**
+ * Verifies signature, algorithm, expiry and issue time (`iat` required, and not in the future
+ * beyond {@link TOKEN_CLOCK_TOLERANCE_SECONDS}); returns the member and when the token was
+ * issued, or throws. Whether the member exists, its role and revocation are the caller's to
+ * check against the database (src/context.ts).
+ */
 export async function verifyToken(
   secret: string,
   token: string,
   now = new Date(),
-): Promise<{ memberId: number; role: Role }> {
+): Promise<{ memberId: number; issuedAt: Date }> {
   const { payload } = await jwtVerify(token, key(secret), {
     algorithms: ['HS256'],
     currentDate: now,
-    requiredClaims: ['sub', 'exp'],
+    requiredClaims: ['sub', 'exp', 'iat'],
   });
-  const role = payload.role;
-  if (role !== 'MEMBER' && role !== 'LIBRARIAN')
-    throw new Error('role claim must be MEMBER or LIBRARIAN');
-  return { memberId: parseGlobalId(String(payload.sub), 'Member'), role };
+  const issuedAt = Number(payload.iat);
+  if (issuedAt > now.getTime() / 1000 + TOKEN_CLOCK_TOLERANCE_SECONDS) {
+    throw new Error('the token was issued in the future');
+  }
+  return {
+    memberId: parseGlobalId(String(payload.sub), 'Member'),
+    issuedAt: new Date(issuedAt * 1000),
+  };
 }

@@ -14,7 +14,7 @@ import {
 } from '../cache/cache-policy.js';
 import { type CdnPurger, MAX_SURROGATE_KEY_BYTES, SURROGATE_KEY_HEADER } from '../cache/cdn.js';
 import type { Config } from '../config.js';
-import { type Context, viewerOf } from '../context.js';
+import { type Context, type ViewerDeps, viewerOf } from '../context.js';
 import type { Clock } from '../domain/clock.js';
 import { responseCacheRequests } from '../metrics.js';
 
@@ -30,6 +30,8 @@ export interface ResponseCacheOptions {
   >;
   /** Verifies the bearer token that keys private responses. */
   clock: Clock;
+  /** The primary, where the viewer's role is read (src/context.ts `viewerOf`). */
+  db: ViewerDeps['db'];
   /** Whether the write of the response under a key went through (the store may refuse one). */
   stored: (key: string) => Promise<boolean>;
   /** Purges a CDN in front of what a mutation invalidates (src/cache/cdn.ts). Default: none. */
@@ -50,6 +52,7 @@ export function useResponseCache({
   cache,
   config,
   clock,
+  db,
   stored,
   purgeCdn,
 }: ResponseCacheOptions): Plugin {
@@ -58,7 +61,7 @@ export function useResponseCache({
   ) as Record<string, 'PRIVATE'>;
   const session = async (request: Request) => {
     try {
-      const viewer = await viewerOf(request, { jwtSecret: config.jwtSecret, clock });
+      const viewer = await viewerOf(request, { jwtSecret: config.jwtSecret, clock, db });
       return viewer.kind === 'member' ? `member:${viewer.memberId}` : null;
     } catch {
       // The request will be refused as UNAUTHENTICATED; make sure it cannot hit anything first.

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { builder } from '../builder.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
 import { transaction } from '../db/transaction.js';
-import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  translateDbError,
+  ValidationError,
+} from '../errors.js';
 import { between, text } from './input-rules.js';
 import { LoanRef, LoanStatusEnum, loansConnection } from './loan.js';
 import { loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
@@ -151,6 +157,29 @@ builder.mutationFields((t) => ({
       return transaction(ctx, (db) => db.member.update({ where: { id: memberId }, data }), {
         singleStatement: true,
       }).catch((error) => translateDbError(error, { typename: 'Member', id }));
+    },
+  }),
+  revokeTokens: t.field({
+    type: MemberRef,
+    description:
+      'Refuses every bearer token of the member issued until now (in this second too): the ' +
+      'next request with one is UNAUTHENTICATED. A member revokes their own (sign out ' +
+      "everywhere); librarians anyone's",
+    errors: { types: [NotFoundError, ForbiddenError], dataField: { name: 'member' } },
+    authScopes: { member: true },
+    args: { memberId: t.arg.id({ description: 'Default: the caller' }) },
+    resolve: (_root, { memberId }, ctx) => {
+      const self = viewerId(ctx.viewer) ?? 0;
+      const id = memberId ? parseGlobalId(memberId, 'Member') : self;
+      if (id !== self && !isLibrarian(ctx.viewer)) {
+        throw new ForbiddenError('Only librarians revoke the tokens of other members');
+      }
+      const now = ctx.clock.now();
+      return transaction(
+        ctx,
+        (db) => db.member.update({ where: { id }, data: { tokensValidAfter: now } }),
+        { singleStatement: true },
+      ).catch((error) => translateDbError(error, { typename: 'Member', id: memberId ?? '' }));
     },
   }),
 }));
