@@ -148,6 +148,26 @@ export function trackRedis(connection: object, isReady: () => boolean): () => vo
   return () => redisConnections.delete(connection);
 }
 
+/**
+ * `redis_circuit_state`: the Redis circuit breaker (src/redis-breaker.ts): 0 closed, 1 open,
+ * 2 half-open. Across cluster workers the pod reports the highest (`max`).
+ */
+export const redisCircuitState = new Gauge({
+  name: 'redis_circuit_state',
+  help: 'Redis circuit breaker: 0 closed (commands sent), 1 open (refused at once), 2 half-open (one probe)',
+  aggregator: 'max',
+  registers: [registry],
+});
+
+/** `redis_circuit_transitions_total{to}`: changes of the Redis circuit's state, by new state. */
+export const redisCircuitTransitions = new Counter({
+  name: 'redis_circuit_transitions_total',
+  help: 'Changes of the Redis circuit breaker state, by the state entered',
+  labelNames: ['to'] as const,
+  registers: [registry],
+});
+for (const to of ['closed', 'open', 'half_open']) redisCircuitTransitions.inc({ to }, 0);
+
 /** Response cache lookups by outcome; a hit never reaches the resolvers. */
 export const responseCacheRequests = new Counter({
   name: 'response_cache_requests_total',

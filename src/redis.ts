@@ -3,6 +3,7 @@ import { type Span, SpanKind } from '@opentelemetry/api';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config.js';
 import { redisCommandDuration, redisErrors, trackRedis } from './metrics.js';
+import { guardRedis, type RedisBreaker } from './redis-breaker.js';
 import { ATTR_DB_SYSTEM, endSpan, tracer } from './tracing.js';
 
 export type { Redis } from 'ioredis';
@@ -10,7 +11,8 @@ export type { Redis } from 'ioredis';
 export type RedisConfig = Pick<
   Config,
   'redisUrl' | 'redisSentinels' | 'redisSentinelName' | 'redisKeyPrefix' | 'redisCommandTimeoutMs'
->;
+> &
+  Partial<Pick<Config, 'redisCircuitFailures' | 'redisCircuitCooldownMs'>>;
 
 /**
  * The process's one Redis connection, or undefined when neither REDIS_URL nor REDIS_SENTINELS is
@@ -18,7 +20,8 @@ export type RedisConfig = Pick<
  *
  * Tuned to fail fast rather than to wait: commands sent while disconnected fail at once
  * (no offline queue), a slow command fails after `redisCommandTimeoutMs`, and the connection
- * retries in the background. Every caller treats a failed command as "Redis is not there".
+ * retries in the background. Every caller treats a failed command as "Redis is not there". A
+ * circuit breaker (src/redis-breaker.ts) stops sending commands to a Redis that keeps timing out.
  */
 export function createRedis(config: RedisConfig): Redis | undefined {
   if (!config.redisUrl && config.redisSentinels.length === 0) return undefined;
@@ -34,6 +37,13 @@ export function createRedis(config: RedisConfig): Redis | undefined {
     disableClientInfo: true,
   };
   const redis = connect(config, options);
+  breakers.set(
+    redis,
+    guardRedis(redis, {
+      failures: config.redisCircuitFailures,
+      cooldownMs: config.redisCircuitCooldownMs,
+    }),
+  );
   // Commands refused while disconnected never reach the tracing channel: count the connection's
   // own failures instead, so an outage shows in redis_errors_total and in /readyz.
   redis.on('error', () => {
@@ -64,13 +74,20 @@ function connect(config: RedisConfig, options: RedisOptions): Redis {
 export const REDIS_DEGRADED_MS = 5000;
 let lastFailureAt = 0;
 
+const breakers = new WeakMap<Redis, RedisBreaker>();
+
+/** The state of `redis`'s circuit breaker ('closed' for a connection made elsewhere). */
+export const redisCircuitOf = (redis: Redis) => breakers.get(redis)?.state ?? 'closed';
+
 /**
- * True when `redis` is connected and its commands succeed; false when absent, disconnected, or
- * a command failed in the last {@link REDIS_DEGRADED_MS} (a blocked server keeps its socket open
- * but times out).
+ * True when `redis` is connected and its commands succeed; false when absent, disconnected, its
+ * circuit is not closed, or a command failed in the last {@link REDIS_DEGRADED_MS} (a blocked
+ * server keeps its socket open but times out).
  */
 export const isRedisReady = (redis: Redis | undefined) =>
-  redis?.status === 'ready' && Date.now() - lastFailureAt > REDIS_DEGRADED_MS;
+  redis?.status === 'ready' &&
+  redisCircuitOf(redis) === 'closed' &&
+  Date.now() - lastFailureAt > REDIS_DEGRADED_MS;
 
 /**
  * Deletes every key starting with `prefix` (a full key name: give a connection without a key

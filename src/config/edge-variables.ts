@@ -40,6 +40,20 @@ export const EDGE_VARIABLES = {
     schema: int(1),
     default: '250',
   }),
+  redisCircuitFailures: variable({
+    name: 'REDIS_CIRCUIT_FAILURES',
+    description:
+      'Redis commands failing in a row (timeouts, lost connection) that open the circuit breaker: commands are then refused at once, without waiting',
+    schema: int(1),
+    default: '3',
+  }),
+  redisCircuitCooldownMs: variable({
+    name: 'REDIS_CIRCUIT_COOLDOWN_MS',
+    description:
+      'how long the open circuit refuses Redis commands before it lets one through as a probe (success closes it, failure opens it again)',
+    schema: int(1),
+    default: '5000',
+  }),
   responseCache: variable({
     name: 'RESPONSE_CACHE',
     description: 'cache query responses (in Redis, or in-process without it)',

@@ -2,7 +2,7 @@ import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../src/app.js';
 import { redisErrors } from '../../src/metrics.js';
-import { createRedis, type Redis, waitForRedis } from '../../src/redis.js';
+import { createRedis, type Redis, redisCircuitOf, waitForRedis } from '../../src/redis.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { startRedisServer } from '../support/redis-server.js';
 
@@ -92,9 +92,11 @@ describe('when the Redis store fails', () => {
       server.pause();
       const before = await failedReads();
       await expectPolicies(appsOver(redis));
-      // Each limiter call timed out at its first command (the reserving EVAL), and
-      // redis_errors_total counted it.
-      expect((await failedReads()) - before).toBe(4);
+      // The first three limiter calls timed out at their first command (the reserving EVAL),
+      // counted in redis_errors_total; that opened the circuit (src/redis-breaker.ts), so the
+      // fourth was refused at once without reaching Redis, and the policy decided the same.
+      expect((await failedReads()) - before).toBe(3);
+      expect(redisCircuitOf(redis)).toBe('open');
     } finally {
       redis.disconnect();
       await server.stop();

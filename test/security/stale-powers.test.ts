@@ -120,7 +120,7 @@ describe('powers follow the database', () => {
   it('one read of the member per request, shared by the response cache and the resolvers', async () => {
     const member = await createMember(cached.database.db);
     const token = await cached.tokenFor(member.id);
-    const ask = () =>
+    const ask = async () =>
       cached.app.fetch('http://yoga/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

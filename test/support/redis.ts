@@ -16,7 +16,13 @@ export interface TestRedis {
 /** A Redis connection whose keys live under a prefix of their own, made like the server's. */
 export async function createTestRedis(
   label: string,
-  env: { url?: string; prefix?: string; commandTimeoutMs?: number } = {},
+  env: {
+    url?: string;
+    prefix?: string;
+    commandTimeoutMs?: number;
+    circuitFailures?: number;
+    circuitCooldownMs?: number;
+  } = {},
 ): Promise<TestRedis> {
   const prefix = env.prefix ?? `bookmall-test:${label}:${randomBytes(4).toString('hex')}:`;
   const redis = createRedis({
@@ -25,6 +31,8 @@ export async function createTestRedis(
     redisSentinelName: 'mymaster',
     redisKeyPrefix: prefix,
     redisCommandTimeoutMs: env.commandTimeoutMs ?? 1000,
+    redisCircuitFailures: env.circuitFailures,
+    redisCircuitCooldownMs: env.circuitCooldownMs,
   }) as Redis;
   redis.on('error', () => undefined);
   await waitForRedis(redis);
