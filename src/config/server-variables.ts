@@ -65,7 +65,8 @@ export const SERVER_VARIABLES = {
   }),
   requestTimeoutMs: variable({
     name: 'REQUEST_TIMEOUT_MS',
-    description: 'an operation still running after this gets `REQUEST_TIMEOUT` (504)',
+    description:
+      'a query still running after this gets `REQUEST_TIMEOUT` (504); a mutation whose change has not begun to commit is rolled back and answers `TimeoutError` (see What a timeout means)',
     schema: int(1),
     default: '3000',
   }),
