@@ -106,6 +106,7 @@ export function createApp(options: AppOptions) {
     hotBooks: redis ? createRedisHotBooks(redis) : createMemoryHotBooks(),
     live,
     subscriptionSlots: new SubscriptionSlots(config.maxSubscriptionsPerMember),
+    idempotencyKeyTtlSeconds: config.idempotencyKeyTtlSeconds,
   };
   const storeOptions = { tombstoneMs: config.requestTimeoutMs + 1000 };
   // CDN_PURGE_URLS: a CDN in front is told what mutations change (src/cache/cdn.ts).

@@ -41,6 +41,8 @@ export interface ContextDeps {
   live: LiveEvents;
   /** Open subscriptions per caller, capped (MAX_SUBSCRIPTIONS_PER_MEMBER). */
   subscriptionSlots: SubscriptionSlots;
+  /** How long an idempotency key answers with its first outcome (src/domain/idempotency.ts). */
+  idempotencyKeyTtlSeconds: number;
 }
 
 export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader' | 'trustProxy'> {

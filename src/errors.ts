@@ -80,6 +80,12 @@ export class ConflictError extends BaseError {
 }
 
 /**
+ * A change that kept colliding with concurrent ones (serialization failures, deadlocks) after
+ * its retries and was rolled back: a CONFLICT to try again (src/db/transaction.ts).
+ */
+export class WriteConflictError extends ConflictError {}
+
+/**
  * The change ran out of time (the request's deadline, or no database connection free in time)
  * and was rolled back: nothing changed, and a retry is safe.
  */

@@ -13,6 +13,7 @@ import { migrate } from './db/migrate.js';
 import { leaseWorkerId } from './db/worker-lease.js';
 import { createDb } from './db.js';
 import { systemClock } from './domain/clock.js';
+import { startIdempotencySweeper } from './domain/idempotency.js';
 import { startOverdueSweeper } from './domain/overdue-sweeper.js';
 import { reindexSearch } from './domain/search-index.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
@@ -109,6 +110,14 @@ export async function startServer(
           },
         )
       : undefined;
+  const keySweeper =
+    config.idempotencySweepIntervalMs > 0
+      ? startIdempotencySweeper(
+          { db: database.db, clock: systemClock },
+          config.idempotencySweepIntervalMs,
+          (error) => logger.error({ err: error }, 'idempotency key sweep failed'),
+        )
+      : undefined;
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -129,6 +138,7 @@ export async function startServer(
       await metricsServer?.close();
       await sweeper?.stop();
       await notices?.stop();
+      await keySweeper?.stop();
       await lease?.release();
       await database.close();
       redis?.disconnect();

@@ -174,6 +174,19 @@ export const SERVER_VARIABLES = {
     schema: int(0),
     default: '60000',
   }),
+  idempotencyKeyTtlSeconds: variable({
+    name: 'IDEMPOTENCY_KEY_TTL_SECONDS',
+    description:
+      'how long an idempotency key answers with its first outcome (at least a day); then it may name a new change',
+    schema: int(86_400),
+    default: '86400',
+  }),
+  idempotencySweepIntervalMs: variable({
+    name: 'IDEMPOTENCY_SWEEP_INTERVAL_MS',
+    description: 'how often expired idempotency keys are deleted; `0`: never',
+    schema: int(0),
+    default: '3600000',
+  }),
   shutdownGraceMs: variable({
     name: 'SHUTDOWN_GRACE_MS',
     description: 'how long SIGTERM waits for in-flight requests',

@@ -1,5 +1,5 @@
 import type { Db } from '../db.js';
-import { BaseError, ConflictError, TimeoutError } from '../errors.js';
+import { BaseError, TimeoutError, WriteConflictError } from '../errors.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ScopeAbortedError, WriteScope } from './write-scope.js';
 
@@ -103,7 +103,7 @@ export async function transaction<T>(
         continue;
       }
       if (failure === 'conflict') {
-        throw new ConflictError(
+        throw new WriteConflictError(
           `The change collided with concurrent changes ${attempt} times and was rolled back: nothing changed, try again`,
         );
       }

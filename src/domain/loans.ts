@@ -1,5 +1,4 @@
 import type { Context } from '../context.js';
-import { transaction } from '../db/transaction.js';
 import {
   BookUnavailableError,
   ForbiddenError,
@@ -11,11 +10,12 @@ import {
 import type { Loan } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { countLoanTransition } from '../metrics.js';
+import { type Outcome, withIdempotencyKey } from './idempotency.js';
 import { findTransition, type LoanAction, type LoanStatus, sourcesOf } from './loan-transitions.js';
 
 type Tx = Prisma.TransactionClient;
 type Deps = Pick<Context, 'db' | 'clock' | 'ids' | 'loanPolicy'> &
-  Partial<Pick<Context, 'deadline'>>;
+  Partial<Pick<Context, 'deadline' | 'idempotencyKeyTtlSeconds'>>;
 
 /**
  * Interactive transactions wait for a pooled connection; a borrow storm of hundreds of
@@ -45,11 +45,16 @@ async function insertEvent(
             ${actor?.memberId ?? null}, ${at})`;
 }
 
+/** The loan a replayed idempotency key names, as it is now. */
+const loanNamed = (deps: Deps) => (id: string) =>
+  deps.db.loan.findUniqueOrThrow({ where: { id: BigInt(id) } });
+
 /**
  * Opens a loan on an available copy of `bookId` for `memberId`: PENDING (a hold until the
  * pickup deadline) or, for `borrow`, straight on to BORROWED through CHECKOUT. One transaction,
  * locking in the order of src/db/transaction.ts: the member's open-loan count, the book's
- * count, the copy claim, then the new loan and its events.
+ * count, the copy claim, then the new loan and its events. With `idempotencyKey` (the actor's),
+ * a retry answers the first outcome (src/domain/idempotency.ts).
  */
 export async function openLoan(
   deps: Deps,
@@ -57,9 +62,22 @@ export async function openLoan(
   bookId: number,
   actor: Actor,
   mode: 'reserve' | 'borrow',
-): Promise<Loan> {
-  const loan = await transaction(
+  idempotencyKey?: string,
+): Promise<Outcome<Loan>> {
+  const id = deps.ids.next();
+  const claim =
+    idempotencyKey && actor
+      ? {
+          memberId: actor.memberId,
+          key: idempotencyKey,
+          operation: mode === 'borrow' ? 'BORROW' : 'RESERVE',
+          args: { bookId, memberId },
+          resultId: id.toString(),
+        }
+      : undefined;
+  const opened = await withIdempotencyKey(
     deps,
+    claim,
     async (tx) => {
       const now = deps.clock.now();
       // The limit is a conditional UPDATE: concurrent borrows by one member cannot pass it.
@@ -88,7 +106,6 @@ export async function openLoan(
                   ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING id`;
       if (!copy) throw new BookUnavailableError(String(bookId));
-      const id = deps.ids.next();
       const pending = await tx.loan.create({
         data: {
           id,
@@ -113,11 +130,15 @@ export async function openLoan(
       );
       return mode === 'borrow' ? applyTransition(tx, deps, pending, 'CHECKOUT', actor) : pending;
     },
+    loanNamed(deps),
     LOAN_TX_OPTIONS,
   );
-  countLoanTransition(mode === 'borrow' ? 'BORROW' : 'RESERVE', null, 'PENDING');
-  if (mode === 'borrow') countLoanTransition('CHECKOUT', 'PENDING', loan.status);
-  return loan;
+  // Counted once it committed, and once: a replay moved nothing.
+  if (!opened.replayed) {
+    countLoanTransition(mode === 'borrow' ? 'BORROW' : 'RESERVE', null, 'PENDING');
+    if (mode === 'borrow') countLoanTransition('CHECKOUT', 'PENDING', opened.value.status);
+  }
+  return opened;
 }
 
 /**
@@ -187,17 +208,30 @@ export async function applyTransition(
 
 /**
  * Runs `action` on loan `loanId` for `actor`: members act on their own loans only, librarians
- * on any. One transaction.
+ * on any. One transaction; with `idempotencyKey` (the actor's), a retry answers the first
+ * outcome.
  */
 export async function transitionLoan(
   deps: Deps,
   loanId: bigint,
   action: LoanAction,
   actor: Actor,
-): Promise<Loan> {
+  idempotencyKey?: string,
+): Promise<Outcome<Loan>> {
   let from: LoanStatus | null = null;
-  const moved = await transaction(
+  const claim =
+    idempotencyKey && actor
+      ? {
+          memberId: actor.memberId,
+          key: idempotencyKey,
+          operation: action,
+          args: { loanId: loanId.toString() },
+          resultId: loanId.toString(),
+        }
+      : undefined;
+  const moved = await withIdempotencyKey(
     deps,
+    claim,
     async (tx) => {
       const loan = await tx.loan.findUnique({ where: { id: loanId } });
       if (!loan) throw new NotFoundError('Loan', loanId.toString());
@@ -207,8 +241,9 @@ export async function transitionLoan(
       from = loan.status;
       return applyTransition(tx, deps, loan, action, actor);
     },
+    loanNamed(deps),
     LOAN_TX_OPTIONS,
   );
-  countLoanTransition(action, from, moved.status);
+  if (!moved.replayed) countLoanTransition(action, from, moved.value.status);
   return moved;
 }

@@ -1,9 +1,17 @@
 import { builder } from '../builder.js';
+import { viewerId } from '../context.js';
 import { transaction } from '../db/transaction.js';
+import { withIdempotencyKey } from '../domain/idempotency.js';
 import { COPY_STATUSES } from '../domain/loan-transitions.js';
-import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
+import {
+  ConflictError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  translateDbError,
+  ValidationError,
+} from '../errors.js';
 import { BookRef } from './book.js';
-import { between } from './input-rules.js';
+import { between, IDEMPOTENCY_KEY_ARG } from './input-rules.js';
 import { LoanRef, LoanStatusEnum, loansConnection } from './loan.js';
 import { parseGlobalId, parseLocalId } from './pagination.js';
 
@@ -50,25 +58,42 @@ builder.mutationFields((t) => ({
   addCopies: t.field({
     type: BookRef,
     description: 'New copies go on the shelf: total and available counts grow with them',
-    errors: { types: ERRORS, dataField: { name: 'book' } },
+    errors: { types: [...ERRORS, IdempotencyKeyReusedError], dataField: { name: 'book' } },
     authScopes: { librarian: true },
     args: {
       bookId: t.arg.id({ required: true }),
       count: t.arg.int({ required: true, validate: between(1, MAX_NEW_COPIES) }),
+      idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG),
     },
-    resolve: async (_root, { bookId, count }, ctx) => {
+    resolve: async (_root, { bookId, count, idempotencyKey }, ctx) => {
       const id = parseGlobalId(bookId, 'Book');
-      // The book's row before its new copies (src/db/transaction.ts).
-      const book = await transaction(ctx, async (tx) => {
-        const updated = await tx.book.update({
-          where: { id },
-          data: { totalCopies: { increment: count }, availableCopies: { increment: count } },
-        });
-        await tx.copy.createMany({ data: Array.from({ length: count }, () => ({ bookId: id })) });
-        return updated;
-      }).catch((error) => translateDbError(error, { typename: 'Book', id: bookId }));
-      ctx.live.bookChanged(id);
-      return book;
+      const caller = viewerId(ctx.viewer);
+      const claim =
+        idempotencyKey && caller !== undefined
+          ? {
+              memberId: caller,
+              key: idempotencyKey,
+              operation: 'ADD_COPIES',
+              args: { bookId: id, count },
+              resultId: String(id),
+            }
+          : undefined;
+      const added = await withIdempotencyKey(
+        ctx,
+        claim,
+        // The book's row before its new copies (src/db/transaction.ts).
+        async (tx) => {
+          const book = await tx.book.update({
+            where: { id },
+            data: { totalCopies: { increment: count }, availableCopies: { increment: count } },
+          });
+          await tx.copy.createMany({ data: Array.from({ length: count }, () => ({ bookId: id })) });
+          return book;
+        },
+        (book) => ctx.db.book.findUniqueOrThrow({ where: { id: Number(book) } }),
+      ).catch((error) => translateDbError(error, { typename: 'Book', id: bookId }));
+      if (!added.replayed) ctx.live.bookChanged(id);
+      return added.value;
     },
   }),
   withdrawCopy: t.field({

@@ -2,11 +2,13 @@ import { builder } from '../builder.js';
 import { loanChangeTags } from '../cache/cache-policy.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
 import { parseSnowflakeGlobalId } from '../domain/global-id.js';
+import type { Outcome } from '../domain/idempotency.js';
 import type { LoanAction } from '../domain/loan-transitions.js';
 import { type Actor, openLoan, transitionLoan } from '../domain/loans.js';
 import {
   BookUnavailableError,
   ForbiddenError,
+  IdempotencyKeyReusedError,
   InvalidLoanTransitionError,
   LoanLimitExceededError,
   NotFoundError,
@@ -18,6 +20,7 @@ import { concurrentBorrowGauge } from '../metrics.js';
 import { BookRef } from './book.js';
 import { CopyRef } from './copy.js';
 import { ErrorInterface } from './error.js';
+import { IDEMPOTENCY_KEY_ARG } from './input-rules.js';
 import { LoanActionEnum, LoanEventRef, LoanRef, LoanStatusEnum } from './loan.js';
 import { MemberRef } from './member.js';
 import { parseGlobalId } from './pagination.js';
@@ -81,6 +84,14 @@ builder.objectType(InvalidLoanTransitionError, {
     }),
   }),
 });
+builder.objectType(IdempotencyKeyReusedError, {
+  name: 'IdempotencyKeyReusedError',
+  description:
+    'code IDEMPOTENCY_KEY_REUSED: the idempotency key already names another change (other ' +
+    'arguments or another mutation); nothing changed',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof IdempotencyKeyReusedError,
+});
 builder.objectType(RenewalLimitReachedError, {
   name: 'RenewalLimitReachedError',
   description: 'code RENEWAL_LIMIT_REACHED',
@@ -98,6 +109,9 @@ const LOAN_ERRORS = [
   InvalidLoanTransitionError,
   RenewalLimitReachedError,
 ];
+
+/** The mutations that take an idempotency key may find it used for another change. */
+const KEYED_LOAN_ERRORS = [...LOAN_ERRORS, IdempotencyKeyReusedError];
 
 const actorOf = (ctx: Context): Actor => {
   const memberId = viewerId(ctx.viewer);
@@ -121,10 +135,16 @@ const RATE_LIMITED_NOTE =
 
 /**
  * After a transition commits: the response cache drops the loan's book, copy, loan and member,
- * subscribers of the book's availability hear of it, and a checkout counts towards the hot list.
+ * subscribers of the book's availability hear of it, and a checkout counts towards the hot list
+ * (once: an idempotency key's replay changed nothing, so it tells no one).
  */
-async function noteLoanChange(ctx: Context, loan: Loan, checkedOut: boolean): Promise<Loan> {
+async function noteLoanChange(
+  ctx: Context,
+  { value: loan, replayed }: Outcome<Loan>,
+  checkedOut: boolean,
+): Promise<Loan> {
   ctx.cacheChanges.push(...loanChangeTags(loan));
+  if (replayed) return loan;
   ctx.live.bookChanged(loan.bookId);
   if (checkedOut) await ctx.hotBooks.recordBorrow(loan.bookId);
   return loan;
@@ -135,7 +155,7 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
     t.field({
       type: LoanRef,
       description: `${description}. ${RATE_LIMITED_NOTE}`,
-      errors: { types: LOAN_ERRORS, dataField: { name: 'loan' } },
+      errors: { types: KEYED_LOAN_ERRORS, dataField: { name: 'loan' } },
       authScopes: { member: true },
       // Nullable so that a refusal nulls this field only, not the whole response.
       nullable: true,
@@ -143,20 +163,17 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
       args: {
         bookId: t.arg.id({ required: true }),
         memberId: t.arg.id({ description: 'Librarians only: the member the loan is for' }),
+        idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG),
       },
-      resolve: async (_root, { bookId, memberId }, ctx) => {
+      resolve: async (_root, { bookId, memberId, idempotencyKey }, ctx) => {
         const borrower = borrowerOf(ctx, memberId);
         const book = parseGlobalId(bookId, 'Book');
-        if (mode === 'reserve') {
-          return noteLoanChange(
-            ctx,
-            await openLoan(ctx, borrower, book, actorOf(ctx), mode),
-            false,
-          );
-        }
+        const open = () =>
+          openLoan(ctx, borrower, book, actorOf(ctx), mode, idempotencyKey ?? undefined);
+        if (mode === 'reserve') return noteLoanChange(ctx, await open(), false);
         concurrentBorrowGauge.inc();
         try {
-          return noteLoanChange(ctx, await openLoan(ctx, borrower, book, actorOf(ctx), mode), true);
+          return noteLoanChange(ctx, await open(), true);
         } finally {
           concurrentBorrowGauge.dec();
         }
@@ -167,17 +184,29 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
 openLoanField('borrow', 'Takes an available copy home now: a loan straight to BORROWED');
 openLoanField('reserve', 'Holds an available copy (PENDING) until the pickup deadline');
 
+/** The transitions that take a copy back or a due date further take an idempotency key. */
+const KEYED_ACTIONS: LoanAction[] = ['RETURN', 'RENEW'];
+
 const transitionField = (name: string, action: LoanAction, description: string) =>
   builder.mutationField(name, (t) =>
     t.field({
       type: LoanRef,
       description,
-      errors: { types: LOAN_ERRORS, dataField: { name: 'loan' } },
+      errors: {
+        types: KEYED_ACTIONS.includes(action) ? KEYED_LOAN_ERRORS : LOAN_ERRORS,
+        dataField: { name: 'loan' },
+      },
       authScopes: { member: true },
-      args: { loanId: t.arg.id({ required: true }) },
-      resolve: async (_root, { loanId }, ctx) => {
-        const id = parseSnowflakeGlobalId(loanId, 'Loan');
-        const loan = await transitionLoan(ctx, id, action, actorOf(ctx));
+      args: {
+        loanId: t.arg.id({ required: true }),
+        ...(KEYED_ACTIONS.includes(action) && {
+          idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG),
+        }),
+      },
+      resolve: async (_root, args, ctx) => {
+        const id = parseSnowflakeGlobalId(args.loanId, 'Loan');
+        const key = 'idempotencyKey' in args ? (args.idempotencyKey as string | null) : null;
+        const loan = await transitionLoan(ctx, id, action, actorOf(ctx), key ?? undefined);
         return noteLoanChange(ctx, loan, action === 'CHECKOUT');
       },
     }),
