@@ -53,10 +53,23 @@ const loanNamed = (deps: Deps) => (id: string) =>
  * Opens a loan on an available copy of `bookId` for `memberId`: PENDING (a hold until the
  * pickup deadline) or, for `borrow`, straight on to BORROWED through CHECKOUT. One transaction,
  * locking in the order of src/db/transaction.ts: the member's open-loan count, the book's
- * count, the copy claim, then the new loan and its events. With `idempotencyKey` (the actor's),
- * a retry answers the first outcome (src/domain/idempotency.ts).
+ * count, the copy claim, then the new loan and its events.
  */
 export async function openLoan(
+  deps: Deps,
+  memberId: number,
+  bookId: number,
+  actor: Actor,
+  mode: 'reserve' | 'borrow',
+): Promise<Loan> {
+  return (await openLoanOnce(deps, memberId, bookId, actor, mode)).value;
+}
+
+/**
+ * {@link openLoan} under the actor's `idempotencyKey`: a retry answers the first outcome
+ * (src/domain/idempotency.ts), and the outcome says whether it was such a replay.
+ */
+export async function openLoanOnce(
   deps: Deps,
   memberId: number,
   bookId: number,
@@ -208,10 +221,19 @@ export async function applyTransition(
 
 /**
  * Runs `action` on loan `loanId` for `actor`: members act on their own loans only, librarians
- * on any. One transaction; with `idempotencyKey` (the actor's), a retry answers the first
- * outcome.
+ * on any. One transaction.
  */
 export async function transitionLoan(
+  deps: Deps,
+  loanId: bigint,
+  action: LoanAction,
+  actor: Actor,
+): Promise<Loan> {
+  return (await transitionLoanOnce(deps, loanId, action, actor)).value;
+}
+
+/** {@link transitionLoan} under the actor's `idempotencyKey`: the outcome says if it replayed. */
+export async function transitionLoanOnce(
   deps: Deps,
   loanId: bigint,
   action: LoanAction,

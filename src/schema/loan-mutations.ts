@@ -4,7 +4,7 @@ import { type Context, isLibrarian, viewerId } from '../context.js';
 import { parseSnowflakeGlobalId } from '../domain/global-id.js';
 import type { Outcome } from '../domain/idempotency.js';
 import type { LoanAction } from '../domain/loan-transitions.js';
-import { type Actor, openLoan, transitionLoan } from '../domain/loans.js';
+import { type Actor, openLoanOnce, transitionLoanOnce } from '../domain/loans.js';
 import {
   BookUnavailableError,
   ForbiddenError,
@@ -169,7 +169,7 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
         const borrower = borrowerOf(ctx, memberId);
         const book = parseGlobalId(bookId, 'Book');
         const open = () =>
-          openLoan(ctx, borrower, book, actorOf(ctx), mode, idempotencyKey ?? undefined);
+          openLoanOnce(ctx, borrower, book, actorOf(ctx), mode, idempotencyKey ?? undefined);
         if (mode === 'reserve') return noteLoanChange(ctx, await open(), false);
         concurrentBorrowGauge.inc();
         try {
@@ -206,7 +206,7 @@ const transitionField = (name: string, action: LoanAction, description: string) 
       resolve: async (_root, args, ctx) => {
         const id = parseSnowflakeGlobalId(args.loanId, 'Loan');
         const key = 'idempotencyKey' in args ? (args.idempotencyKey as string | null) : null;
-        const loan = await transitionLoan(ctx, id, action, actorOf(ctx), key ?? undefined);
+        const loan = await transitionLoanOnce(ctx, id, action, actorOf(ctx), key ?? undefined);
         return noteLoanChange(ctx, loan, action === 'CHECKOUT');
       },
     }),

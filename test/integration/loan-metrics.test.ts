@@ -48,8 +48,8 @@ it('counts one loan_transitions_total per committed loan_event row, never a refu
   expect((await loanTransitions.get()).values.length).toBe(9);
   expect(await counted()).toEqual({});
 
-  const borrowed = (await openLoan(deps, member.id, book.id, actor, 'borrow')).value;
-  const held = (await openLoan(deps, member.id, book.id, actor, 'reserve')).value;
+  const borrowed = await openLoan(deps, member.id, book.id, actor, 'borrow');
+  const held = await openLoan(deps, member.id, book.id, actor, 'reserve');
   await openLoan(deps, member.id, book.id, actor, 'borrow');
   // Refused: over the member's limit, a second renewal, a transition the machine forbids.
   expect(await attempt(() => openLoan(deps, member.id, book.id, actor, 'borrow'))).toBe(

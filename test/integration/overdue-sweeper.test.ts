@@ -36,7 +36,7 @@ it('moves late loans and expired holds to OVERDUE once, with two sweepers racing
   clock.advance(20 * DAY);
   const fresh = [];
   for (let i = 0; i < 5; i++)
-    fresh.push((await openLoan(deps(1), members[i]!.id, book.id, null, 'borrow')).value);
+    fresh.push(await openLoan(deps(1), members[i]!.id, book.id, null, 'borrow'));
 
   clock.advance(2 * DAY); // day 22: holds expired (3 days), day-0 loans due (21 days)
   const [a, b] = await Promise.all([sweepOverdue(deps(2), 7), sweepOverdue(deps(3), 7)]);
