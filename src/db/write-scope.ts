@@ -27,6 +27,8 @@ export class WriteScope {
   private inFlight = false;
   private commitStarted = false;
   private cancelled: Promise<void> | undefined;
+  /** COMMIT or ROLLBACK was sent: the connection is no longer this transaction's. */
+  private ended = false;
   /** True once `abort()` was called before COMMIT. */
   aborted = false;
 
@@ -37,7 +39,7 @@ export class WriteScope {
 
   /** The deadline passed: cancel what runs, refuse what comes. Ignored once committing. */
   abort(): void {
-    if (this.commitStarted || this.aborted) return;
+    if (this.commitStarted || this.aborted || this.ended) return;
     this.aborted = true;
     if (this.inFlight && this.cancelConnection) {
       this.cancelled = this.cancelConnection().catch(() => undefined);
@@ -47,18 +49,21 @@ export class WriteScope {
   /** Called by the pool wrapper for each statement sent inside this scope. */
   send<T>(connection: object, text: string, scoped: ScopedConnection, run: () => T): T {
     const statement = text.trimStart().slice(0, 8).toUpperCase();
-    if (!this.connection && statement.startsWith('BEGIN')) {
+    if (!this.connection && !this.ended && statement.startsWith('BEGIN')) {
       this.connection = connection;
       this.cancelConnection = () => scoped.cancel();
     }
-    // A read another connection makes inside the transaction's callback is not ours to stop.
+    // Not ours to stop: a read another connection makes inside the transaction's callback, or
+    // anything after the transaction ended (the pool may hand this very connection to the next
+    // waiter from inside our release, so that its statements run in this scope's context).
     if (connection !== this.connection) return run();
-    if (this.aborted) {
-      if (!statement.startsWith('ROLLBACK')) return Promise.reject(new ScopeAbortedError()) as T;
-      const cancelled = this.cancelled;
-      if (cancelled) return cancelled.then(run) as T;
-      return run();
+    if (statement.startsWith('COMMIT') || statement.startsWith('ROLLBACK')) {
+      this.connection = undefined;
+      this.ended = true;
+      const cancelled = this.aborted ? this.cancelled : undefined;
+      return (cancelled ? cancelled.then(run) : run()) as T;
     }
+    if (this.aborted) return Promise.reject(new ScopeAbortedError()) as T;
     this.inFlight = true;
     const result = run();
     if (result instanceof Promise) {

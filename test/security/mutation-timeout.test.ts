@@ -1,5 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScopeAbortedError, WriteScope } from '../../src/db/write-scope.js';
+import { createDb } from '../../src/db.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createAuthor, createBook, createCategory, gid } from '../support/factories.js';
 import { createMember } from '../support/loans.js';
@@ -133,5 +135,30 @@ describe('a mutation that runs out of time', () => {
     expect(succeeded).toContain(final.title);
     expect(tally.REQUEST_TIMEOUT ?? 0, JSON.stringify(tally)).toBeGreaterThan(0);
     expect(succeeded.length, JSON.stringify(tally)).toBeGreaterThan(0);
+  });
+
+  it('the connection an aborted transaction gives back serves its next user', async () => {
+    // The pool hands a released connection to the next waiter from inside the release, so the
+    // waiter's statements can run in the aborted transaction's async context: once ROLLBACK
+    // (or COMMIT) is sent they are not the transaction's, and must not be refused.
+    const small = createDb({ url: t.testDb.url, poolSize: 1 });
+    try {
+      const scope = new WriteScope();
+      const rows = await scope.run(async () => {
+        const connection = await small.pool.connect();
+        try {
+          await connection.query('BEGIN');
+          scope.abort();
+          await expect(connection.query('SELECT 1')).rejects.toBeInstanceOf(ScopeAbortedError);
+          await connection.query('ROLLBACK');
+          return (await connection.query<{ one: number }>('SELECT 1 AS one')).rows;
+        } finally {
+          connection.release();
+        }
+      });
+      expect(rows).toEqual([{ one: 1 }]);
+    } finally {
+      await small.close();
+    }
   });
 });
