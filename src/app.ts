@@ -63,7 +63,24 @@ export interface AppOptions {
    * Default: one over `redis` (or in this process), closed when the app is disposed.
    */
   live?: LiveEvents;
+  /**
+   * Plugins left out, for an ablation run of load/compare.ts (`--ablate`) that shows what each
+   * one costs. Never set in production. Default: none.
+   */
+  without?: readonly AppPlugin[];
 }
+
+/** The plugins an ablation run can leave out, one at a time. */
+export const APP_PLUGINS = [
+  'requestLog',
+  'persistedOperations',
+  'metrics',
+  'tracing',
+  'queryLimits',
+  'jit',
+  'requestTimeout',
+] as const;
+export type AppPlugin = (typeof APP_PLUGINS)[number];
 
 /** The Yoga instance: serves /graphql, /healthz, /readyz and /metrics. Never listens (tests call `fetch`). */
 export function createApp(options: AppOptions) {
@@ -74,7 +91,9 @@ export function createApp(options: AppOptions) {
     redis,
     isDraining = () => false,
     clock = systemClock,
+    without = [],
   } = options;
+  const on = (plugin: AppPlugin) => !without.includes(plugin);
   // Ids need a clock that moves: the real one, even when tests steer business time.
   if (!options.ids && config.workerId === 'auto') {
     throw new Error('WORKER_ID=auto: lease a worker id first and pass `ids` (see src/server.ts)');
@@ -140,7 +159,7 @@ export function createApp(options: AppOptions) {
     maskedErrors: { isDev: !config.maskErrors },
     plugins: [
       // First: its request id and log scope wrap everything the other plugins do.
-      useRequestLog({ logger: config.logRequests ? logger : false }),
+      on('requestLog') && useRequestLog({ logger: config.logRequests ? logger : false }),
       useReadinessCheck({
         endpoint: '/readyz',
         // Ready while PostgreSQL answers. Redis down is a degradation, not unreadiness: the
@@ -163,27 +182,29 @@ export function createApp(options: AppOptions) {
       }),
       // Persisted queries / trusted documents turn a hash into `params.query` in onParams: they
       // must stay before the response cache (and anything else keyed on `params.query`).
-      persistedOperations,
+      on('persistedOperations') && persistedOperations,
       // After them too: a cache hit is described by the query text they fill in.
       useRequestFacts(),
-      useMetrics({
-        ...options.metrics,
-        // With METRICS_PORT, the scrape has a listener of its own (src/metrics-server.ts).
-        endpoint: config.metricsPort === undefined ? config.metricsEndpoint : '',
-        operationNames: config.metricsOperationNames,
-      }),
+      on('metrics') &&
+        useMetrics({
+          ...options.metrics,
+          // With METRICS_PORT, the scrape has a listener of its own (src/metrics-server.ts).
+          endpoint: config.metricsPort === undefined ? config.metricsEndpoint : '',
+          operationNames: config.metricsOperationNames,
+        }),
       // Before the JIT: the operation span must be active while the compiled executor runs.
-      useTracing(),
+      on('tracing') && useTracing(),
       // Tokens, aliases and introspection are refused while parsing and validating, wherever
       // these sit. Depth and cost are measured with the variables as execute starts, and a
       // refusal there stops the plugins after it: so after metrics and tracing (the refusal is
       // counted in graphql_errors_total and seen in the operation span), before the JIT.
-      useQueryLimits({
-        maxDepth: config.maxQueryDepth,
-        maxCost: config.maxQueryCost,
-        maxAliases: config.maxQueryAliases,
-        maxTokens: config.maxQueryTokens,
-      }),
+      on('queryLimits') &&
+        useQueryLimits({
+          maxDepth: config.maxQueryDepth,
+          maxCost: config.maxQueryCost,
+          maxAliases: config.maxQueryAliases,
+          maxTokens: config.maxQueryTokens,
+        }),
       config.introspection ? false : useDisableIntrospection(),
       // Compiles each operation once into plain JavaScript: the per-field cost of executing a
       // 50-book list drops by about half (see load/ and the README's figures).
@@ -191,16 +212,17 @@ export function createApp(options: AppOptions) {
       // the operation name, so another operation of the document would run the first compiled
       // one (with the limits measured on the operation named). Those run on graphql-js.
       // Subscriptions never: they run on graphql-js's subscribe.
-      useGraphQlJit(
-        {},
-        {
-          enableIf: ({ document, operationName }) =>
-            operationCount(document) === 1 &&
-            getOperationAST(document, operationName)?.operation !== 'subscription',
-        },
-      ),
+      on('jit') &&
+        useGraphQlJit(
+          {},
+          {
+            enableIf: ({ document, operationName }) =>
+              operationCount(document) === 1 &&
+              getOperationAST(document, operationName)?.operation !== 'subscription',
+          },
+        ),
       // After the JIT, so that it wraps the compiled executor.
-      useRequestTimeout({ timeoutMs: config.requestTimeoutMs }),
+      on('requestTimeout') && useRequestTimeout({ timeoutMs: config.requestTimeoutMs }),
       // Identical concurrent queries execute once; the response cache then wraps that.
       config.singleFlight && useSingleFlight(),
       // Last: its executor wraps all of the above. It answers hits in onParams, so it must also

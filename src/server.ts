@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { isSeeded, seed } from '../prisma/seed.js';
-import { createApp } from './app.js';
+import { type AppOptions, createApp } from './app.js';
 import { isMain } from './cli/is-main.js';
 import { superviseWorkers } from './cluster.js';
 import { collectPodMetrics, workerMetrics } from './cluster-metrics.js';
@@ -32,11 +32,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves the app on `config.port` over the database at `databaseUrl`. */
+/**
+ * Serves the app on `config.port` over the database at `databaseUrl`; `appOptions` reach
+ * createApp (load/ablation-server.ts leaves plugins out). Default: none.
+ */
 export async function startServer(
   config: Config,
   databaseUrl: string,
   logger: Logger,
+  appOptions: Pick<AppOptions, 'without'> = {},
 ): Promise<RunningServer> {
   const database = createDb({
     url: databaseUrl,
@@ -76,6 +80,7 @@ export async function startServer(
     onError: (error) => logger.warn({ err: error.message }, 'live events'),
   });
   const app = createApp({
+    ...appOptions,
     config,
     database,
     logger,

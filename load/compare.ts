@@ -1,0 +1,224 @@
+import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { APP_PLUGINS } from '../src/app.js';
+import {
+  COMPARED_SCENARIOS,
+  type ComparedScenario,
+  DEFAULT_COMPARED,
+} from './compare-scenarios.js';
+import {
+  ensurePostGraphile,
+  fetchOnce,
+  fire,
+  type HttpRequest,
+  type Measured,
+  median,
+  prepareDatabase,
+  type StartedServer,
+  startBookmall,
+  startCeiling,
+  startPostGraphile,
+} from './harness.js';
+
+// npm run load:compare -- [scenario ...] [--books 10000] [--duration 8] [--rounds 3]
+//   [--connections 32] [--warmup 3] [--ablate metrics,tracing,...] [--workers 1] [--no-ceiling]
+// bookmall (NODE_ENV=production, WORKERS=1) and PostGraphile 5 on the same seeded database, one
+// process each, each scenario's sides alternated A B A B after a warm-up, with the node:http
+// ceiling answering bookmall's bytes. Prints every round and the medians; loopback only.
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    books: { type: 'string', default: '10000' },
+    duration: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    warmup: { type: 'string', default: '3' },
+    ablate: { type: 'string', default: '' },
+    workers: { type: 'string', default: '1' },
+    'no-ceiling': { type: 'boolean', default: false },
+    'redis-prefix': { type: 'string' },
+  },
+});
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const names = positionals.length ? positionals : DEFAULT_COMPARED;
+for (const name of names) {
+  if (!COMPARED_SCENARIOS[name]) {
+    out(`unknown scenario "${name}"; one of: ${Object.keys(COMPARED_SCENARIOS).join(', ')}`);
+    process.exit(2);
+  }
+}
+const ablate = values.ablate ? values.ablate.split(',') : [];
+for (const plugin of ablate) {
+  if (!(APP_PLUGINS as readonly string[]).includes(plugin)) {
+    out(`unknown plugin "${plugin}"; one of: ${APP_PLUGINS.join(', ')}`);
+    process.exit(2);
+  }
+}
+const seconds = Math.min(Number(values.duration), 120);
+const rounds = Math.min(Number(values.rounds), 20);
+const connections = Math.min(Number(values.connections), 256);
+const redisPrefix = values['redis-prefix'] ?? `bookmall-compare:${randomBytes(4).toString('hex')}:`;
+
+/** One server measured in a scenario, and its figures per round. */
+interface Side {
+  name: string;
+  url: string;
+  request: (n: number) => HttpRequest;
+  rounds: Measured[];
+}
+
+const asHttp = (operation: ReturnType<ComparedScenario['bookmall']>): HttpRequest => ({
+  body: JSON.stringify({ query: operation.query, variables: operation.variables ?? {} }),
+  headers: { 'content-type': 'application/json' },
+});
+
+// Servers by what they are started with, so that scenarios of one environment share them.
+const servers = new Map<string, Promise<StartedServer>>();
+function server(key: string, start: () => Promise<StartedServer>): Promise<StartedServer> {
+  let started = servers.get(key);
+  if (!started) {
+    started = start();
+    servers.set(key, started);
+  }
+  return started;
+}
+
+function bookmallEnv(s: ComparedScenario): Record<string, string> {
+  return {
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    RESPONSE_CACHE: 'false',
+    SINGLE_FLIGHT: 'false',
+    RATE_LIMITS: 'off',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_KEY_PREFIX: redisPrefix,
+    WORKERS: values.workers,
+    ...s.env,
+  };
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+const fmt = (m: Measured) =>
+  `${m.rps} req/s p99 ${m.p99} ms${m.errors ? ` (${m.errors} errors)` : ''}`;
+
+async function measure(name: string, s: ComparedScenario, databaseUrl: string) {
+  const env = bookmallEnv(s);
+  const envKey = JSON.stringify(s.env ?? {});
+  const sides: Side[] = [];
+  const bookmall = await server(`bookmall ${envKey}`, () => startBookmall(databaseUrl, env));
+  sides.push({
+    name: 'bookmall',
+    url: bookmall.url,
+    request: (n) => asHttp(s.bookmall(n)),
+    rounds: [],
+  });
+  for (const plugin of ablate) {
+    const ablated = await server(`bookmall ${envKey} -${plugin}`, () =>
+      startBookmall(databaseUrl, env, [plugin]),
+    );
+    sides.push({
+      name: `bookmall -${plugin}`,
+      url: ablated.url,
+      request: sides[0]!.request,
+      rounds: [],
+    });
+  }
+  if (s.peer) {
+    const peer = s.peer;
+    const postgraphile = await server('postgraphile', () => startPostGraphile(databaseUrl));
+    sides.push({
+      name: 'PostGraphile',
+      url: postgraphile.url,
+      request: (n) => asHttp(peer(n)),
+      rounds: [],
+    });
+  }
+  // Every side answers correctly before anything is timed; the ceiling serves bookmall's bytes.
+  const answers = await Promise.all(sides.map((side) => fetchOnce(side.url, side.request(0))));
+  const titles = answers.map((body) => body.split('"title"').length - 1);
+  if (new Set(titles).size > 1) throw new Error(`${name}: the sides return different rows`);
+  let ceiling: StartedServer | undefined;
+  if (!values['no-ceiling']) {
+    ceiling = await startCeiling(answers[0]!);
+    const body = asHttp(s.bookmall(0));
+    sides.push({ name: 'node:http ceiling', url: ceiling.url, request: () => body, rounds: [] });
+  }
+  for (const side of sides) {
+    for (let n = 0; n < (s.prime ?? 0); n++) await fetchOnce(side.url, side.request(n));
+    await fire(side.url, side.request, Number(values.warmup), connections);
+  }
+  out(`\n${name}: ${s.description}`);
+  for (let round = 1; round <= rounds; round++) {
+    for (const side of sides)
+      side.rounds.push(await fire(side.url, side.request, seconds, connections));
+    const first = sides[0]!.rounds.at(-1)!;
+    const cells = sides.map((side, i) => {
+      const m = side.rounds.at(-1)!;
+      return i === 0
+        ? `${side.name} ${fmt(m)}`
+        : `${side.name} ${fmt(m)} (bookmall ${ratio(first.rps, m.rps).toFixed(2)}x)`;
+    });
+    out(`  round ${round}: ${cells.join(' | ')}`);
+  }
+  await ceiling?.stop();
+  return sides;
+}
+
+/** The per-scenario table: each side's median req/s and p99, and bookmall's ratio to it. */
+function summarise(name: string, sides: Side[]) {
+  const base = sides[0]!;
+  const rows = sides.map((side) => {
+    const ratios = side.rounds.map((m, i) => ratio(base.rounds[i]!.rps, m.rps));
+    return {
+      side: side.name,
+      rps: median(side.rounds.map((m) => m.rps)),
+      p99: median(side.rounds.map((m) => m.p99)),
+      errors: side.rounds.reduce((sum, m) => sum + m.errors, 0),
+      ratio: Number(median(ratios).toFixed(2)),
+      rounds: side.rounds.map((m) => m.rps),
+    };
+  });
+  out(`  median of ${rounds} rounds:`);
+  for (const row of rows) {
+    const versus =
+      row === rows[0]
+        ? ''
+        : `  bookmall / this: ${row.ratio}x (per round ${row.rounds.join(', ')})`;
+    out(
+      `    ${row.side.padEnd(24)} ${String(row.rps).padStart(6)} req/s  p99 ${row.p99} ms${versus}`,
+    );
+  }
+  return { scenario: name, sides: rows };
+}
+
+async function main() {
+  const databaseUrl = await prepareDatabase(Number(values.books), out);
+  if (names.some((name) => COMPARED_SCENARIOS[name]!.peer)) ensurePostGraphile(out);
+  out(
+    `${cpus().length} x ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ` +
+      `${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}; ${values.books} books, ${connections} ` +
+      `connections, ${rounds} rounds of ${seconds} s after ${values.warmup} s of warm-up; ` +
+      `bookmall WORKERS=${values.workers}`,
+  );
+  const results = [];
+  try {
+    for (const name of names) {
+      results.push(summarise(name, await measure(name, COMPARED_SCENARIOS[name]!, databaseUrl)));
+    }
+  } finally {
+    await Promise.all([...servers.values()].map(async (s) => (await s).stop()));
+  }
+  out(
+    `\nload average at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  out(`RESULT ${JSON.stringify(results)}`);
+}
+
+main().catch((error: unknown) => {
+  out(`compare failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,230 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { isSeeded, seed } from '../prisma/seed.js';
+import { loadConfig } from '../src/config.js';
+import { migrate } from '../src/db/migrate.js';
+
+/**
+ * What the load runners share: the load database, the servers they start (bookmall, its peer
+ * PostGraphile, the node:http ceiling), each in a process of its own on loopback, and the
+ * autocannon run that measures one of them.
+ */
+
+/** One HTTP request of a load run. */
+export interface HttpRequest {
+  body: string;
+  headers: Record<string, string>;
+}
+
+/** A server a runner started: its GraphQL URL, and how to stop it. */
+export interface StartedServer {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The figures of one timed run. */
+export interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const POSTGRAPHILE_DIR = fileURLToPath(new URL('postgraphile/', import.meta.url));
+
+export function assertLoopback(url: string) {
+  const host = new URL(url).hostname;
+  if (!(host === 'localhost' || host === '[::1]' || host.startsWith('127.'))) {
+    throw new Error(`load targets loopback only, not ${host}`);
+  }
+}
+
+/**
+ * A migrated database of `count` books from the seed (prisma/seed.ts), on TEST_DATABASE_URL's
+ * server, named after the count (`bookmall_load_10000`) and reused between runs; analyzed.
+ */
+export async function prepareDatabase(
+  count: number,
+  log: (line: string) => void,
+  name = `bookmall_load_${count}`,
+): Promise<string> {
+  const url = new URL(loadConfig().testDatabaseUrl);
+  url.pathname = `/${name}`;
+  await migrate(url.toString());
+  if (!(await isSeeded(url.toString()))) {
+    log(`seeding ${count} books into ${name} ...`);
+    await seed(url.toString(), { books: count, log: (line) => log(`  ${line}`) });
+  }
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query('ANALYZE');
+  await client.end();
+  return url.toString();
+}
+
+/** Waits for the child's `{"msg":"listening","port":N}` line on stdout. */
+function listening(child: ChildProcess, what: string, path: string): Promise<StartedServer> {
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in 90 s`)), 90_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      let entry: { msg?: string; port?: number };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        return;
+      }
+      if (entry.msg === 'listening' && entry.port) {
+        clearTimeout(timer);
+        // From now on its output (a log line per request) is drained unread: parsing it would
+        // cost the load generator, which shares the process, CPU.
+        lines.close();
+        child.stdout!.resume();
+        resolve({ url: `http://127.0.0.1:${entry.port}${path}`, child, stop });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code}`));
+    });
+  });
+}
+
+/**
+ * bookmall as production runs it (NODE_ENV=production, src/server.ts), one process, with `env`
+ * on top; `without` names plugins to leave out (an ablation run, through load/ablation-server.ts).
+ */
+export function startBookmall(
+  databaseUrl: string,
+  env: Record<string, string>,
+  without: readonly string[] = [],
+): Promise<StartedServer> {
+  const script = without.length
+    ? ['load/ablation-server.ts', without.join(',')]
+    : ['src/server.ts'];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...script], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      ...env,
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      OVERDUE_SWEEP_INTERVAL_MS: '0',
+      WORKERS: env.WORKERS ?? '1',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return listening(child, 'bookmall', '/graphql');
+}
+
+/** Installs load/postgraphile's own dependencies (PostGraphile 5) when they are missing. */
+export function ensurePostGraphile(log: (line: string) => void) {
+  if (existsSync(`${POSTGRAPHILE_DIR}node_modules/postgraphile/package.json`)) return;
+  log('installing PostGraphile 5 into load/postgraphile ...');
+  const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: POSTGRAPHILE_DIR,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (npm.status !== 0) throw new Error('npm ci in load/postgraphile failed');
+}
+
+/** PostGraphile 5 (load/postgraphile/server.mjs) on the same database, one process. */
+export function startPostGraphile(databaseUrl: string): Promise<StartedServer> {
+  const child = spawn(process.execPath, [`${POSTGRAPHILE_DIR}server.mjs`], {
+    cwd: POSTGRAPHILE_DIR,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return listening(child, 'PostGraphile', '/graphql');
+}
+
+/** node:http answering every request with `body` (load/ceiling-server.ts): the ceiling. */
+export function startCeiling(body: string): Promise<StartedServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'load/ceiling-server.ts', body], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return listening(child, 'the node:http ceiling', '/graphql');
+}
+
+/** Sends one request and returns its body; throws on a non-200 or a GraphQL error. */
+export async function fetchOnce(url: string, request: HttpRequest): Promise<string> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: request.headers,
+    body: request.body,
+  });
+  const text = await response.text();
+  if (response.status !== 200 || text.includes('"errors"')) {
+    throw new Error(`${url} answered ${response.status}: ${text.slice(0, 500)}`);
+  }
+  return text;
+}
+
+/**
+ * Runs autocannon against `url` for `seconds` with `connections` connections, the n-th request
+ * being `request(n)`; latencies are recorded per response for exact percentiles.
+ */
+export async function fire(
+  url: string,
+  request: (n: number) => HttpRequest,
+  seconds: number,
+  connections: number,
+): Promise<Measured> {
+  let n = 0;
+  const latencies: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        connections,
+        duration: seconds,
+        requests: [
+          {
+            setupRequest: (base) => {
+              const next = request(n++);
+              return { ...base, method: 'POST', headers: next.headers, body: next.body };
+            },
+          },
+        ],
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) =>
+      latencies.push(responseTime),
+    );
+  });
+  latencies.sort((x, y) => x - y);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    rps: Math.round(result.requests.average),
+    p50: Number(at(0.5).toFixed(1)),
+    p99: Number(at(0.99).toFixed(1)),
+    errors: result.errors + result.non2xx + result.timeouts,
+    requests: result.requests.total,
+  };
+}
+
+export const median = (values: number[]): number => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
