@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { APP_PLUGINS } from '../src/app.js';
@@ -8,6 +9,7 @@ import {
   DEFAULT_COMPARED,
 } from './compare-scenarios.js';
 import {
+  checkoutAt,
   ensurePostGraphile,
   fetchOnce,
   fire,
@@ -23,6 +25,8 @@ import {
 
 // npm run load:compare -- [scenario ...] [--books 10000] [--duration 8] [--rounds 3]
 //   [--connections 32] [--warmup 3] [--ablate metrics,tracing,...] [--workers 1] [--no-ceiling]
+//   [--cpu-prof] [--baseline <git ref>]
+// --baseline adds the bookmall of an older commit as a side, for a before/after in one run.
 // bookmall (NODE_ENV=production, WORKERS=1) and PostGraphile 5 on the same seeded database, one
 // process each, each scenario's sides alternated A B A B after a warm-up, with the node:http
 // ceiling answering bookmall's bytes. Prints every round and the medians; loopback only.
@@ -38,6 +42,8 @@ const { values, positionals } = parseArgs({
     workers: { type: 'string', default: '1' },
     'no-ceiling': { type: 'boolean', default: false },
     'redis-prefix': { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    baseline: { type: 'string' },
   },
 });
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -58,6 +64,9 @@ for (const plugin of ablate) {
 const seconds = Math.min(Number(values.duration), 120);
 const rounds = Math.min(Number(values.rounds), 20);
 const connections = Math.min(Number(values.connections), 256);
+// --cpu-prof: the full bookmall writes a CPU profile of the whole run into load/out/ on exit
+// (read it with `npm run load:profile -- load/out/<file>.cpuprofile`).
+const CPU_PROF = ['--cpu-prof', '--cpu-prof-dir', 'load/out'];
 const redisPrefix = values['redis-prefix'] ?? `bookmall-compare:${randomBytes(4).toString('hex')}:`;
 
 /** One server measured in a scenario, and its figures per round. */
@@ -105,13 +114,27 @@ async function measure(name: string, s: ComparedScenario, databaseUrl: string) {
   const env = bookmallEnv(s);
   const envKey = JSON.stringify(s.env ?? {});
   const sides: Side[] = [];
-  const bookmall = await server(`bookmall ${envKey}`, () => startBookmall(databaseUrl, env));
+  const bookmall = await server(`bookmall ${envKey}`, () =>
+    startBookmall(databaseUrl, env, [], values['cpu-prof'] ? CPU_PROF : []),
+  );
   sides.push({
     name: 'bookmall',
     url: bookmall.url,
     request: (n) => asHttp(s.bookmall(n)),
     rounds: [],
   });
+  if (baselineDir) {
+    const dir = baselineDir;
+    const before = await server(`baseline ${envKey}`, () =>
+      startBookmall(databaseUrl, env, [], [], dir),
+    );
+    sides.push({
+      name: `bookmall@${values.baseline}`,
+      url: before.url,
+      request: sides[0]!.request,
+      rounds: [],
+    });
+  }
   for (const plugin of ablate) {
     const ablated = await server(`bookmall ${envKey} -${plugin}`, () =>
       startBookmall(databaseUrl, env, [plugin]),
@@ -191,8 +214,11 @@ function summarise(name: string, sides: Side[]) {
   return { scenario: name, sides: rows };
 }
 
+let baselineDir: string | undefined;
+
 async function main() {
   const databaseUrl = await prepareDatabase(Number(values.books), out);
+  if (values.baseline) baselineDir = checkoutAt(values.baseline, out);
   if (names.some((name) => COMPARED_SCENARIOS[name]!.peer)) ensurePostGraphile(out);
   out(
     `${cpus().length} x ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ` +
@@ -208,7 +234,8 @@ async function main() {
       results.push(summarise(name, await measure(name, COMPARED_SCENARIOS[name]!, databaseUrl)));
     }
   } finally {
-    await Promise.all([...servers.values()].map(async (s) => (await s).stop()));
+    await Promise.allSettled([...servers.values()].map(async (s) => (await s).stop()));
+    if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
   }
   out(
     `\nload average at the end ${loadavg()

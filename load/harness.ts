@@ -1,12 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { isSeeded, seed } from '../prisma/seed.js';
-import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/db/migrate.js';
+import { TEST_DATABASE_URL } from '../test/support/database.js';
 
 /**
  * What the load runners share: the load database, the servers they start (bookmall, its peer
@@ -55,7 +56,7 @@ export async function prepareDatabase(
   log: (line: string) => void,
   name = `bookmall_load_${count}`,
 ): Promise<string> {
-  const url = new URL(loadConfig().testDatabaseUrl);
+  const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   await migrate(url.toString());
   if (!(await isSeeded(url.toString()))) {
@@ -105,18 +106,21 @@ function listening(child: ChildProcess, what: string, path: string): Promise<Sta
 
 /**
  * bookmall as production runs it (NODE_ENV=production, src/server.ts), one process, with `env`
- * on top; `without` names plugins to leave out (an ablation run, through load/ablation-server.ts).
+ * on top; `without` names plugins to leave out (an ablation run, through load/ablation-server.ts);
+ * `nodeFlags` go to node (`--cpu-prof`); `root` is the checkout to run (default this one).
  */
 export function startBookmall(
   databaseUrl: string,
   env: Record<string, string>,
   without: readonly string[] = [],
+  nodeFlags: readonly string[] = [],
+  root = ROOT,
 ): Promise<StartedServer> {
   const script = without.length
     ? ['load/ablation-server.ts', without.join(',')]
     : ['src/server.ts'];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...script], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...script], {
+    cwd: root,
     env: {
       ...process.env,
       LOG_LEVEL: 'info',
@@ -131,6 +135,28 @@ export function startBookmall(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return listening(child, 'bookmall', '/graphql');
+}
+
+/**
+ * The tree of git commit `ref` in a directory of its own (git archive, so no worktree is
+ * registered), sharing this checkout's node_modules, with its Prisma client generated: to run
+ * an older bookmall beside this one (load/compare.ts --baseline). Returns the directory.
+ */
+export function checkoutAt(ref: string, log: (line: string) => void): string {
+  const dir = mkdtempSync(`${tmpdir()}/bookmall-${ref.replace(/\W/g, '_')}-`);
+  log(`baseline: ${ref} into ${dir} ...`);
+  const archive = spawnSync('sh', ['-c', `git archive "$1" | tar -x -C "$2"`, 'sh', ref, dir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (archive.status !== 0) throw new Error(`git archive ${ref} failed`);
+  symlinkSync(`${ROOT}node_modules`, `${dir}/node_modules`);
+  const generate = spawnSync('npm', ['run', '--silent', 'generate'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (generate.status !== 0) throw new Error(`prisma generate in ${dir} failed`);
+  return dir;
 }
 
 /** Installs load/postgraphile's own dependencies (PostGraphile 5) when they are missing. */

@@ -112,6 +112,8 @@ export function createApp(options: AppOptions) {
   const deps: ContextDeps = {
     db: database.db,
     reader: database.reader,
+    sql: database.sql,
+    sqlReader: database.sqlReader,
     clock,
     ids,
     jwtSecret: config.jwtSecret,

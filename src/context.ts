@@ -1,5 +1,6 @@
 import type { CacheTag } from './cache/response-cache-store.js';
 import type { Config } from './config.js';
+import type { SqlClient } from './data/sql.js';
 import { Deadline } from './db/transaction.js';
 import type { Db } from './db.js';
 import type { Clock } from './domain/clock.js';
@@ -27,6 +28,10 @@ export interface ContextDeps {
   db: Db;
   /** Picks the client for catalogue reads (a replica, when configured). */
   reader: () => Db;
+  /** Reads of the primary with `pg` directly (src/data/). */
+  sql: SqlClient;
+  /** The same for catalogue reads, as `reader` picks them. */
+  sqlReader: () => SqlClient;
   clock: Clock;
   ids: SnowflakeGenerator;
   jwtSecret: string;
@@ -45,12 +50,15 @@ export interface ContextDeps {
   idempotencyKeyTtlSeconds: number;
 }
 
-export interface Context extends Omit<ContextDeps, 'jwtSecret' | 'reader' | 'trustProxy'> {
+export interface Context
+  extends Omit<ContextDeps, 'jwtSecret' | 'reader' | 'sqlReader' | 'trustProxy'> {
   /**
    * Catalogue reads: a replica, except in a request that may write, which reads the primary
    * so that a mutation's answer shows its own change.
    */
   readDb: Db;
+  /** The same choice, for the data modules' reads with `pg` (src/data/). */
+  readSql: SqlClient;
   loaders: Loaders;
   viewer: Viewer;
   /** Where the request came from (see `clientAddress`); undefined in-process (tests). */
@@ -153,14 +161,17 @@ export async function createContext(
   query?: string,
   socketAddress?: string,
 ): Promise<Context> {
-  const { jwtSecret: _, reader, trustProxy, ...shared } = deps;
-  const readDb = mayWrite(query) ? deps.db : reader();
+  const { jwtSecret: _, reader, sqlReader, trustProxy, ...shared } = deps;
+  const primary = mayWrite(query);
+  const readDb = primary ? deps.db : reader();
+  const readSql = primary ? deps.sql : sqlReader();
   const caller = await callerOf(request, deps);
-  const loaders = createLoaders(readDb, deps.db);
+  const loaders = createLoaders(readSql, deps.db);
   if (caller.member) loaders.member.prime(caller.member.id, caller.member);
   return {
     ...shared,
     readDb,
+    readSql,
     loaders,
     viewer: caller.viewer,
     clientAddress: clientAddress(request, socketAddress, trustProxy),

@@ -1,6 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { createSqlClient, type SqlClient } from './data/sql.js';
 import { type ScopedConnection, writeScopes } from './db/write-scope.js';
 import { PrismaClient } from './generated/prisma/client.js';
 import { dbStatementDuration, trackPool } from './metrics.js';
@@ -37,6 +38,10 @@ export interface DbHandle {
   pool: pg.Pool;
   /** A client for catalogue reads: the next replica in turn, or the primary when there is none. */
   reader(): Db;
+  /** The primary's reads with `pg` directly (src/data/sql.ts). */
+  sql: SqlClient;
+  /** The same for catalogue reads: the next replica in turn, or the primary. */
+  sqlReader(): SqlClient;
   statements: StatementCounter;
   close(): Promise<void>;
 }
@@ -59,14 +64,17 @@ export function createDb({
     connect(replica, poolSize, statementTimeoutMs, counter),
   );
   let turn = 0;
+  const next = () => {
+    if (replicas.length === 0) return primary;
+    turn = (turn + 1) % replicas.length;
+    return replicas[turn] ?? primary;
+  };
   return {
     db: primary.db,
     pool: primary.pool,
-    reader: () => {
-      if (replicas.length === 0) return primary.db;
-      turn = (turn + 1) % replicas.length;
-      return replicas[turn]?.db ?? primary.db;
-    },
+    reader: () => next().db,
+    sql: primary.sql,
+    sqlReader: () => next().sql,
     statements: counter,
     async close() {
       await Promise.all(
@@ -121,7 +129,13 @@ function connect(
   const closeControl = async () => {
     await control?.end();
   };
-  return { pool, db: new PrismaClient({ adapter: new PrismaPg(pool) }), untrack, closeControl };
+  return {
+    pool,
+    db: new PrismaClient({ adapter: new PrismaPg(pool) }),
+    sql: createSqlClient(pool),
+    untrack,
+    closeControl,
+  };
 }
 
 /** The statement's text: always the parameterised one ($1, $2 ...), never the values. */

@@ -1,12 +1,4 @@
-import { Prisma } from '../generated/prisma/client.js';
-import {
-  and,
-  type Direction,
-  type KeysetPage,
-  keysetConditions,
-  keysetOrder,
-  type SortKey,
-} from './keyset.js';
+import type { Direction, SortKey } from './keyset.js';
 
 export const AUTHOR_SORT_KEYS = {
   NAME: { name: 'NAME', column: 'a.name', type: 'text', nullable: false },
@@ -28,28 +20,4 @@ export interface AuthorOrder {
 export interface AuthorFilter {
   /** Case-insensitive substring of the name. */
   nameContains?: string;
-}
-
-const AUTHOR_COLUMNS = Prisma.raw(
-  `a.id, a.name, a.bio, a.created_at AS "createdAt", a.updated_at AS "updatedAt"`,
-);
-
-function conditions(filter: AuthorFilter): Prisma.Sql[] {
-  if (!filter.nameContains) return [];
-  const pattern = `%${filter.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return [Prisma.sql`a.name ILIKE ${pattern}`];
-}
-
-export function authorPageSql(filter: AuthorFilter, order: AuthorOrder, page: KeysetPage) {
-  const key = AUTHOR_SORT_KEYS[order.field];
-  const where = and([
-    ...conditions(filter),
-    ...keysetConditions(key, 'a.id', order.direction, page),
-  ]);
-  return Prisma.sql`SELECT ${AUTHOR_COLUMNS} FROM author a WHERE ${where}
-    ORDER BY ${keysetOrder(key, 'a.id', order.direction, page.inverted)} LIMIT ${page.limit}`;
-}
-
-export function authorCountSql(filter: AuthorFilter) {
-  return Prisma.sql`SELECT count(*)::int AS count FROM author a WHERE ${and(conditions(filter))}`;
 }

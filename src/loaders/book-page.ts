@@ -1,49 +1,75 @@
-import type { Db } from '../db.js';
-import {
-  type BookFilter,
-  type BookOrder,
-  type BookPageIncludes,
-  bookPageSql,
-} from '../domain/book-list.js';
+import type DataLoader from 'dataloader';
+import * as books from '../data/books.js';
+import type { SqlClient } from '../data/sql.js';
+import type { BookFilter, BookOrder, BookPageIncludes } from '../domain/book-list.js';
 import type { KeysetPage } from '../domain/keyset.js';
-import type { Author, Book } from '../generated/prisma/client.js';
-import type { ByIdLoaders } from './by-id.js';
+import { NotFoundError } from '../errors.js';
+import type { Book } from '../generated/prisma/client.js';
+import { type ByIdLoaders, byKey } from './by-id.js';
+import { createLoader } from './instrumented.js';
 import type { RelationLoaders } from './relations.js';
 
-type AuthorJson = Omit<Author, 'createdAt' | 'updatedAt'> & {
-  createdAt: number;
-  updatedAt: number;
-};
-
-type PageRow = Book & { authorsJson?: AuthorJson[] };
-
 /**
- * A top-level page of books in one statement, carrying the authors the operation asks for;
- * they go into the request's loaders, so resolving `Book.authors` costs nothing more.
+ * A top-level page of books in one statement, carrying the authors and categories the
+ * operation asks for; they go into the request's loaders, so resolving `Book.authors` and
+ * `Book.category { parent }` costs nothing more.
  */
-export function createBookPage(db: Db, byId: ByIdLoaders, relations: RelationLoaders) {
+export function createBookPage(sql: SqlClient, byId: ByIdLoaders, relations: RelationLoaders) {
   return async (
     filter: BookFilter,
     order: BookOrder,
     page: KeysetPage,
     includes: BookPageIncludes,
   ): Promise<Book[]> => {
-    const rows = await db.$queryRaw<PageRow[]>(bookPageSql(filter, order, page, includes));
+    const rows = await books.page(sql, filter, order, page, includes);
     for (const row of rows) {
-      if (row.authorsJson) {
-        const authors = row.authorsJson.map(
-          (a): Author => ({
-            ...a,
-            createdAt: new Date(a.createdAt),
-            updatedAt: new Date(a.updatedAt),
-          }),
-        );
-        for (const author of authors) byId.author.prime(author.id, author);
-        relations.authorsOfBook.prime(row.id, authors);
-        row.authorsJson = undefined;
+      if (row.authors) {
+        for (const author of row.authors) byId.author.prime(author.id, author);
+        relations.authorsOfBook.prime(row.id, row.authors);
       }
+      for (const category of row.categories ?? []) byId.category.prime(category.id, category);
       byId.book.prime(row.id, row);
     }
     return rows;
+  };
+}
+
+/**
+ * Loaders of books with what their page shows (`book(id)` with the lookahead's includes): each
+ * batch is one statement, whose authors and category path go into the request's loaders, so
+ * resolving `Book.authors` and `Book.category { ancestors }` costs nothing more.
+ */
+export function createBookDetailLoaders(
+  sql: SqlClient,
+  byId: ByIdLoaders,
+  relations: RelationLoaders,
+) {
+  const loaders = new Map<string, DataLoader<number, Book>>();
+  return (includes: books.DetailIncludes): DataLoader<number, Book> => {
+    // Without relations a book is a book: the by-id loader batches it with the other lookups.
+    if (!includes.authors && !includes.categoryPath) return byId.book;
+    const signature = `${includes.authors === true}:${includes.categoryPath === true}`;
+    let loader = loaders.get(signature);
+    if (!loader) {
+      loader = createLoader<number, Book>('bookDetail', async (ids) => {
+        const rows = await books.details(sql, ids, includes);
+        for (const { book, authors, categoryPath } of rows) {
+          byId.book.prime(book.id, book);
+          if (authors) {
+            for (const author of authors) byId.author.prime(author.id, author);
+            relations.authorsOfBook.prime(book.id, authors);
+          }
+          for (const category of categoryPath ?? []) byId.category.prime(category.id, category);
+        }
+        return byKey(
+          ids,
+          rows.map((row) => row.book),
+          (b) => b.id,
+          (id) => new NotFoundError('Book', String(id)),
+        );
+      });
+      loaders.set(signature, loader);
+    }
+    return loader;
   };
 }

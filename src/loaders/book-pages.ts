@@ -1,19 +1,12 @@
 import type DataLoader from 'dataloader';
-import type { Db } from '../db.js';
-import {
-  type BookFilter,
-  type BookOrder,
-  type BookPartition,
-  bookCountsSql,
-  bookPagesSql,
-} from '../domain/book-list.js';
+import * as books from '../data/books.js';
+import type { SqlClient } from '../data/sql.js';
+import type { BookFilter, BookOrder, BookPartition } from '../domain/book-list.js';
 import type { KeysetPage } from '../domain/keyset.js';
 import type { Book } from '../generated/prisma/client.js';
 import type { ByIdLoaders } from './by-id.js';
 import { createLoader } from './instrumented.js';
 import { groupByKey } from './relations.js';
-
-type BookOfParent = Book & { parentId: number };
 
 /** What a nested book list asks for, besides its parent. */
 export interface BookPageRequest {
@@ -27,7 +20,7 @@ export interface BookPageRequest {
  * Loaders of nested book lists (`Author.books`, `Category.books`). Every parent asking for the
  * same page shares one loader, so a list of N authors costs one statement, not N.
  */
-export function createBookPageLoaders(db: Db, byId: ByIdLoaders) {
+export function createBookPageLoaders(sql: SqlClient, byId: ByIdLoaders) {
   const pages = new Map<string, DataLoader<number, Book[]>>();
   const counts = new Map<string, DataLoader<number, number>>();
   return {
@@ -37,8 +30,7 @@ export function createBookPageLoaders(db: Db, byId: ByIdLoaders) {
       if (!loader) {
         const { partition, filter, order, page } = request;
         loader = createLoader('bookPages', async (parentIds) => {
-          const sql = bookPagesSql(partition, [...parentIds], filter, order, page);
-          const rows = await db.$queryRaw<BookOfParent[]>(sql);
+          const rows = await books.pagesOf(sql, partition, parentIds, filter, order, page);
           return groupByKey(parentIds, rows, (r) => r.parentId).map((list) =>
             list.map(({ parentId: _, ...book }) => {
               byId.book.prime(book.id, book);
@@ -55,8 +47,7 @@ export function createBookPageLoaders(db: Db, byId: ByIdLoaders) {
       let loader = counts.get(signature);
       if (!loader) {
         loader = createLoader('bookCounts', async (parentIds) => {
-          const sql = bookCountsSql(partition, [...parentIds], filter);
-          const rows = await db.$queryRaw<{ parentId: number; count: number }[]>(sql);
+          const rows = await books.countsOf(sql, partition, parentIds, filter);
           const byParent = new Map(rows.map((r) => [r.parentId, r.count]));
           return parentIds.map((id) => byParent.get(id) ?? 0);
         });

@@ -1,7 +1,10 @@
 import type DataLoader from 'dataloader';
-import type { Db } from '../db.js';
+import * as authors from '../data/authors.js';
+import * as books from '../data/books.js';
+import * as categories from '../data/categories.js';
+import type { SqlClient } from '../data/sql.js';
 import { NotFoundError } from '../errors.js';
-import { type Author, type Book, type Category, Prisma } from '../generated/prisma/client.js';
+import type { Author, Book, Category } from '../generated/prisma/client.js';
 import { createLoader } from './instrumented.js';
 
 /**
@@ -21,38 +24,19 @@ export function byKey<K, V>(
 
 const notFound = (typename: string) => (id: number) => new NotFoundError(typename, String(id));
 
-const CATEGORY_COLUMNS = Prisma.raw(
-  `c.id, c.name, c.slug, c.parent_id AS "parentId", c.created_at AS "createdAt",
-   c.updated_at AS "updatedAt"`,
-);
-
-export function createByIdLoaders(db: Db) {
+/** Loaders of catalogue rows by key; each batch is one statement of src/data/. */
+export function createByIdLoaders(sql: SqlClient) {
   const categoryLoader: DataLoader<number, Category> = createLoader('category', async (ids) => {
-    const rows = await db.$queryRaw<Category[]>`
-      WITH RECURSIVE path AS (
-        SELECT ${CATEGORY_COLUMNS} FROM category c WHERE c.id = ANY(${[...ids]}::int[])
-        UNION
-        SELECT ${CATEGORY_COLUMNS} FROM category c JOIN path ON c.id = path."parentId"
-      ) SELECT * FROM path`;
+    const rows = await categories.withAncestors(sql, ids);
     for (const row of rows) categoryLoader.prime(row.id, row);
     return byKey(ids, rows, (c) => c.id, notFound('Category'));
   });
   return {
     book: createLoader<number, Book>('book', async (ids) =>
-      byKey(
-        ids,
-        await db.book.findMany({ where: { id: { in: [...ids] } } }),
-        (b) => b.id,
-        notFound('Book'),
-      ),
+      byKey(ids, await books.byIds(sql, ids), (b) => b.id, notFound('Book')),
     ),
     author: createLoader<number, Author>('author', async (ids) =>
-      byKey(
-        ids,
-        await db.author.findMany({ where: { id: { in: [...ids] } } }),
-        (a) => a.id,
-        notFound('Author'),
-      ),
+      byKey(ids, await authors.byIds(sql, ids), (a) => a.id, notFound('Author')),
     ),
     // A category is almost always shown with its path (`category { parent { name } }`), so
     // each batch loads the categories with all their ancestors in one statement and primes
@@ -61,7 +45,7 @@ export function createByIdLoaders(db: Db) {
     categoryBySlug: createLoader<string, Category>('categoryBySlug', async (slugs) =>
       byKey(
         slugs,
-        await db.category.findMany({ where: { slug: { in: [...slugs] } } }),
+        await categories.bySlugs(sql, slugs),
         (c) => c.slug,
         (slug) => new NotFoundError('Category', slug),
       ),

@@ -1,5 +1,6 @@
+import type { SqlClient } from '../data/sql.js';
 import type { Db } from '../db.js';
-import { createBookPage } from './book-page.js';
+import { createBookDetailLoaders, createBookPage } from './book-page.js';
 import { createBookPageLoaders } from './book-pages.js';
 import { createByIdLoaders } from './by-id.js';
 import { createCirculationLoaders } from './circulation.js';
@@ -8,18 +9,18 @@ import { createRelationLoaders } from './relations.js';
 
 /**
  * All DataLoaders of one request. Build a new set per request: they cache what they load.
- * Catalogue loaders read `readDb` (a replica when configured); loans and members, which a
+ * Catalogue loaders read `readSql` (a replica when configured); loans and members, which a
  * member expects to see change at once, read the primary.
  */
-export function createLoaders(readDb: Db, primary: Db = readDb) {
-  const db = readDb;
-  const byId = createByIdLoaders(db);
-  const relations = createRelationLoaders(db, byId);
+export function createLoaders(readSql: SqlClient, primary: Db) {
+  const byId = createByIdLoaders(readSql);
+  const relations = createRelationLoaders(readSql, byId);
   return {
     ...byId,
     ...relations,
-    bookPage: createBookPage(db, byId, relations),
-    bookPages: createBookPageLoaders(db, byId),
+    bookPage: createBookPage(readSql, byId, relations),
+    bookDetail: createBookDetailLoaders(readSql, byId, relations),
+    bookPages: createBookPageLoaders(readSql, byId),
     ...createCirculationLoaders(primary),
     ...createNoticeLoaders(primary),
   };

@@ -1,5 +1,7 @@
 import type DataLoader from 'dataloader';
-import type { Db } from '../db.js';
+import * as authors from '../data/authors.js';
+import * as categories from '../data/categories.js';
+import type { SqlClient } from '../data/sql.js';
 import type { Author, Category } from '../generated/prisma/client.js';
 import type { ByIdLoaders } from './by-id.js';
 import { createLoader } from './instrumented.js';
@@ -12,9 +14,8 @@ export function groupByKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) 
   return keys.map((key) => groups.get(key) ?? []);
 }
 
-type AuthorOfBook = Author & { bookId: number };
 /** Loaders of the relations between catalogue rows; each batch is one statement. */
-export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
+export function createRelationLoaders(sql: SqlClient, byId: ByIdLoaders) {
   const prime = <T extends { id: number }>(loader: DataLoader<number, T>, rows: T[]) => {
     for (const row of rows) loader.prime(row.id, row);
     return rows;
@@ -22,25 +23,17 @@ export function createRelationLoaders(db: Db, byId: ByIdLoaders) {
   return {
     /** Authors of a book, in title-page order. */
     authorsOfBook: createLoader<number, Author[]>('authorsOfBook', async (bookIds) => {
-      const rows = await db.$queryRaw<AuthorOfBook[]>`
-        SELECT ba.book_id AS "bookId", a.id, a.name, a.bio,
-               a.created_at AS "createdAt", a.updated_at AS "updatedAt"
-        FROM book_author ba JOIN author a ON a.id = ba.author_id
-        WHERE ba.book_id = ANY(${[...bookIds]}::int[])
-        ORDER BY ba.book_id, ba.position`;
-      return groupByKey(bookIds, rows, (r) => r.bookId).map((authors) =>
+      const rows = await authors.ofBooks(sql, bookIds);
+      return groupByKey(bookIds, rows, (r) => r.bookId).map((list) =>
         prime(
           byId.author,
-          authors.map(({ bookId: _, ...author }) => author),
+          list.map(({ bookId: _, ...author }) => author),
         ),
       );
     }),
     /** Direct children of a category, by name. */
     childrenOfCategory: createLoader<number, Category[]>('childrenOfCategory', async (ids) => {
-      const rows = await db.category.findMany({
-        where: { parentId: { in: [...ids] } },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      });
+      const rows = await categories.childrenOf(sql, ids);
       return groupByKey(ids, rows, (r) => r.parentId ?? -1).map((c) => prime(byId.category, c));
     }),
     /**

@@ -1,11 +1,6 @@
 import { builder } from '../builder.js';
-import {
-  AUTHOR_SORT_KEYS,
-  AUTHOR_SORT_PROPERTY,
-  type AuthorOrder,
-  authorCountSql,
-  authorPageSql,
-} from '../domain/author-list.js';
+import * as authors from '../data/authors.js';
+import { AUTHOR_SORT_KEYS, AUTHOR_SORT_PROPERTY, type AuthorOrder } from '../domain/author-list.js';
 import type { Author } from '../generated/prisma/client.js';
 import { BookOrderInput, BookRef, nestedBooks } from './book.js';
 import { OrderDirection } from './error.js';
@@ -69,15 +64,14 @@ builder.queryFields((t) => ({
         AUTHOR_SORT_KEYS[order.field],
         (author: Author) => author[AUTHOR_SORT_PROPERTY[order.field]],
         async (page) => {
-          const rows = await ctx.readDb.$queryRaw<Author[]>(authorPageSql(filter, order, page));
+          const rows = await authors.page(ctx.readSql, filter, order, page);
           for (const row of rows) ctx.loaders.author.prime(row.id, row);
           return rows;
         },
       );
       return {
         ...connection,
-        totalCount: async () =>
-          (await ctx.readDb.$queryRaw<{ count: number }[]>(authorCountSql(filter)))[0]?.count ?? 0,
+        totalCount: () => authors.count(ctx.readSql, filter),
       };
     },
   }),

@@ -1,12 +1,12 @@
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import * as books from '../data/books.js';
 import {
   BOOK_SORT_KEYS,
   BOOK_SORT_PROPERTY,
   type BookFilter,
   type BookOrder,
   type BookPartition,
-  bookCountSql,
   DEFAULT_BOOK_ORDER,
 } from '../domain/book-list.js';
 import type { Book } from '../generated/prisma/client.js';
@@ -109,7 +109,15 @@ builder.queryFields((t) => ({
     type: BookRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => loadOrNull(ctx.loaders.book, parseGlobalId(id, 'Book')),
+    // What the page shows comes along in the book's own statement (src/data/books.ts).
+    resolve: (_root, { id }, ctx, info) =>
+      loadOrNull(
+        ctx.loaders.bookDetail({
+          authors: selects(info, ['authors']),
+          categoryPath: selects(info, ['category']),
+        }),
+        parseGlobalId(id, 'Book'),
+      ),
   }),
   books: t.connection({
     type: BookRef,
@@ -120,7 +128,10 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx, info) => {
       const filter = toBookFilter(args.filter);
       const order = toBookOrder(args.orderBy);
-      const includes = { authors: selects(info, ['edges', 'node', 'authors']) };
+      const includes = {
+        authors: selects(info, ['edges', 'node', 'authors']),
+        category: selects(info, ['edges', 'node', 'category']),
+      };
       const connection = await keysetConnection(
         args,
         BOOK_SORT_KEYS[order.field],
@@ -129,8 +140,7 @@ builder.queryFields((t) => ({
       );
       return {
         ...connection,
-        totalCount: async () =>
-          (await ctx.readDb.$queryRaw<{ count: number }[]>(bookCountSql(filter)))[0]?.count ?? 0,
+        totalCount: () => books.count(ctx.readSql, filter),
       };
     },
   }),

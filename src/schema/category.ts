@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import * as categories from '../data/categories.js';
 import { BookFilterInput, BookOrderInput, BookRef, nestedBooks } from './book.js';
 import { loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
 
@@ -58,10 +59,6 @@ builder.queryFields((t) => ({
   categories: t.field({
     type: [CategoryRef],
     description: 'The roots of the category tree, by name',
-    resolve: (_root, _args, ctx) =>
-      ctx.readDb.category.findMany({
-        where: { parentId: null },
-        orderBy: [{ name: 'asc' }, { id: 'asc' }],
-      }),
+    resolve: (_root, _args, ctx) => categories.roots(ctx.readSql),
   }),
 }));

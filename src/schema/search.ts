@@ -1,9 +1,9 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import * as search from '../data/search.js';
 import type { BookFilter } from '../domain/book-list.js';
 import { decodeSearchCursor, encodeSearchCursor, queryTag } from '../domain/search-cursor.js';
-import { type SearchPage, type SearchRow, searchPageSql } from '../domain/search-page.js';
 import { MAX_QUERY_LENGTH, parseSearchQuery, type SearchQuery } from '../domain/search-query.js';
 import { SEARCH_FIELDS } from '../domain/search-rank.js';
 import type { Book } from '../generated/prisma/client.js';
@@ -16,15 +16,18 @@ const BookSearchField = builder.enumType('BookSearchField', {
   values: SEARCH_FIELDS,
 });
 
-type Row = Book & SearchRow;
+type Row = Book & search.SearchRow;
 /** What resolve puts on each edge besides cursor and node (Pothos types edges loosely). */
-type Ranked = Pick<SearchRow, 'score' | 'matchedField'>;
+type Ranked = Pick<search.SearchRow, 'score' | 'matchedField'>;
 
 /** One page of matches; every book fetched is primed into the request's book loader. */
-async function fetchPage(query: SearchQuery, filter: BookFilter, page: SearchPage, ctx: Context) {
-  const sql = searchPageSql(query, filter, page);
-  if (!sql) return [];
-  const rows = await ctx.db.$queryRaw<Row[]>(sql);
+async function fetchPage(
+  query: SearchQuery,
+  filter: BookFilter,
+  page: search.SearchPage,
+  ctx: Context,
+) {
+  const rows = await search.page(ctx.sql, query, filter, page);
   for (const { score: _, matchedField: __, popularity: ___, total: ____, ...book } of rows) {
     ctx.loaders.book.prime(book.id, book);
   }

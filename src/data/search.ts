@@ -1,10 +1,14 @@
-import { Prisma } from '../generated/prisma/client.js';
-import { BOOK_COLUMNS, type BookFilter, bookFilterConditions } from './book-list.js';
-import { and } from './keyset.js';
-import { candidateBranches } from './search-candidates.js';
-import type { SearchCursor } from './search-cursor.js';
-import type { SearchQuery } from './search-query.js';
-import { BEST_FIELD, BEST_SCORE, fieldScores, type SearchField } from './search-rank.js';
+import type { BookFilter } from '../domain/book-list.js';
+import { and } from '../domain/keyset.js';
+import { candidateBranches } from '../domain/search-candidates.js';
+import type { SearchCursor } from '../domain/search-cursor.js';
+import type { SearchQuery } from '../domain/search-query.js';
+import { BEST_FIELD, BEST_SCORE, fieldScores, type SearchField } from '../domain/search-rank.js';
+import { type Book, Prisma } from '../generated/prisma/client.js';
+import { BOOK_COLUMNS, filterConditions } from './books.js';
+import type { SqlClient } from './sql.js';
+
+/** The search statement: a page of ranked matches. */
 
 /** One page of search results, as `resolveCursorConnection` asks for it. */
 export interface SearchPage {
@@ -60,7 +64,7 @@ export function searchPageSql(query: SearchQuery, filter: BookFilter, page: Sear
       -- A lookup by primary key per candidate: never a scan of the whole book table, however
       -- many candidates the planner expects (OFFSET 0 keeps it from turning into a hash join).
       CROSS JOIN LATERAL (SELECT * FROM book WHERE book.id = c.book_id OFFSET 0) b
-      WHERE ${and(bookFilterConditions(filter))}
+      WHERE ${and(filterConditions(filter))}
     ),
     ranked AS (
       SELECT scored.*, ${BEST_SCORE} AS score, ${BEST_FIELD} AS "matchedField",
@@ -69,4 +73,15 @@ export function searchPageSql(query: SearchQuery, filter: BookFilter, page: Sear
       WHERE greatest(isbn_score, title_score, author_score, subtitle_score) > 0
     )
     SELECT ${RESULT_COLUMNS} FROM ranked WHERE ${and(cuts)} ORDER BY ${order} LIMIT ${page.limit}`;
+}
+
+/** One page of `query`'s matches with their rank; empty when the query can match nothing. */
+export async function page(
+  sql: SqlClient,
+  query: SearchQuery,
+  filter: BookFilter,
+  searchPage: SearchPage,
+): Promise<(Book & SearchRow)[]> {
+  const statement = searchPageSql(query, filter, searchPage);
+  return statement ? sql.rows<Book & SearchRow>(statement) : [];
 }

@@ -1,0 +1,211 @@
+import {
+  BOOK_SORT_KEYS,
+  BOOK_SORT_PROPERTY,
+  type BookFilter,
+  type BookOrder,
+  type BookPageIncludes,
+  type BookPartition,
+} from '../domain/book-list.js';
+import { and, type KeysetPage, keysetConditions, keysetOrder } from '../domain/keyset.js';
+import { type Author, type Book, type Category, Prisma } from '../generated/prisma/client.js';
+import { type AuthorJson, authorsFromJson, authorsJson } from './authors.js';
+import {
+  type CategoryJson,
+  categoriesFromJson,
+  categoryJson,
+  categoryPathJson,
+} from './categories.js';
+import type { SqlClient } from './sql.js';
+
+/** Every statement that reads books: pages, counts, by id, the detail. */
+
+/** Columns of `book`, aliased to the Prisma model's field names. */
+export const BOOK_COLUMNS = Prisma.raw(
+  `b.id, b.isbn, b.title, b.subtitle, b.description, b.language, b.price,
+   b.published_at AS "publishedAt", b.category_id AS "categoryId",
+   b.total_copies AS "totalCopies", b.available_copies AS "availableCopies",
+   b.created_at AS "createdAt", b.updated_at AS "updatedAt"`,
+);
+
+/** A category and its descendants, as a subquery of ids. */
+function categoryTree(categoryId: Prisma.Sql | number): Prisma.Sql {
+  return Prisma.sql`(WITH RECURSIVE tree AS (
+      SELECT id FROM category WHERE id = ${categoryId}
+      UNION ALL SELECT c.id FROM category c JOIN tree ON c.parent_id = tree.id
+    ) SELECT id FROM tree)`;
+}
+
+export function filterConditions(filter: BookFilter): Prisma.Sql[] {
+  const c: Prisma.Sql[] = [];
+  if (filter.categoryId !== undefined) {
+    c.push(Prisma.sql`b.category_id IN ${categoryTree(filter.categoryId)}`);
+  }
+  if (filter.authorId !== undefined) {
+    c.push(Prisma.sql`EXISTS (SELECT 1 FROM book_author fa
+      WHERE fa.book_id = b.id AND fa.author_id = ${filter.authorId})`);
+  }
+  if (filter.language !== undefined) c.push(Prisma.sql`b.language = ${filter.language}`);
+  if (filter.available === true) c.push(Prisma.sql`b.available_copies > 0`);
+  if (filter.available === false) c.push(Prisma.sql`b.available_copies = 0`);
+  if (filter.minPrice !== undefined) c.push(Prisma.sql`b.price >= ${filter.minPrice}::numeric`);
+  if (filter.maxPrice !== undefined) c.push(Prisma.sql`b.price <= ${filter.maxPrice}::numeric`);
+  if (filter.publishedFrom) c.push(Prisma.sql`b.published_at >= ${filter.publishedFrom}::date`);
+  if (filter.publishedTo) c.push(Prisma.sql`b.published_at <= ${filter.publishedTo}::date`);
+  return c;
+}
+
+/**
+ * The books of one parent, `pid.parent` of the enclosing LATERAL: an author's books (driven by
+ * book_author, so only that author's rows are read), or a category's and its descendants'.
+ */
+function partitionSource(partition: BookPartition) {
+  if (partition === 'author') {
+    return {
+      from: Prisma.sql`book_author p JOIN book b ON b.id = p.book_id`,
+      where: Prisma.sql`p.author_id = pid.parent`,
+    };
+  }
+  return {
+    from: Prisma.sql`book b`,
+    where: Prisma.sql`b.category_id IN ${categoryTree(Prisma.raw('pid.parent'))}`,
+  };
+}
+
+/** A book of a page, with the relations the page was asked to include. */
+export type PageBook = Book & {
+  authors?: Author[];
+  /** The book's category, then its parent when it has one. */
+  categories?: Category[];
+};
+
+type PageRow = Book & {
+  authorsJson?: AuthorJson[];
+  categoryJson?: CategoryJson;
+  parentJson?: CategoryJson | null;
+};
+
+/** One page of a book list (with the related rows asked for): a single statement. */
+export async function page(
+  sql: SqlClient,
+  filter: BookFilter,
+  order: BookOrder,
+  keyset: KeysetPage,
+  includes: BookPageIncludes = {},
+): Promise<PageBook[]> {
+  const key = BOOK_SORT_KEYS[order.field];
+  const where = and([
+    ...filterConditions(filter),
+    ...keysetConditions(key, 'b.id', order.direction, keyset),
+  ]);
+  const columns = [BOOK_COLUMNS];
+  if (includes.authors) columns.push(authorsJson('b.id'));
+  let from = Prisma.raw('book b');
+  if (includes.category) {
+    columns.push(categoryJson('c', 'categoryJson'), categoryJson('p', 'parentJson'));
+    from = Prisma.raw(`book b JOIN category c ON c.id = b.category_id
+      LEFT JOIN category p ON p.id = c.parent_id`);
+  }
+  const rows = await sql.rows<PageRow>(Prisma.sql`
+    SELECT ${Prisma.join(columns, ', ')} FROM ${from} WHERE ${where}
+    ORDER BY ${keysetOrder(key, 'b.id', order.direction, keyset.inverted)} LIMIT ${keyset.limit}`);
+  if (!includes.authors && !includes.category) return rows;
+  return rows.map(
+    ({ authorsJson: authors, categoryJson: category, parentJson: parent, ...book }) => ({
+      ...book,
+      authors: authors && authorsFromJson(authors),
+      categories: category && categoriesFromJson(parent ? [category, parent] : [category]),
+    }),
+  );
+}
+
+/**
+ * The same page for many parents at once: one statement, a LATERAL top-N per parent, so each
+ * parent reads only its own books through an index and stops at the page size.
+ */
+export function pagesOf(
+  sql: SqlClient,
+  partition: BookPartition,
+  parentIds: readonly number[],
+  filter: BookFilter,
+  order: BookOrder,
+  keyset: KeysetPage,
+) {
+  const key = BOOK_SORT_KEYS[order.field];
+  const src = partitionSource(partition);
+  const where = and([
+    src.where,
+    ...filterConditions(filter),
+    ...keysetConditions(key, 'b.id', order.direction, keyset),
+  ]);
+  const outer = { ...key, column: `x."${BOOK_SORT_PROPERTY[order.field]}"` };
+  return sql.rows<Book & { parentId: number }>(Prisma.sql`SELECT x.*
+    FROM unnest(${parentIds}::int[]) AS pid(parent)
+    CROSS JOIN LATERAL (
+      SELECT ${BOOK_COLUMNS}, pid.parent AS "parentId" FROM ${src.from} WHERE ${where}
+      ORDER BY ${keysetOrder(key, 'b.id', order.direction, keyset.inverted)} LIMIT ${keyset.limit}
+    ) x
+    ORDER BY x."parentId", ${keysetOrder(outer, 'x.id', order.direction, keyset.inverted)}`);
+}
+
+export async function count(sql: SqlClient, filter: BookFilter): Promise<number> {
+  const [row] = await sql.rows<{ count: number }>(Prisma.sql`SELECT count(*)::int AS count
+    FROM book b WHERE ${and(filterConditions(filter))}`);
+  return row?.count ?? 0;
+}
+
+/** Book counts per parent: one statement. */
+export function countsOf(
+  sql: SqlClient,
+  partition: BookPartition,
+  parentIds: readonly number[],
+  filter: BookFilter,
+) {
+  const src = partitionSource(partition);
+  const where = and([src.where, ...filterConditions(filter)]);
+  return sql.rows<{ parentId: number; count: number }>(Prisma.sql`
+    SELECT pid.parent AS "parentId", (SELECT count(*)::int FROM ${src.from} WHERE ${where}) AS count
+    FROM unnest(${parentIds}::int[]) AS pid(parent)`);
+}
+
+export function byIds(sql: SqlClient, ids: readonly number[]) {
+  return sql.rows<Book>(
+    Prisma.sql`SELECT ${BOOK_COLUMNS} FROM book b WHERE b.id = ANY(${ids}::int[])`,
+  );
+}
+
+/** What a book's detail page may show besides the book. */
+export interface DetailIncludes {
+  authors?: boolean;
+  /** The book's category and all its ancestors. */
+  categoryPath?: boolean;
+}
+
+/** A book with the relations asked for. */
+export interface BookDetail {
+  book: Book;
+  authors?: Author[];
+  /** The category first, then its parent, up to the root. */
+  categoryPath?: Category[];
+}
+
+/**
+ * Books and what their pages show, in a single statement: the authors and the category path
+ * as JSON aggregated by PostgreSQL. Books that do not exist are absent.
+ */
+export async function details(
+  sql: SqlClient,
+  ids: readonly number[],
+  includes: DetailIncludes,
+): Promise<BookDetail[]> {
+  const columns = [BOOK_COLUMNS];
+  if (includes.authors) columns.push(authorsJson('b.id'));
+  if (includes.categoryPath) columns.push(categoryPathJson('b.category_id'));
+  const rows = await sql.rows<
+    Book & { authorsJson?: AuthorJson[]; categoriesJson?: CategoryJson[] }
+  >(Prisma.sql`SELECT ${Prisma.join(columns, ', ')} FROM book b WHERE b.id = ANY(${ids}::int[])`);
+  return rows.map(({ authorsJson: authors, categoriesJson: categories, ...book }) => ({
+    book,
+    authors: authors && authorsFromJson(authors),
+    categoryPath: categories && categoriesFromJson(categories),
+  }));
+}

@@ -1,0 +1,81 @@
+import { type Category, Prisma } from '../generated/prisma/client.js';
+import type { SqlClient } from './sql.js';
+
+/** Every statement that reads categories. */
+
+const COLUMNS = `id, name, slug, parent_id AS "parentId", created_at AS "createdAt",
+  updated_at AS "updatedAt"`;
+const C_COLUMNS = Prisma.raw(
+  `c.id, c.name, c.slug, c.parent_id AS "parentId", c.created_at AS "createdAt",
+   c.updated_at AS "updatedAt"`,
+);
+
+/** The categories `ids` with all their ancestors, in one recursive statement. */
+export function withAncestors(sql: SqlClient, ids: readonly number[]) {
+  return sql.rows<Category>(Prisma.sql`
+    WITH RECURSIVE path AS (
+      SELECT ${C_COLUMNS} FROM category c WHERE c.id = ANY(${ids}::int[])
+      UNION
+      SELECT ${C_COLUMNS} FROM category c JOIN path ON c.id = path."parentId"
+    ) SELECT * FROM path`);
+}
+
+export function bySlugs(sql: SqlClient, slugs: readonly string[]) {
+  return sql.rows<Category>(
+    Prisma.sql`SELECT ${Prisma.raw(COLUMNS)} FROM category WHERE slug = ANY(${slugs}::text[])`,
+  );
+}
+
+/** The direct children of many categories, by name. */
+export function childrenOf(sql: SqlClient, parentIds: readonly number[]) {
+  return sql.rows<Category>(Prisma.sql`SELECT ${Prisma.raw(COLUMNS)} FROM category
+    WHERE parent_id = ANY(${parentIds}::int[]) ORDER BY name, id`);
+}
+
+/** The roots of the tree, by name. */
+export function roots(sql: SqlClient) {
+  return sql.rows<Category>(
+    Prisma.sql`SELECT ${Prisma.raw(COLUMNS)} FROM category WHERE parent_id IS NULL ORDER BY name, id`,
+  );
+}
+
+const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
+
+/**
+ * A column `categoriesJson`: the category `categoryId` (an SQL expression of the enclosing
+ * statement) and all its ancestors, as a JSON array; read it with {@link categoriesFromJson}.
+ */
+export const categoryPathJson = (categoryId: string) =>
+  Prisma.raw(`(WITH RECURSIVE path AS (
+      SELECT c.*, 0 AS depth FROM category c WHERE c.id = ${categoryId}
+      UNION ALL SELECT p.*, path.depth + 1 FROM category p JOIN path ON p.id = path.parent_id
+        WHERE path.depth < 64
+    ) SELECT json_agg(json_build_object('id', id, 'name', name, 'slug', slug,
+      'parentId', parent_id, 'createdAt', ${epochMs('created_at')},
+      'updatedAt', ${epochMs('updated_at')})) FROM path) AS "categoriesJson"`);
+
+/**
+ * The category row aliased `alias` of the enclosing statement as a JSON object (null when the
+ * row is null, as in a LEFT JOIN), in the shape {@link categoriesFromJson} reads.
+ */
+export const categoryJson = (alias: string, as: string) =>
+  Prisma.raw(`CASE WHEN ${alias}.id IS NULL THEN NULL ELSE json_build_object('id', ${alias}.id,
+    'name', ${alias}.name, 'slug', ${alias}.slug, 'parentId', ${alias}.parent_id,
+    'createdAt', ${epochMs(`${alias}.created_at`)}, 'updatedAt', ${epochMs(`${alias}.updated_at`)})
+    END AS "${as}"`);
+
+/** What {@link categoryPathJson} holds for one category: timestamps as epoch milliseconds. */
+export type CategoryJson = Omit<Category, 'createdAt' | 'updatedAt'> & {
+  createdAt: number;
+  updatedAt: number;
+};
+
+export const categoriesFromJson = (json: readonly CategoryJson[]): Category[] =>
+  json.map((c) => ({
+    id: c.id,
+    name: c.name,
+    slug: c.slug,
+    parentId: c.parentId,
+    createdAt: new Date(c.createdAt),
+    updatedAt: new Date(c.updatedAt),
+  }));
