@@ -73,6 +73,8 @@ const redisPrefix = values['redis-prefix'] ?? `bookmall-compare:${randomBytes(4)
 interface Side {
   name: string;
   url: string;
+  /** The server's process, for its CPU time. */
+  pid?: number;
   request: (n: number) => HttpRequest;
   rounds: Measured[];
 }
@@ -108,54 +110,51 @@ function bookmallEnv(s: ComparedScenario): Record<string, string> {
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 const fmt = (m: Measured) =>
-  `${m.rps} req/s p99 ${m.p99} ms${m.errors ? ` (${m.errors} errors)` : ''}`;
+  `${m.rps} req/s p99 ${m.p99} ms${m.cpuMs === undefined ? '' : ` CPU ${m.cpuMs} ms/req`}` +
+  (m.errors ? ` (${m.errors} errors)` : '');
 
-async function measure(name: string, s: ComparedScenario, databaseUrl: string) {
+/** The sides of a scenario, servers started (or shared with an earlier scenario). */
+async function sidesOf(s: ComparedScenario, databaseUrl: string): Promise<Side[]> {
   const env = bookmallEnv(s);
   const envKey = JSON.stringify(s.env ?? {});
-  const sides: Side[] = [];
-  const bookmall = await server(`bookmall ${envKey}`, () =>
-    startBookmall(databaseUrl, env, [], values['cpu-prof'] ? CPU_PROF : []),
-  );
-  sides.push({
-    name: 'bookmall',
-    url: bookmall.url,
-    request: (n) => asHttp(s.bookmall(n)),
+  const mine = (n: number) => asHttp(s.bookmall(n));
+  const side = (name: string, started: StartedServer, request = mine): Side => ({
+    name,
+    url: started.url,
+    pid: started.child.pid,
+    request,
     rounds: [],
   });
+  const flags = values['cpu-prof'] ? CPU_PROF : [];
+  const sides = [
+    side(
+      'bookmall',
+      await server(`bookmall ${envKey}`, () => startBookmall(databaseUrl, env, [], flags)),
+    ),
+  ];
   if (baselineDir) {
     const dir = baselineDir;
-    const before = await server(`baseline ${envKey}`, () =>
+    const started = await server(`baseline ${envKey}`, () =>
       startBookmall(databaseUrl, env, [], [], dir),
     );
-    sides.push({
-      name: `bookmall@${values.baseline}`,
-      url: before.url,
-      request: sides[0]!.request,
-      rounds: [],
-    });
+    sides.push(side(`bookmall@${values.baseline}`, started));
   }
   for (const plugin of ablate) {
-    const ablated = await server(`bookmall ${envKey} -${plugin}`, () =>
+    const started = await server(`bookmall ${envKey} -${plugin}`, () =>
       startBookmall(databaseUrl, env, [plugin]),
     );
-    sides.push({
-      name: `bookmall -${plugin}`,
-      url: ablated.url,
-      request: sides[0]!.request,
-      rounds: [],
-    });
+    sides.push(side(`bookmall -${plugin}`, started));
   }
-  if (s.peer) {
-    const peer = s.peer;
-    const postgraphile = await server('postgraphile', () => startPostGraphile(databaseUrl));
-    sides.push({
-      name: 'PostGraphile',
-      url: postgraphile.url,
-      request: (n) => asHttp(peer(n)),
-      rounds: [],
-    });
+  const peer = s.peer;
+  if (peer) {
+    const started = await server('postgraphile', () => startPostGraphile(databaseUrl));
+    sides.push(side('PostGraphile', started, (n) => asHttp(peer(n))));
   }
+  return sides;
+}
+
+async function measure(name: string, s: ComparedScenario, databaseUrl: string) {
+  const sides = await sidesOf(s, databaseUrl);
   // Every side answers correctly before anything is timed; the ceiling serves bookmall's bytes.
   const answers = await Promise.all(sides.map((side) => fetchOnce(side.url, side.request(0))));
   const titles = answers.map((body) => body.split('"title"').length - 1);
@@ -164,7 +163,13 @@ async function measure(name: string, s: ComparedScenario, databaseUrl: string) {
   if (!values['no-ceiling']) {
     ceiling = await startCeiling(answers[0]!);
     const body = asHttp(s.bookmall(0));
-    sides.push({ name: 'node:http ceiling', url: ceiling.url, request: () => body, rounds: [] });
+    sides.push({
+      name: 'node:http ceiling',
+      url: ceiling.url,
+      pid: ceiling.child.pid,
+      request: () => body,
+      rounds: [],
+    });
   }
   for (const side of sides) {
     for (let n = 0; n < (s.prime ?? 0); n++) await fetchOnce(side.url, side.request(n));
@@ -172,14 +177,14 @@ async function measure(name: string, s: ComparedScenario, databaseUrl: string) {
   }
   out(`\n${name}: ${s.description}`);
   for (let round = 1; round <= rounds; round++) {
-    for (const side of sides)
-      side.rounds.push(await fire(side.url, side.request, seconds, connections));
+    for (const side of sides) {
+      side.rounds.push(await fire(side.url, side.request, seconds, connections, side.pid));
+    }
     const first = sides[0]!.rounds.at(-1)!;
     const cells = sides.map((side, i) => {
       const m = side.rounds.at(-1)!;
-      return i === 0
-        ? `${side.name} ${fmt(m)}`
-        : `${side.name} ${fmt(m)} (bookmall ${ratio(first.rps, m.rps).toFixed(2)}x)`;
+      const versus = i === 0 ? '' : ` (bookmall ${ratio(first.rps, m.rps).toFixed(2)}x)`;
+      return `${side.name} ${fmt(m)}${versus}`;
     });
     out(`  round ${round}: ${cells.join(' | ')}`);
   }
@@ -187,17 +192,23 @@ async function measure(name: string, s: ComparedScenario, databaseUrl: string) {
   return sides;
 }
 
-/** The per-scenario table: each side's median req/s and p99, and bookmall's ratio to it. */
+/**
+ * The per-scenario table: each side's median req/s, p99 and CPU ms per request, and bookmall's
+ * ratios to it (median of the per-round ratios): throughput, and CPU per request inverted.
+ */
 function summarise(name: string, sides: Side[]) {
   const base = sides[0]!;
   const rows = sides.map((side) => {
     const ratios = side.rounds.map((m, i) => ratio(base.rounds[i]!.rps, m.rps));
+    const cpuRatios = side.rounds.map((m, i) => ratio(m.cpuMs ?? 0, base.rounds[i]!.cpuMs ?? 0));
     return {
       side: side.name,
       rps: median(side.rounds.map((m) => m.rps)),
       p99: median(side.rounds.map((m) => m.p99)),
+      cpuMs: median(side.rounds.map((m) => m.cpuMs ?? 0)),
       errors: side.rounds.reduce((sum, m) => sum + m.errors, 0),
       ratio: Number(median(ratios).toFixed(2)),
+      cpuRatio: Number(median(cpuRatios).toFixed(2)),
       rounds: side.rounds.map((m) => m.rps),
     };
   });
@@ -206,9 +217,9 @@ function summarise(name: string, sides: Side[]) {
     const versus =
       row === rows[0]
         ? ''
-        : `  bookmall / this: ${row.ratio}x (per round ${row.rounds.join(', ')})`;
+        : `  bookmall / this: ${row.ratio}x req/s, ${row.cpuRatio}x CPU/request (rounds ${row.rounds.join(', ')})`;
     out(
-      `    ${row.side.padEnd(24)} ${String(row.rps).padStart(6)} req/s  p99 ${row.p99} ms${versus}`,
+      `    ${row.side.padEnd(22)} ${String(row.rps).padStart(6)} req/s  p99 ${String(row.p99).padStart(6)} ms  CPU ${row.cpuMs.toFixed(2)} ms/req${versus}`,
     );
   }
   return { scenario: name, sides: rows };

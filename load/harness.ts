@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,35 @@ export interface Measured {
   p99: number;
   errors: number;
   requests: number;
+  /**
+   * CPU time the server's processes spent per request, in ms (Linux; undefined elsewhere): less
+   * disturbed by a busy machine than req/s, though PostgreSQL's share is not in it.
+   */
+  cpuMs?: number;
+}
+
+// Clock ticks per second of /proc/<pid>/stat: 100 on every Linux this runs on.
+const CLOCK_TICKS = 100;
+
+/** The CPU seconds (user + system) of `pid` and its descendants so far; undefined off Linux. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  const ticks = (id: number): number => {
+    let total = 0;
+    try {
+      // Fields after the command name (which may hold spaces): utime and stime are 12th, 13th.
+      const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      total += Number(fields[11]) + Number(fields[12]);
+      for (const task of readdirSync(`/proc/${id}/task`)) {
+        const children = readFileSync(`/proc/${id}/task/${task}/children`, 'utf8').trim();
+        for (const child of children ? children.split(' ') : []) total += ticks(Number(child));
+      }
+    } catch {
+      // The process ended meanwhile.
+    }
+    return total;
+  };
+  return ticks(pid) / CLOCK_TICKS;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -212,7 +241,9 @@ export async function fire(
   request: (n: number) => HttpRequest,
   seconds: number,
   connections: number,
+  pid?: number,
 ): Promise<Measured> {
+  const cpuBefore = cpuSeconds(pid);
   let n = 0;
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -237,6 +268,7 @@ export async function fire(
       latencies.push(responseTime),
     );
   });
+  const cpuAfter = cpuSeconds(pid);
   latencies.sort((x, y) => x - y);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
@@ -246,6 +278,10 @@ export async function fire(
     p99: Number(at(0.99).toFixed(1)),
     errors: result.errors + result.non2xx + result.timeouts,
     requests: result.requests.total,
+    cpuMs:
+      cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+        ? undefined
+        : Number(((1000 * (cpuAfter - cpuBefore)) / result.requests.total).toFixed(3)),
   };
 }
 

@@ -11,6 +11,7 @@ import {
   ATTR_DB_SYSTEM,
   endSpan,
   tracer,
+  tracingOn,
 } from './tracing.js';
 
 export type Db = PrismaClient;
@@ -147,15 +148,8 @@ function statementText(first: unknown): string {
   return '';
 }
 
-/**
- * Sends one statement, timing it into db_statement_duration_seconds inside a client span
- * (db.system=postgresql, db.statement without parameter values). Created where the statement
- * reaches the pg client, in the caller's context: it nests under the DataLoader batch or
- * resolver span that asked for it. Handles both the promise and the callback forms of `query`.
- */
-function measure(database: string, query: (...args: unknown[]) => unknown, args: unknown[]) {
-  const text = statementText(args[0]);
-  const span = tracer().startSpan(text.trimStart().split(/\s/, 1)[0]?.toUpperCase() || 'SQL', {
+function statementSpan(database: string, text: string) {
+  return tracer().startSpan(text.trimStart().split(/\s/, 1)[0]?.toUpperCase() || 'SQL', {
     kind: SpanKind.CLIENT,
     attributes: {
       [ATTR_DB_SYSTEM]: 'postgresql',
@@ -163,10 +157,20 @@ function measure(database: string, query: (...args: unknown[]) => unknown, args:
       [ATTR_DB_STATEMENT]: text,
     },
   });
+}
+
+/**
+ * Sends one statement, timing it into db_statement_duration_seconds inside a client span
+ * (db.system=postgresql, db.statement without parameter values). Created where the statement
+ * reaches the pg client, in the caller's context: it nests under the DataLoader batch or
+ * resolver span that asked for it. Handles both the promise and the callback forms of `query`.
+ */
+function measure(database: string, query: (...args: unknown[]) => unknown, args: unknown[]) {
+  const span = tracingOn() ? statementSpan(database, statementText(args[0])) : undefined;
   const started = performance.now();
   const done = (error?: unknown) => {
     dbStatementDuration.observe((performance.now() - started) / 1000);
-    endSpan(span, error ?? undefined);
+    if (span) endSpan(span, error ?? undefined);
   };
   const last = args.length - 1;
   const callback = args[last];

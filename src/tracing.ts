@@ -1,5 +1,7 @@
 import {
   type Attributes,
+  INVALID_SPAN_CONTEXT,
+  ProxyTracerProvider,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -37,6 +39,20 @@ export const ATTR_DATALOADER_BATCH_SIZE = 'dataloader.batch_size';
  */
 export const tracer = (): Tracer => trace.getTracer('bookmall');
 
+// What the API hands out while no SDK is registered (a fresh proxy's delegate is the no-op).
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * True once an SDK is registered (startTracing, or a test's provider). While it is not, the
+ * instrumentation skips its work altogether rather than making no-op spans: tracing that is
+ * off costs a global lookup per call site, nothing more.
+ */
+export function tracingOn(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_PROVIDER;
+}
+
 /** Ends `span` with the outcome of the work it measured. */
 export function endSpan(span: Span, error?: unknown) {
   if (error !== undefined) {
@@ -57,6 +73,7 @@ export function withSpan<T>(
   fn: (span: Span) => Promise<T>,
   kind: SpanKind = SpanKind.INTERNAL,
 ): Promise<T> {
+  if (!tracingOn()) return fn(NOOP_SPAN);
   return tracer().startActiveSpan(name, { attributes, kind }, async (span) => {
     try {
       const result = await fn(span);

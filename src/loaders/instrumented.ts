@@ -1,6 +1,22 @@
 import DataLoader from 'dataloader';
+import type { Histogram } from 'prom-client';
 import { dataloaderBatchSize } from '../metrics.js';
 import { ATTR_DATALOADER_BATCH_SIZE, ATTR_DATALOADER_NAME, withSpan } from '../tracing.js';
+
+// Loaders are built per request, their names are few: the labelled histogram and the span name
+// are resolved once per name, not once per request.
+const instruments = new Map<
+  string,
+  { histogram: Histogram.Internal<'loader'>; spanName: string }
+>();
+function instrumentsOf(name: string) {
+  let found = instruments.get(name);
+  if (!found) {
+    found = { histogram: dataloaderBatchSize.labels(name), spanName: `DataLoader batch ${name}` };
+    instruments.set(name, found);
+  }
+  return found;
+}
 
 /**
  * A DataLoader whose every batch is observed: one "DataLoader batch <name>" span (its SQL
@@ -13,8 +29,7 @@ export function createLoader<K, V, C = K>(
   batch: DataLoader.BatchLoadFn<K, V>,
   options?: DataLoader.Options<K, V, C>,
 ): DataLoader<K, V, C> {
-  const histogram = dataloaderBatchSize.labels(name);
-  const spanName = `DataLoader batch ${name}`;
+  const { histogram, spanName } = instrumentsOf(name);
   return new DataLoader<K, V, C>((keys) => {
     histogram.observe(keys.length);
     return withSpan(

@@ -2,11 +2,14 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import { complexityFromQuery } from '@pothos/plugin-complexity';
 import {
+  type ASTNode,
+  type DocumentNode,
   type ExecutionArgs,
   GraphQLError,
   getOperationAST,
   getVariableValues,
   Kind,
+  visit,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ProtocolCode } from '../errors.js';
@@ -103,7 +106,7 @@ export function useQueryLimits({
       addValidationRule(aliasesRule);
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const refusals = measure(args, maxDepth, maxCost);
+      const refusals = measureOnce(args, maxDepth, maxCost);
       if (refusals.length > 0) setResultAndStopExecution({ errors: refusals });
     },
     // Subscriptions start through subscribe, not execute: the same limits, before they stream.
@@ -119,6 +122,70 @@ export function useQueryLimits({
       setResult({ ...result, extensions: { ...result.extensions, http: { status: 400 } } });
     },
   };
+}
+
+/** Outcomes kept per document: one per operation name and values of its cost variables. */
+export const MAX_MEASURES_PER_DOCUMENT = 100;
+const measures = new WeakMap<DocumentNode, Map<string, GraphQLError[]>>();
+const costVariablesOf = new WeakMap<DocumentNode, string[]>();
+
+/**
+ * The variables a document's cost reads: those in a `first`, `last` or `ids` argument (see
+ * src/schema/cost.ts) or in a directive (@skip, @include). Other variables (a book's id, a
+ * search text) never change the depth or the cost.
+ */
+function costVariables(document: DocumentNode): string[] {
+  let names = costVariablesOf.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    const collect = (node: ASTNode) =>
+      visit(node, { Variable: (variable) => void found.add(variable.name.value) });
+    visit(document, {
+      Argument: (argument) => {
+        if (COST_ARGUMENTS.has(argument.name.value)) collect(argument.value);
+      },
+      Directive: (directive) => {
+        for (const argument of directive.arguments ?? []) collect(argument.value);
+      },
+    });
+    names = [...found].sort();
+    costVariablesOf.set(document, names);
+  }
+  return names;
+}
+const COST_ARGUMENTS = new Set(['first', 'last', 'ids']);
+
+/**
+ * {@link measure}, computed once per document, operation and values of the variables the cost
+ * reads: the detail of any book costs what the detail of another does. A refusal found before
+ * is given again only while every variable still coerces (else execute refuses them itself).
+ */
+function measureOnce(args: ExecutionArgs, maxDepth: number, maxCost: number): GraphQLError[] {
+  const variables = args.variableValues ?? {};
+  const key = JSON.stringify([
+    args.operationName ?? null,
+    ...costVariables(args.document).map((name) => variables[name] ?? null),
+  ]);
+  let outcomes = measures.get(args.document);
+  if (!outcomes) {
+    outcomes = new Map();
+    measures.set(args.document, outcomes);
+  }
+  const known = outcomes.get(key);
+  if (known && (known.length === 0 || coerces(args))) return known;
+  const refusals = measure(args, maxDepth, maxCost);
+  if (!coerces(args)) return refusals;
+  if (outcomes.size >= MAX_MEASURES_PER_DOCUMENT) outcomes.clear();
+  outcomes.set(key, refusals);
+  return refusals;
+}
+
+/** Whether the request's variables coerce to the operation's variable definitions. */
+function coerces(args: ExecutionArgs): boolean {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation) return false;
+  const definitions = operation.variableDefinitions ?? [];
+  return !getVariableValues(args.schema, definitions, args.variableValues ?? {}).errors;
 }
 
 /** The refusals of the operation `args` selects, by depth and by cost. */

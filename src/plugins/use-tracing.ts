@@ -17,6 +17,7 @@ import {
   ATTR_GRAPHQL_OPERATION_TYPE,
   endSpan,
   tracer,
+  tracingOn,
 } from '../tracing.js';
 import { DEFAULT_TIMED_RESOLVERS } from './use-metrics.js';
 import { settle, wrapResolvers } from './wrap-resolvers.js';
@@ -70,6 +71,7 @@ export function useTracing({
   return {
     instrumentation: {
       operation({ request }, run) {
+        if (!tracingOn()) return run();
         const parent = propagation.extract(otelContext.active(), request.headers, headersGetter);
         const span = tracer().startSpan('graphql.operation', { kind: SpanKind.SERVER }, parent);
         return otelContext.with(trace.setSpan(parent, span), async () => {
@@ -85,12 +87,15 @@ export function useTracing({
     },
     onSchemaChange({ schema }) {
       wrapResolvers(schema, coordinates, wrapped, (coordinate, _info, run) =>
-        tracer().startActiveSpan(coordinate, (span) =>
-          settle(run, (error) => endSpan(span, error)),
-        ),
+        tracingOn()
+          ? tracer().startActiveSpan(coordinate, (span) =>
+              settle(run, (error) => endSpan(span, error)),
+            )
+          : run(),
       );
     },
     onParse({ params, context }) {
+      if (!tracingOn()) return;
       return ({ result }) => {
         const span = trace.getActiveSpan();
         if (!span?.isRecording() || result instanceof Error || !result) return;
@@ -110,11 +115,13 @@ export function useTracing({
       };
     },
     onValidate() {
+      if (!tracingOn()) return;
       return ({ valid }) => {
         if (!valid) markFailed(trace.getActiveSpan(), 'validation failed');
       };
     },
     onExecute() {
+      if (!tracingOn()) return;
       return {
         onExecuteDone({ result }) {
           if ('errors' in result && result.errors?.length) {

@@ -117,6 +117,20 @@ describe('cost: weighted by first', () => {
     expect((await t.gql(AUTHOR_PAGES, { a: 34, b: 97 })).errors).toBeUndefined();
   });
 
+  it('a cost kept per document and cost variables gives each request its own answer', async () => {
+    // Measured once per document and values of first/last/ids: the outcomes must not mix.
+    for (const b of [98, 97, 98, 97]) {
+      const { result } = await t.countStatements(() => t.gql(AUTHOR_PAGES, { a: 34, b }));
+      expect(limitCodesOf(result.errors)).toEqual(b === 98 ? ['QUERY_TOO_COMPLEX'] : []);
+    }
+    // A variable the cost does not read (the book's id) still reaches the resolver each time.
+    for (const id of [bookId, gid('Book', 999_999), bookId]) {
+      const res = await t.gql<{ book: unknown }>(BOOK_DETAIL, { id });
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.book === null).toBe(id !== bookId);
+    }
+  });
+
   it('measures and runs the operation the request names, and leaves bad variables to execute', async () => {
     const document = `${AUTHOR_PAGES} query Small { authors(first: 1) { totalCount } }`;
     const run = async (operationName: string, variables: Record<string, unknown>) => {
