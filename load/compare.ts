@@ -25,8 +25,9 @@ import {
 
 // npm run load:compare -- [scenario ...] [--books 10000] [--duration 8] [--rounds 3]
 //   [--connections 32] [--warmup 3] [--ablate metrics,tracing,...] [--workers 1] [--no-ceiling]
-//   [--cpu-prof] [--baseline <git ref>]
-// --baseline adds the bookmall of an older commit as a side, for a before/after in one run.
+//   [--cpu-prof] [--baseline <git ref>] [--node-flags=--max-semi-space-size=32]
+// --baseline adds the bookmall of an older commit as a side, for a before/after in one run;
+// --node-flags=... starts this checkout's bookmall with node flags (the baseline without).
 // bookmall (NODE_ENV=production, WORKERS=1) and PostGraphile 5 on the same seeded database, one
 // process each, each scenario's sides alternated A B A B after a warm-up, with the node:http
 // ceiling answering bookmall's bytes. Prints every round and the medians; loopback only.
@@ -44,6 +45,7 @@ const { values, positionals } = parseArgs({
     'redis-prefix': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     baseline: { type: 'string' },
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -125,7 +127,10 @@ async function sidesOf(s: ComparedScenario, databaseUrl: string): Promise<Side[]
     request,
     rounds: [],
   });
-  const flags = values['cpu-prof'] ? CPU_PROF : [];
+  const flags = [
+    ...(values['cpu-prof'] ? CPU_PROF : []),
+    ...(values['node-flags'] ? values['node-flags'].split(' ') : []),
+  ];
   const sides = [
     side(
       'bookmall',
