@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { APP_PLUGINS } from '../src/app.js';
+import { compareSection, writeCompareSection } from './compare-report.js';
 import {
   COMPARED_SCENARIOS,
   type ComparedScenario,
@@ -25,9 +26,10 @@ import {
 
 // npm run load:compare -- [scenario ...] [--books 10000] [--duration 8] [--rounds 3]
 //   [--connections 32] [--warmup 3] [--ablate metrics,tracing,...] [--workers 1] [--no-ceiling]
-//   [--cpu-prof] [--baseline <git ref>] [--node-flags=--max-semi-space-size=32]
+//   [--cpu-prof] [--baseline <git ref>] [--database bookmall_load_10000] [--write] [--node-flags=--max-semi-space-size=32]
 // --baseline adds the bookmall of an older commit as a side, for a before/after in one run;
-// --node-flags=... starts this checkout's bookmall with node flags (the baseline without).
+// --node-flags=... starts this checkout's bookmall with node flags (the baseline without);
+// --write puts the medians into load/RESULTS.md (its "Side by side" section).
 // bookmall (NODE_ENV=production, WORKERS=1) and PostGraphile 5 on the same seeded database, one
 // process each, each scenario's sides alternated A B A B after a warm-up, with the node:http
 // ceiling answering bookmall's bytes. Prints every round and the medians; loopback only.
@@ -43,6 +45,8 @@ const { values, positionals } = parseArgs({
     workers: { type: 'string', default: '1' },
     'no-ceiling': { type: 'boolean', default: false },
     'redis-prefix': { type: 'string' },
+    database: { type: 'string' },
+    write: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     baseline: { type: 'string' },
     'node-flags': { type: 'string', default: '' },
@@ -208,9 +212,9 @@ function summarise(name: string, sides: Side[]) {
     const cpuRatios = side.rounds.map((m, i) => ratio(m.cpuMs ?? 0, base.rounds[i]!.cpuMs ?? 0));
     return {
       side: side.name,
-      rps: median(side.rounds.map((m) => m.rps)),
-      p99: median(side.rounds.map((m) => m.p99)),
-      cpuMs: median(side.rounds.map((m) => m.cpuMs ?? 0)),
+      rps: Math.round(median(side.rounds.map((m) => m.rps))),
+      p99: Number(median(side.rounds.map((m) => m.p99)).toFixed(1)),
+      cpuMs: Number(median(side.rounds.map((m) => m.cpuMs ?? 0)).toFixed(3)),
       errors: side.rounds.reduce((sum, m) => sum + m.errors, 0),
       ratio: Number(median(ratios).toFixed(2)),
       cpuRatio: Number(median(cpuRatios).toFixed(2)),
@@ -233,17 +237,20 @@ function summarise(name: string, sides: Side[]) {
 let baselineDir: string | undefined;
 
 async function main() {
-  const databaseUrl = await prepareDatabase(Number(values.books), out);
+  const databaseUrl = await prepareDatabase(Number(values.books), out, values.database);
   if (values.baseline) baselineDir = checkoutAt(values.baseline, out);
   if (names.some((name) => COMPARED_SCENARIOS[name]!.peer)) ensurePostGraphile(out);
-  out(
-    `${cpus().length} x ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load average ` +
-      `${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}; ${values.books} books, ${connections} ` +
-      `connections, ${rounds} rounds of ${seconds} s after ${values.warmup} s of warm-up; ` +
-      `bookmall WORKERS=${values.workers}`,
-  );
+  const averages = () =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  const machine =
+    `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+    `Node ${process.version} (every side), load average ${averages()} at the start; ` +
+    `${values.books} books, autocannon ${connections} connections, ${rounds} rounds of ` +
+    `${seconds} s after ${values.warmup} s of warm-up; bookmall NODE_ENV=production ` +
+    `WORKERS=${values.workers}, PostGraphile 5 amber preset, one process each`;
+  out(machine);
   const results = [];
   try {
     for (const name of names) {
@@ -253,12 +260,15 @@ async function main() {
     await Promise.allSettled([...servers.values()].map(async (s) => (await s).stop()));
     if (baselineDir) rmSync(baselineDir, { recursive: true, force: true });
   }
-  out(
-    `\nload average at the end ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  out(`\nload average at the end ${averages()}`);
   out(`RESULT ${JSON.stringify(results)}`);
+  if (values.write) {
+    const command = `npm run load:compare -- ${process.argv.slice(2).join(' ')}`;
+    writeCompareSection(
+      compareSection(results, command, `${machine}; load average ${averages()} at the end`),
+    );
+    out('wrote load/RESULTS.md');
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { existingCompareSection, markdownTable } from './compare-report.js';
 import { SCENARIOS } from './scenarios.js';
 
 // npm run load:report -- [--books 100000] [--duration 20]: every scenario, one after another,
@@ -68,15 +69,8 @@ ${Object.entries(SCENARIOS)
   .map(([name, s]) => `- **${name}**: ${s.description}`)
   .join('\n')}
 `;
-/** A table padded the way biome formats markdown, so `npm run lint` accepts the report as written. */
-function markdownTable(header: string[], body: string[][]): string {
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...body.map((row) => row[i]?.length ?? 0)),
-  );
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
-}
-
-writeFileSync(new URL('RESULTS.md', import.meta.url), report);
+// The side-by-side section (npm run load:compare -- --write) is kept as it was.
+const results = new URL('RESULTS.md', import.meta.url);
+const kept = existsSync(results) ? existingCompareSection(readFileSync(results, 'utf8')) : '';
+writeFileSync(results, kept ? `${report}\n${kept}\n` : report);
 out('wrote load/RESULTS.md');

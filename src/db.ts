@@ -105,6 +105,8 @@ function connect(
   // An idle connection ended by the server (a restart, a failover, pg_terminate_backend) is an
   // 'error' on the pool; unheard, Node throws it and the process dies. The pool has dropped the
   // client already and connects anew when asked, so there is nothing else to do.
+  // A client the pool is closing (pool.end() before DROP DATABASE WITH FORCE) is no longer
+  // heard by the pool: its own listener keeps that error from ending the process too.
   pool.on('error', () => undefined);
   // One connection of its own, opened on the first cancel: the pool may be exhausted just then.
   let control: pg.Pool | undefined;
@@ -115,6 +117,7 @@ function connect(
     await control.query('SELECT pg_cancel_backend($1)', [pid]);
   };
   pool.on('connect', (client) => {
+    client.on('error', () => undefined);
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     const scoped: ScopedConnection = { cancel: () => cancelBackend(client) };
     const measured = (...args: unknown[]) => {

@@ -26,6 +26,30 @@ export const REDACTED_KEYS = [
   'DATABASE_URL',
 ];
 
+const SECRET_KEYS = new Set(REDACTED_KEYS);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * `object` with the values of {@link REDACTED_KEYS} replaced by `[REDACTED]`: at the top level,
+ * one level down, and in the `headers` found one level down. The same object when it holds none.
+ */
+function censor(object: Record<string, unknown>, depth: number): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    let next = value;
+    if (SECRET_KEYS.has(key)) next = '[REDACTED]';
+    else if (depth === 0 && isRecord(value)) next = censor(value, 1);
+    else if (depth === 1 && key === 'headers' && isRecord(value)) next = censor(value, 2);
+    if (next !== value) {
+      copy ??= { ...object };
+      copy[key] = next;
+    }
+  }
+  return copy ?? object;
+}
+
 // postgres://user:secret@host -> postgres://user:[REDACTED]@host, in messages.
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi;
 const scrub = (text: string) => text.replace(URL_PASSWORD, '$1[REDACTED]@');
@@ -40,10 +64,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   const options: pino.LoggerOptions = {
     level,
     base: { service: 'bookmall', pid: process.pid },
-    redact: {
-      paths: REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.headers.${key}`]),
-      censor: '[REDACTED]',
-    },
+    // Not pino's `redact`: with the wildcard paths this needs (`*.key`, `*.headers.key`) it
+    // cost 52 µs a line, about a tenth of an uncached book detail (load/compare.ts); this walk
+    // costs under one and copies only a line that holds a secret.
+    formatters: { log: (object) => censor(object, 0) },
     mixin() {
       const scope = requestScope.getStore();
       if (!scope) return {};

@@ -176,6 +176,7 @@ describe('request logs', () => {
     logger.info(
       {
         headers: { authorization: 'Bearer abc.def.ghi' },
+        req: { method: 'POST', headers: { cookie: 'session=abc.def.ghi' } },
         token: 'abc.def.ghi',
         config: { jwtSecret: DEVELOPMENT_JWT_SECRET, databaseUrl: `postgres://u:${password}@db/x` },
       },
@@ -186,5 +187,7 @@ describe('request logs', () => {
       expect(all).not.toContain(secret);
     }
     expect(all).toContain('postgres://bookmall:[REDACTED]@db:5432/bookmall');
+    // What is no secret stays as it was.
+    expect(all).toContain('"req":{"method":"POST","headers":{"cookie":"[REDACTED]"}}');
   });
 });

@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_DATABASE_URL } from '../support/database.js';
+
+// The side-by-side runner on a tiny catalogue with one-second rounds: it must start all three
+// servers, get the same rows from bookmall and PostGraphile, and print its figures. Its speed
+// is not the point (CI does not run the load); that it still runs is.
+const database = `bookmall_compare_${randomBytes(4).toString('hex')}`;
+
+afterAll(async () => {
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await admin.end();
+});
+
+interface Row {
+  side: string;
+  rps: number;
+  p99: number;
+  errors: number;
+  ratio: number;
+  rounds: number[];
+}
+
+function run(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'load/compare.ts', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('npm run load:compare', () => {
+  it('measures bookmall, PostGraphile and the ceiling, round by round, on a tiny catalogue', async () => {
+    const { code, output } = await run([
+      'detail',
+      'list',
+      'search',
+      ...['--books', '100', '--database', database, '--duration', '1', '--rounds', '2'],
+      ...['--warmup', '1', '--connections', '4', '--redis-prefix', `${database}:`],
+    ]);
+    expect(code, output).toBe(0);
+    const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+    const results = JSON.parse(line!.slice('RESULT '.length)) as {
+      scenario: string;
+      sides: Row[];
+    }[];
+    expect(results.map((r) => r.scenario)).toEqual(['detail', 'list', 'search']);
+    for (const { scenario, sides } of results) {
+      const expected = scenario === 'search' ? ['bookmall'] : ['bookmall', 'PostGraphile'];
+      expect(sides.map((s) => s.side)).toEqual([...expected, 'node:http ceiling']);
+      for (const side of sides) {
+        expect(side.rounds, `${scenario} ${side.side}`).toHaveLength(2);
+        expect(side.rps, `${scenario} ${side.side}`).toBeGreaterThan(0);
+        expect(side.errors, `${scenario} ${side.side}`).toBe(0);
+        expect(side.ratio).toBeGreaterThan(0);
+      }
+    }
+    expect(output).toMatch(/round 2: bookmall \d+ req\/s p99 [\d.]+ ms/);
+  }, 240_000);
+});
