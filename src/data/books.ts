@@ -122,14 +122,15 @@ export async function page(
  * The same page for many parents at once: one statement, a LATERAL top-N per parent, so each
  * parent reads only its own books through an index and stops at the page size.
  */
-export function pagesOf(
+export async function pagesOf(
   sql: SqlClient,
   partition: BookPartition,
   parentIds: readonly number[],
   filter: BookFilter,
   order: BookOrder,
   keyset: KeysetPage,
-) {
+  includes: Pick<BookPageIncludes, 'category'> = {},
+): Promise<(PageBook & { parentId: number })[]> {
   const key = BOOK_SORT_KEYS[order.field];
   const src = partitionSource(partition);
   const where = and([
@@ -138,13 +139,27 @@ export function pagesOf(
     ...keysetConditions(key, 'b.id', order.direction, keyset),
   ]);
   const outer = { ...key, column: `x."${BOOK_SORT_PROPERTY[order.field]}"` };
-  return sql.rows<Book & { parentId: number }>(Prisma.sql`SELECT x.*
+  // The categories are joined to the page of each parent, after its LIMIT.
+  const categories = includes.category
+    ? Prisma.sql`, ${categoryJson('c', 'categoryJson')}, ${categoryJson('p', 'parentJson')}`
+    : Prisma.empty;
+  const joins = includes.category
+    ? Prisma.raw(
+        `JOIN category c ON c.id = x."categoryId" LEFT JOIN category p ON p.id = c.parent_id`,
+      )
+    : Prisma.empty;
+  const rows = await sql.rows<PageRow & { parentId: number }>(Prisma.sql`SELECT x.*${categories}
     FROM unnest(${parentIds}::int[]) AS pid(parent)
     CROSS JOIN LATERAL (
       SELECT ${BOOK_COLUMNS}, pid.parent AS "parentId" FROM ${src.from} WHERE ${where}
       ORDER BY ${keysetOrder(key, 'b.id', order.direction, keyset.inverted)} LIMIT ${keyset.limit}
-    ) x
+    ) x ${joins}
     ORDER BY x."parentId", ${keysetOrder(outer, 'x.id', order.direction, keyset.inverted)}`);
+  if (!includes.category) return rows;
+  return rows.map(({ categoryJson: category, parentJson: parent, ...book }) => ({
+    ...book,
+    categories: category && categoriesFromJson(parent ? [category, parent] : [category]),
+  }));
 }
 
 export async function count(sql: SqlClient, filter: BookFilter): Promise<number> {

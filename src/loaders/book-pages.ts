@@ -14,6 +14,8 @@ export interface BookPageRequest {
   filter: BookFilter;
   order: BookOrder;
   page: KeysetPage;
+  /** Each book's category and its parent come along (two joins), primed into the loaders. */
+  category?: boolean;
 }
 
 /**
@@ -30,10 +32,13 @@ export function createBookPageLoaders(sql: SqlClient, byId: ByIdLoaders) {
       if (!loader) {
         const { partition, filter, order, page } = request;
         loader = createLoader('bookPages', async (parentIds) => {
-          const rows = await books.pagesOf(sql, partition, parentIds, filter, order, page);
+          const rows = await books.pagesOf(sql, partition, parentIds, filter, order, page, {
+            category: request.category,
+          });
           return groupByKey(parentIds, rows, (r) => r.parentId).map((list) =>
-            list.map(({ parentId: _, ...book }) => {
+            list.map(({ parentId: _, categories, ...book }) => {
               byId.book.prime(book.id, book);
+              for (const c of categories ?? []) byId.category.prime(c.id, c);
               return book;
             }),
           );

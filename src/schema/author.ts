@@ -22,7 +22,7 @@ builder.objectFields(AuthorRef, (t) => ({
   books: t.connection({
     type: BookRef,
     args: { orderBy: t.arg({ type: BookOrderInput }) },
-    resolve: (author, args, ctx) => nestedBooks('author', author.id, args, ctx),
+    resolve: (author, args, ctx, info) => nestedBooks('author', author.id, args, ctx, info),
   }),
 }));
 

@@ -160,14 +160,18 @@ export async function nestedBooks(
   parentId: number,
   args: NestedArgs,
   ctx: Context,
+  info: Parameters<typeof selects>[0],
 ) {
   const filter = toBookFilter(args.filter);
   const order = toBookOrder(args.orderBy);
+  // The categories the books show come along in the page's statement.
+  const category = selects(info, ['edges', 'node', 'category']);
   const connection = await keysetConnection(
     args,
     BOOK_SORT_KEYS[order.field],
     bookSortValue(order),
-    (page) => ctx.loaders.bookPages.page({ partition, filter, order, page }).load(parentId),
+    (page) =>
+      ctx.loaders.bookPages.page({ partition, filter, order, page, category }).load(parentId),
   );
   return {
     ...connection,

@@ -38,7 +38,7 @@ builder.objectFields(CategoryRef, (t) => ({
       filter: t.arg({ type: BookFilterInput }),
       orderBy: t.arg({ type: BookOrderInput }),
     },
-    resolve: (category, args, ctx) => nestedBooks('category', category.id, args, ctx),
+    resolve: (category, args, ctx, info) => nestedBooks('category', category.id, args, ctx, info),
   }),
 }));
 
