@@ -7,13 +7,15 @@ import {
   type BookPartition,
 } from '../domain/book-list.js';
 import { and, type KeysetPage, keysetConditions, keysetOrder } from '../domain/keyset.js';
-import { type Author, type Book, type Category, Prisma } from '../generated/prisma/client.js';
+import { type Author, type Book, Prisma } from '../generated/prisma/client.js';
 import { type AuthorJson, authorsFromJson, authorsJson } from './authors.js';
 import {
   type CategoryJson,
   categoriesFromJson,
   categoryJson,
   categoryPathJson,
+  type LinkedCategory,
+  linkPath,
 } from './categories.js';
 import type { SqlClient } from './sql.js';
 
@@ -71,11 +73,14 @@ function partitionSource(partition: BookPartition) {
   };
 }
 
-/** A book of a page, with the relations the page was asked to include. */
+/**
+ * A book with the relations its statement was asked to include, carried on the row so that
+ * resolvers answer from it without a loader (see src/schema/book.ts).
+ */
 export type PageBook = Book & {
   authors?: Author[];
-  /** The book's category, then its parent when it has one. */
-  categories?: Category[];
+  /** The book's category, carrying its parent (the whole path for the detail). */
+  category?: LinkedCategory;
 };
 
 type PageRow = Book & {
@@ -113,7 +118,7 @@ export async function page(
     ({ authorsJson: authors, categoryJson: category, parentJson: parent, ...book }) => ({
       ...book,
       authors: authors && authorsFromJson(authors),
-      categories: category && categoriesFromJson(parent ? [category, parent] : [category]),
+      category: category && linkPath(categoriesFromJson(parent ? [category, parent] : [category])),
     }),
   );
 }
@@ -158,7 +163,7 @@ export async function pagesOf(
   if (!includes.category) return rows;
   return rows.map(({ categoryJson: category, parentJson: parent, ...book }) => ({
     ...book,
-    categories: category && categoriesFromJson(parent ? [category, parent] : [category]),
+    category: category && linkPath(categoriesFromJson(parent ? [category, parent] : [category])),
   }));
 }
 
@@ -195,23 +200,16 @@ export interface DetailIncludes {
   categoryPath?: boolean;
 }
 
-/** A book with the relations asked for. */
-export interface BookDetail {
-  book: Book;
-  authors?: Author[];
-  /** The category first, then its parent, up to the root. */
-  categoryPath?: Category[];
-}
-
 /**
  * Books and what their pages show, in a single statement: the authors and the category path
- * as JSON aggregated by PostgreSQL. Books that do not exist are absent.
+ * (the category carrying its parent, up to the root) as JSON aggregated by PostgreSQL. Books
+ * that do not exist are absent.
  */
 export async function details(
   sql: SqlClient,
   ids: readonly number[],
   includes: DetailIncludes,
-): Promise<BookDetail[]> {
+): Promise<PageBook[]> {
   const columns = [BOOK_COLUMNS];
   if (includes.authors) columns.push(authorsJson('b.id'));
   if (includes.categoryPath) columns.push(categoryPathJson('b.category_id'));
@@ -219,8 +217,8 @@ export async function details(
     Book & { authorsJson?: AuthorJson[]; categoriesJson?: CategoryJson[] }
   >(Prisma.sql`SELECT ${Prisma.join(columns, ', ')} FROM book b WHERE b.id = ANY(${ids}::int[])`);
   return rows.map(({ authorsJson: authors, categoriesJson: categories, ...book }) => ({
-    book,
+    ...book,
     authors: authors && authorsFromJson(authors),
-    categoryPath: categories && categoriesFromJson(categories),
+    category: categories && linkPath(categoriesFromJson(categories)),
   }));
 }

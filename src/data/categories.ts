@@ -52,7 +52,7 @@ export const categoryPathJson = (categoryId: string) =>
         WHERE path.depth < 64
     ) SELECT json_agg(json_build_object('id', id, 'name', name, 'slug', slug,
       'parentId', parent_id, 'createdAt', ${epochMs('created_at')},
-      'updatedAt', ${epochMs('updated_at')})) FROM path) AS "categoriesJson"`);
+      'updatedAt', ${epochMs('updated_at')}) ORDER BY depth) FROM path) AS "categoriesJson"`);
 
 /**
  * The category row aliased `alias` of the enclosing statement as a JSON object (null when the
@@ -79,3 +79,25 @@ export const categoriesFromJson = (json: readonly CategoryJson[]): Category[] =>
     createdAt: new Date(c.createdAt),
     updatedAt: new Date(c.updatedAt),
   }));
+
+/**
+ * A category that carries its parent, as far as the statement that read it went: `parent` is
+ * the parent, null for a root, undefined when not read (a resolver then asks the loader).
+ */
+export type LinkedCategory = Category & { parent?: LinkedCategory | null };
+
+/** Links a path (a category, then its parent, up to the root or as far as read) by `parent`. */
+export function linkPath(path: readonly Category[]): LinkedCategory | undefined {
+  const linked: LinkedCategory[] = path.map((c) => ({ ...c }));
+  linked.forEach((category, i) => {
+    const parent = linked[i + 1];
+    if (parent && parent.id === category.parentId) category.parent = parent;
+    else if (category.parentId === null) category.parent = null;
+  });
+  return linked[0];
+}
+
+/** Every category of a linked path, from the first up. */
+export function* pathOf(category: LinkedCategory | null | undefined) {
+  for (let c = category; c; c = c.parent) yield c;
+}

@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import * as books from '../data/books.js';
+import { pathOf } from '../data/categories.js';
 import type { SqlClient } from '../data/sql.js';
 import type { BookFilter, BookOrder, BookPageIncludes } from '../domain/book-list.js';
 import type { KeysetPage } from '../domain/keyset.js';
@@ -8,6 +9,19 @@ import type { Book } from '../generated/prisma/client.js';
 import { type ByIdLoaders, byKey } from './by-id.js';
 import { createLoader } from './instrumented.js';
 import type { RelationLoaders } from './relations.js';
+
+/**
+ * Puts a book and what it carries (authors, category path) into the request's loaders, for
+ * the fields that reach them another way (`author(id)`, `ancestors`, a second `book(id)`).
+ */
+export function primeBook(book: books.PageBook, byId: ByIdLoaders, relations?: RelationLoaders) {
+  byId.book.prime(book.id, book);
+  if (book.authors) {
+    for (const author of book.authors) byId.author.prime(author.id, author);
+    relations?.authorsOfBook.prime(book.id, book.authors);
+  }
+  for (const category of pathOf(book.category)) byId.category.prime(category.id, category);
+}
 
 /**
  * A top-level page of books in one statement, carrying the authors and categories the
@@ -22,14 +36,7 @@ export function createBookPage(sql: SqlClient, byId: ByIdLoaders, relations: Rel
     includes: BookPageIncludes,
   ): Promise<Book[]> => {
     const rows = await books.page(sql, filter, order, page, includes);
-    for (const row of rows) {
-      if (row.authors) {
-        for (const author of row.authors) byId.author.prime(author.id, author);
-        relations.authorsOfBook.prime(row.id, row.authors);
-      }
-      for (const category of row.categories ?? []) byId.category.prime(category.id, category);
-      byId.book.prime(row.id, row);
-    }
+    for (const row of rows) primeBook(row, byId, relations);
     return rows;
   };
 }
@@ -53,17 +60,10 @@ export function createBookDetailLoaders(
     if (!loader) {
       loader = createLoader<number, Book>('bookDetail', async (ids) => {
         const rows = await books.details(sql, ids, includes);
-        for (const { book, authors, categoryPath } of rows) {
-          byId.book.prime(book.id, book);
-          if (authors) {
-            for (const author of authors) byId.author.prime(author.id, author);
-            relations.authorsOfBook.prime(book.id, authors);
-          }
-          for (const category of categoryPath ?? []) byId.category.prime(category.id, category);
-        }
+        for (const row of rows) primeBook(row, byId, relations);
         return byKey(
           ids,
-          rows.map((row) => row.book),
+          rows,
           (b) => b.id,
           (id) => new NotFoundError('Book', String(id)),
         );

@@ -4,6 +4,7 @@ import type { SqlClient } from '../data/sql.js';
 import type { BookFilter, BookOrder, BookPartition } from '../domain/book-list.js';
 import type { KeysetPage } from '../domain/keyset.js';
 import type { Book } from '../generated/prisma/client.js';
+import { primeBook } from './book-page.js';
 import type { ByIdLoaders } from './by-id.js';
 import { createLoader } from './instrumented.js';
 import { groupByKey } from './relations.js';
@@ -36,9 +37,8 @@ export function createBookPageLoaders(sql: SqlClient, byId: ByIdLoaders) {
             category: request.category,
           });
           return groupByKey(parentIds, rows, (r) => r.parentId).map((list) =>
-            list.map(({ parentId: _, categories, ...book }) => {
-              byId.book.prime(book.id, book);
-              for (const c of categories ?? []) byId.category.prime(c.id, c);
+            list.map(({ parentId: _, ...book }) => {
+              primeBook(book, byId);
               return book;
             }),
           );

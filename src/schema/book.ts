@@ -37,14 +37,18 @@ export const BookRef = builder.prismaNode('Book', {
 
 // Relations are added apart from the type so that refs between files stay acyclic for TypeScript.
 builder.objectFields(BookRef, (t) => ({
+  // A book read with its relations carries them (src/data/books.ts): answered from the row,
+  // without a loader or a promise per field.
   authors: t.field({
     type: [AuthorRef],
     description: 'In title-page order',
-    resolve: (book, _args, ctx) => ctx.loaders.authorsOfBook.load(book.id),
+    resolve: (book: books.PageBook, _args, ctx) =>
+      book.authors ?? ctx.loaders.authorsOfBook.load(book.id),
   }),
   category: t.field({
     type: CategoryRef,
-    resolve: (book, _args, ctx) => ctx.loaders.category.load(book.categoryId),
+    resolve: (book: books.PageBook, _args, ctx) =>
+      book.category ?? ctx.loaders.category.load(book.categoryId),
   }),
 }));
 

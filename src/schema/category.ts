@@ -19,8 +19,10 @@ builder.objectFields(CategoryRef, (t) => ({
   parent: t.field({
     type: CategoryRef,
     nullable: true,
-    resolve: (category, _args, ctx) =>
-      category.parentId === null ? null : ctx.loaders.category.load(category.parentId),
+    resolve: (category: categories.LinkedCategory, _args, ctx) =>
+      category.parentId === null
+        ? null
+        : (category.parent ?? ctx.loaders.category.load(category.parentId)),
   }),
   children: t.field({
     type: [CategoryRef],
