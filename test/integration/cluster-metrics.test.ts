@@ -113,13 +113,18 @@ async function scrape(port: number): Promise<string> {
 
 const N = 12;
 
+type Cluster = Awaited<ReturnType<typeof startCluster>>;
+
 /** N requests answered by both workers. */
-async function sendRequests(port: number, lines: Line[]) {
+async function sendRequests({ port, lines, waitFor }: Cluster) {
   const body = '{"query":"query FirstBooks { __typename }"}';
   const answers = await Promise.all(Array.from({ length: N }, () => send(port, '/graphql', body)));
   expect(answers.map((a) => a.status)).toEqual(Array(N).fill(200));
+  // Log lines are written asynchronously: they may follow their answers by a moment.
+  const requestLines = () => lines.filter((l) => l.msg === 'request');
+  await waitFor(() => requestLines().length >= N, `${N} request lines`);
   // The test means something only if both workers took some of them.
-  const servedBy = new Set(lines.filter((l) => l.msg === 'request').map((l) => l.pid));
+  const servedBy = new Set(requestLines().map((l) => l.pid));
   expect(servedBy.size).toBe(2);
 }
 
@@ -130,10 +135,13 @@ describe('WORKERS=2: one scrape describes the whole pod', () => {
     // debug: the request lines of /metrics say which worker answered each scrape.
     const cluster = await startCluster({ LOG_LEVEL: 'debug' });
     try {
-      await sendRequests(cluster.port, cluster.lines);
+      await sendRequests(cluster);
       const scrapes: string[] = [];
       for (let i = 0; i < 6; i++) scrapes.push(await scrape(cluster.port));
-      const scrapedBy = cluster.lines.filter((l) => l.msg === 'request' && l.path === '/metrics');
+      const scrapeLines = () =>
+        cluster.lines.filter((l) => l.msg === 'request' && l.path === '/metrics');
+      await cluster.waitFor(() => scrapeLines().length >= 6, 'six scrape lines');
+      const scrapedBy = scrapeLines();
       expect(new Set(scrapedBy.map((l) => l.pid)).size).toBe(2);
       expect(scrapes.map((text) => read(text, 'graphql_requests_total', FIRST_BOOKS))).toEqual(
         Array(6).fill(N),
@@ -165,7 +173,7 @@ describe('WORKERS=2: one scrape describes the whole pod', () => {
       await cluster.waitFor(() => metricsLine() !== undefined, 'metrics listener');
       const metricsPort = metricsLine()!.port!;
       expect(metricsPort).not.toBe(cluster.port);
-      await sendRequests(cluster.port, cluster.lines);
+      await sendRequests(cluster);
       expect((await fetch(`http://127.0.0.1:${cluster.port}/metrics`)).status).toBe(404);
       for (let i = 0; i < 3; i++) {
         const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
