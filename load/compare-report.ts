@@ -69,9 +69,11 @@ export function compareSection(results: ScenarioResult[], command: string, machi
 
 Written by \`${command}\` on ${new Date().toISOString()}.
 
-${machine}. Medians of the rounds; the ratios are medians of each round's ratio (the sides of a
-round ran one after another, A B A B, so they saw the same machine). CPU is the server process's
-own time per request (PostgreSQL's is not in it).
+${machine}.
+
+Medians of the rounds; the ratios are medians of each round's ratio (the sides of a round ran
+one after another, A B A B, so they saw the same machine). CPU is the server process's own time
+per request (PostgreSQL's is not in it).
 
 ${table}
 
