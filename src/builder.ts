@@ -18,6 +18,7 @@ import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Prisma } from './generated/prisma/client.js';
 import { EDGES_COST, fieldCost } from './schema/cost.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schema/pagination.js';
 import RateLimitPlugin from './schema/rate-limit-plugin.js';
 import ValidateAfterAuthPlugin from './schema/validate-after-auth-plugin.js';
 
@@ -102,15 +103,50 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodesOnConnection: false,
     decodeGlobalID: decodeGlobalId,
-    edgesFieldOptions: { complexity: EDGES_COST },
+    edgesFieldOptions: { complexity: EDGES_COST, description: 'The rows of this page, in order' },
     // A fixed cost: a cost computed from the arguments would decode the id first, and refuse the
     // whole operation for a malformed one rather than leave it to the field.
-    nodeQueryOptions: { complexity: 1 },
+    nodeQueryOptions: {
+      complexity: 1,
+      description:
+        'Anything with an id, for anyone who may see it: null when it does not exist; a ' +
+        "malformed id is BAD_USER_INPUT, someone else's member or loan FORBIDDEN",
+      args: { id: { description: 'A global id, as any `id` field returns it' } },
+    },
+    nodesQueryOptions: {
+      description: 'Like `node`, for many ids at once, in their order (null where none)',
+      args: { ids: { description: 'Global ids, as `id` fields return them' } },
+    },
+    nodeTypeOptions: { description: 'Anything with a global id: refetch it with `node(id)`' },
+    idFieldOptions: {
+      description: 'Global id: opaque, unique across every type, stable; pass it to `node(id)`',
+    },
+    pageInfoTypeOptions: { description: 'Where a page sits in its list' },
+    pageInfoFieldOptions: { description: 'Cursors and whether there is more either way' },
+    hasNextPageFieldOptions: { description: 'More rows after this page (ask with `after`)' },
+    hasPreviousPageFieldOptions: {
+      description: 'More rows before this page (ask with `before`)',
+    },
+    startCursorFieldOptions: { description: "The first row's cursor; null for an empty page" },
+    endCursorFieldOptions: { description: "The last row's cursor; null for an empty page" },
+    cursorFieldOptions: { description: 'Opaque: pass it as `after` or `before`' },
+    nodeFieldOptions: { description: 'The row' },
+    firstArgOptions: {
+      description: `The first n rows, 0 to ${MAX_PAGE_SIZE} (${DEFAULT_PAGE_SIZE} when neither first nor last)`,
+    },
+    lastArgOptions: { description: `The last n rows, 0 to ${MAX_PAGE_SIZE}` },
+    afterArgOptions: { description: 'Rows after this cursor (an `endCursor` or edge `cursor`)' },
+    beforeArgOptions: { description: 'Rows before this cursor' },
   },
   // Fields only carry their cost here (src/schema/cost.ts): the limits are checked once per
   // request by src/plugins/use-query-limits.ts before execution, not in each root resolver.
   complexity: { fieldComplexity: fieldCost, disabled: true },
 });
 
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({
+  description: 'Reads: the catalogue for anyone; loans and members for who may see them',
+});
+builder.mutationType({
+  description:
+    'Changes. Each answers a union of its Success payload and exactly the errors it can return; protocol failures (sign in, rate limits of queries, query limits) are top-level errors',
+});

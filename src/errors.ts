@@ -1,20 +1,28 @@
 import { GraphQLError } from 'graphql';
 
-/** Codes of expected failures, returned as typed members of mutation result unions. */
-export const ERROR_CODES = [
-  'VALIDATION_FAILED',
-  'NOT_FOUND',
-  'CONFLICT',
-  'FORBIDDEN',
-  'BOOK_UNAVAILABLE',
-  'LOAN_LIMIT_EXCEEDED',
-  'INVALID_LOAN_TRANSITION',
-  'RENEWAL_LIMIT_REACHED',
+/**
+ * Codes of expected failures, returned as typed members of mutation result unions: the GraphQL
+ * enum `ErrorCode` (src/schema/error.ts) is made of these, each value described by its text.
+ */
+export const ERROR_CODE_DESCRIPTIONS = {
+  VALIDATION_FAILED: 'The input broke a rule; `ValidationError.fields` says which and why',
+  NOT_FOUND: 'A well-formed id names nothing (or nothing the caller may see)',
+  CONFLICT:
+    'The change clashes with existing data (a duplicate, or a row still in use), or kept colliding with concurrent changes and was rolled back (try again)',
+  FORBIDDEN: 'The caller may not act on this row or for this member',
+  BOOK_UNAVAILABLE: 'Every copy of the book is held or lent',
+  LOAN_LIMIT_EXCEEDED: "The member's open loans are at their maximum",
+  INVALID_LOAN_TRANSITION: 'The loan state machine does not allow this action from this state',
+  RENEWAL_LIMIT_REACHED: 'The loan was renewed as often as MAX_RENEWALS allows',
+  RATE_LIMITED: "The caller is over this mutation's rate limit; retry after `retryAfter` seconds",
   // The change did not commit in time and was rolled back (src/db/transaction.ts).
-  'REQUEST_TIMEOUT',
-  'IDEMPOTENCY_KEY_REUSED',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+  REQUEST_TIMEOUT:
+    'The change did not commit before the request timed out (or no connection was free) and was rolled back: nothing changed, try again',
+  IDEMPOTENCY_KEY_REUSED:
+    'The idempotency key already names another change (other arguments or another mutation); nothing changed',
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODE_DESCRIPTIONS;
+export const ERROR_CODES = Object.keys(ERROR_CODE_DESCRIPTIONS) as ErrorCode[];
 
 /** Codes of protocol failures, carried in `extensions.code` of a GraphQL error. */
 export const PROTOCOL_CODES = [
@@ -32,7 +40,8 @@ export const PROTOCOL_CODES = [
   'PERSISTED_QUERY_MISMATCH',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'PERSISTED_QUERY_ONLY',
-  // One field refused for this caller; `extensions.retryAfter` says in how many seconds.
+  // A query field refused for this caller (a mutation answers RateLimitedError instead);
+  // `extensions.retryAfter` says in how many seconds.
   'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
   // Query limits (src/plugins/use-query-limits.ts): the operation is refused before it runs.
@@ -146,7 +155,22 @@ export function protocolError(code: ProtocolCode, message: string, status?: numb
 }
 
 /**
- * A field over its rate limit: the field is null and the rest of the response resolves.
+ * A call over its field's rate limit. A mutation that lists it answers it as a union member;
+ * on a query field it becomes the protocol error of `rateLimited` (src/schema/rate-limit-plugin.ts).
+ */
+export class RateLimitedError extends BaseError {
+  readonly code = 'RATE_LIMITED';
+  /** Whole seconds until a call fits again, at least 1. */
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A query field over its rate limit: the field is null and the rest of the response resolves.
  * `retryAfter` is a whole number of seconds, at least 1.
  */
 export function rateLimited(message: string, retryAfter: number): GraphQLError {

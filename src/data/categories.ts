@@ -39,6 +39,13 @@ export function roots(sql: SqlClient) {
   );
 }
 
+/** Every category, by name: the tree is small enough to list whole. */
+export function all(sql: SqlClient) {
+  return sql.rows<Category>(
+    Prisma.sql`SELECT ${Prisma.raw(COLUMNS)} FROM category ORDER BY name, id`,
+  );
+}
+
 const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
 
 /**

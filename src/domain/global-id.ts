@@ -1,4 +1,4 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay';
 import { badUserInput } from '../errors.js';
 import { parseSnowflake } from './snowflake.js';
 
@@ -14,7 +14,25 @@ export const NODE_TYPES = new Set([
   'Notice',
 ]);
 
+/** Node types keyed by a Snowflake (a 64-bit id, exposed as a string) rather than a serial. */
+const SNOWFLAKE_TYPES = new Set(['Loan', 'LoanEvent']);
+
 const shown = (raw: string) => raw.slice(0, 64);
+
+/** The global ID of row `id` of `typename`, as GraphQL exposes it. */
+export const globalIdOf = (typename: string, id: number | bigint) =>
+  encodeGlobalID(typename, id.toString());
+
+/** True when `globalId` is a well-formed ID of `typename` (whether or not the row exists). */
+export function isGlobalIdOf(globalId: string, typename: string): boolean {
+  try {
+    if (SNOWFLAKE_TYPES.has(typename)) parseSnowflakeGlobalId(globalId, typename);
+    else parseGlobalId(globalId, typename);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Decodes a Relay global ID (base64 of "Type:id"), or throws BAD_USER_INPUT. */
 export function decodeGlobalId(globalId: string): { typename: string; id: string } {

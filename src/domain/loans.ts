@@ -10,6 +10,7 @@ import {
 import type { Loan } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { countLoanTransition } from '../metrics.js';
+import { globalIdOf } from './global-id.js';
 import { type Outcome, withIdempotencyKey } from './idempotency.js';
 import { findTransition, type LoanAction, type LoanStatus, sourcesOf } from './loan-transitions.js';
 
@@ -98,7 +99,7 @@ export async function openLoanOnce(
       WHERE id = ${memberId} AND active_loans < max_active_loans`;
       if (counted === 0) {
         const member = await tx.member.findUnique({ where: { id: memberId } });
-        if (!member) throw new NotFoundError('Member', String(memberId));
+        if (!member) throw new NotFoundError('Member', globalIdOf('Member', memberId));
         throw new LoanLimitExceededError(member.maxActiveLoans);
       }
       // The book's count before a copy: borrowers of one book queue here, and a full shelf
@@ -107,7 +108,7 @@ export async function openLoanOnce(
       updated_at = ${now} WHERE id = ${bookId} AND available_copies > 0`;
       if (taken === 0) {
         if (!(await tx.book.findUnique({ where: { id: bookId }, select: { id: true } }))) {
-          throw new NotFoundError('Book', String(bookId));
+          throw new NotFoundError('Book', globalIdOf('Book', bookId));
         }
         throw new BookUnavailableError(String(bookId));
       }
@@ -256,7 +257,7 @@ export async function transitionLoanOnce(
     claim,
     async (tx) => {
       const loan = await tx.loan.findUnique({ where: { id: loanId } });
-      if (!loan) throw new NotFoundError('Loan', loanId.toString());
+      if (!loan) throw new NotFoundError('Loan', globalIdOf('Loan', loanId));
       if (!actor || (!actor.librarian && loan.memberId !== actor.memberId)) {
         throw new ForbiddenError('This loan belongs to another member');
       }

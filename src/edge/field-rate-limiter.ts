@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { getGraphQLRateLimiter, InMemoryStore, type Store } from 'graphql-rate-limit';
 import type { Config, RateLimitName } from '../config.js';
 import type { Viewer } from '../context.js';
-import { rateLimited } from '../errors.js';
+import { RateLimitedError } from '../errors.js';
 import { rateLimitedTotal } from '../metrics.js';
 import type { Redis } from '../redis.js';
 import { RedisRateLimitStore } from './redis-rate-limit-store.js';
@@ -24,7 +24,7 @@ export interface LimitedCall {
 
 /** Checks the calls of rate-limited fields (src/schema/rate-limit-plugin.ts) against their budget. */
 export interface FieldRateLimiter {
-  /** Resolves when the call may go on; rejects with RATE_LIMITED when it may not. */
+  /** Resolves when the call may go on; rejects with a RateLimitedError when it may not. */
   check(name: RateLimitName, call: LimitedCall): Promise<void>;
 }
 
@@ -100,14 +100,17 @@ export function createFieldRateLimiter(options: FieldRateLimiterOptions): FieldR
         // The store failed: Redis down, or slower than REDIS_COMMAND_TIMEOUT_MS.
         if (onRedisError === 'open') return;
         rateLimitedTotal.inc({ field: name });
-        throw rateLimited(
+        throw new RateLimitedError(
           `${name} is unavailable: its rate limiter cannot be reached`,
           UNAVAILABLE_RETRY_AFTER,
         );
       }
       if (refusal === undefined) return;
       rateLimitedTotal.inc({ field: name });
-      throw rateLimited(refusal, await retryAfter(name, call.context, limit.max, limit.windowMs));
+      throw new RateLimitedError(
+        refusal,
+        await retryAfter(name, call.context, limit.max, limit.windowMs),
+      );
     },
   };
 }

@@ -5,26 +5,44 @@ import { transaction } from '../db/transaction.js';
 import { refreshAuthorSearchRows } from '../domain/search-index.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
 import { AuthorRef } from './author.js';
-import { text } from './input-rules.js';
+import { resultOf } from './error.js';
+import { argumentRules, globalId, text } from './input-rules.js';
 import { parseGlobalId } from './pagination.js';
 
 const authorInput = (required: boolean) =>
   builder.inputType(required ? 'CreateAuthorInput' : 'UpdateAuthorInput', {
-    fields: (t) => ({ name: t.string({ required }), bio: t.string() }),
-    validate: z.looseObject({ name: text(1, 200).nullish(), bio: text(0, 10_000).nullish() }),
+    description: required
+      ? 'A new author'
+      : 'The fields to change; a field left out (or a null name) stays as it is',
+    fields: (t) => ({
+      name: t.string({ required, description: '1 to 200 characters, trimmed' }),
+      bio: t.string({ description: 'At most 10,000 characters; null clears it' }),
+    }),
   });
 
 const CreateAuthorInput = authorInput(true);
 const UpdateAuthorInput = authorInput(false);
 
-const ERRORS = [ValidationError, NotFoundError, ConflictError];
+const authorRules = z.looseObject({
+  name: text(1, 200).nullish(),
+  bio: text(0, 10_000).nullish(),
+});
+const authorResult = { name: 'author', description: 'the author as saved' };
+const authorId = {
+  required: true,
+  description: 'The author',
+} as const;
 
 builder.mutationFields((t) => ({
   createAuthor: t.field({
     type: AuthorRef,
-    errors: { types: ERRORS, dataField: { name: 'author' } },
+    description: 'Librarians only. Adds an author (names need not be unique).',
+    errors: resultOf(authorResult, [ValidationError]),
     authScopes: { librarian: true },
-    args: { input: t.arg({ type: CreateAuthorInput, required: true }) },
+    args: {
+      input: t.arg({ type: CreateAuthorInput, required: true, description: 'The new author' }),
+    },
+    validate: argumentRules({ input: authorRules }),
     resolve: (_root, { input }, ctx) =>
       transaction(
         ctx,
@@ -36,12 +54,15 @@ builder.mutationFields((t) => ({
   }),
   updateAuthor: t.field({
     type: AuthorRef,
-    errors: { types: ERRORS, dataField: { name: 'author' } },
+    description:
+      "Librarians only. Changes an author; a new name is searchable in the author's books at once. NOT_FOUND: no such author.",
+    errors: resultOf(authorResult, [ValidationError, NotFoundError]),
     authScopes: { librarian: true },
     args: {
-      id: t.arg.id({ required: true }),
-      input: t.arg({ type: UpdateAuthorInput, required: true }),
+      id: t.arg.id(authorId),
+      input: t.arg({ type: UpdateAuthorInput, required: true, description: 'What changes' }),
     },
+    validate: argumentRules({ id: globalId('Author'), input: authorRules }),
     resolve: (_root, { id, input }, ctx) => {
       const authorId = parseGlobalId(id, 'Author');
       const data = { name: input.name ?? undefined, bio: input.bio };
@@ -55,10 +76,16 @@ builder.mutationFields((t) => ({
   }),
   deleteAuthor: t.field({
     type: 'ID',
-    description: 'Refused with CONFLICT while the author still has books',
-    errors: { types: ERRORS, dataField: { name: 'deletedId' } },
+    description:
+      'Librarians only. Deletes an author. NOT_FOUND: no such author; CONFLICT: the author still has books.',
+    errors: resultOf({ name: 'deletedId', description: 'the id of the author deleted' }, [
+      ValidationError,
+      NotFoundError,
+      ConflictError,
+    ]),
     authScopes: { librarian: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id(authorId) },
+    validate: argumentRules({ id: globalId('Author') }),
     resolve: async (_root, { id }, ctx) => {
       const authorId = parseGlobalId(id, 'Author');
       await transaction(ctx, (db) => db.author.delete({ where: { id: authorId } }), {

@@ -13,7 +13,8 @@ import {
   ValidationError,
 } from '../errors.js';
 import { BookRef } from './book.js';
-import { between, text } from './input-rules.js';
+import { resultOf } from './error.js';
+import { argumentRules, between, globalId, text } from './input-rules.js';
 import { parseGlobalId } from './pagination.js';
 
 const MAX_AUTHORS = 20;
@@ -40,8 +41,9 @@ const bookRules = z.looseObject({
     .refine((price) => !price.startsWith('-'), { error: 'must not be negative' })
     .nullish(),
   totalCopies: between(0, MAX_COPIES).nullish(),
+  categoryId: globalId('Category').nullish(),
   authorIds: z
-    .array(z.string())
+    .array(globalId('Author'))
     .min(1, { error: authorCount })
     .max(MAX_AUTHORS, { error: authorCount })
     // A global id has one encoding per author: equal strings are the same author.
@@ -52,16 +54,19 @@ const bookRules = z.looseObject({
 });
 
 const CreateBookInput = builder.inputType('CreateBookInput', {
+  description: 'A new title for the catalogue, with its first copies',
   fields: (t) => ({
     ...bookFields(t, true),
-    totalCopies: t.int({ description: 'Copies put on the shelf, default 1; later: addCopies' }),
+    totalCopies: t.int({
+      description: `Copies put on the shelf, 0 to ${MAX_COPIES}, default 1; later: addCopies`,
+    }),
   }),
-  validate: bookRules,
 });
 const UpdateBookInput = builder.inputType('UpdateBookInput', {
-  description: 'Copies are added and withdrawn one by one: addCopies, withdrawCopy',
+  description:
+    'The fields to change; a field left out (or null, for the required ones) stays as it is. ' +
+    'Copies are added and withdrawn one by one: addCopies, withdrawCopy',
   fields: (t) => bookFields(t, false),
-  validate: bookRules,
 });
 type BookInput = Partial<typeof CreateBookInput.$inferInput>;
 
@@ -69,15 +74,21 @@ type InputFieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fie
 
 function bookFields(t: InputFieldBuilder, required: boolean) {
   return {
-    isbn: t.string({ required, description: 'ISBN-13; hyphens and spaces are ignored' }),
-    title: t.string({ required }),
-    subtitle: t.string(),
-    description: t.string(),
+    isbn: t.string({
+      required,
+      description: 'ISBN-13 with a valid check digit; hyphens and spaces are ignored; unique',
+    }),
+    title: t.string({ required, description: '1 to 500 characters, trimmed' }),
+    subtitle: t.string({ description: 'At most 500 characters; null clears it' }),
+    description: t.string({ description: 'At most 10,000 characters; null clears it' }),
     language: t.string({ required, description: 'ISO 639 code, lower case: zh, en, ...' }),
-    price: t.field({ type: 'Decimal', required }),
-    publishedAt: t.field({ type: 'Date' }),
-    categoryId: t.id({ required }),
-    authorIds: t.idList({ required, description: 'In title-page order' }),
+    price: t.field({ type: 'Decimal', required, description: 'Not negative' }),
+    publishedAt: t.field({ type: 'Date', description: 'null clears it' }),
+    categoryId: t.id({ required, description: 'An existing category' }),
+    authorIds: t.idList({
+      required,
+      description: `1 to ${MAX_AUTHORS} existing authors, each once, in title-page order`,
+    }),
   };
 }
 
@@ -114,14 +125,19 @@ async function checkReferences(input: BookInput, ctx: Context) {
   return { data, authorIds };
 }
 
-const ERRORS = [ValidationError, NotFoundError, ConflictError];
+const LIBRARIANS = 'Librarians only.';
+const bookResult = { name: 'book', description: 'the book as saved' };
 
 builder.mutationFields((t) => ({
   createBook: t.field({
     type: BookRef,
-    errors: { types: ERRORS, dataField: { name: 'book' } },
+    description: `${LIBRARIANS} Adds a book with its copies; it is searchable at once. CONFLICT: the ISBN is taken.`,
+    errors: resultOf(bookResult, [ValidationError, ConflictError]),
     authScopes: { librarian: true },
-    args: { input: t.arg({ type: CreateBookInput, required: true }) },
+    args: {
+      input: t.arg({ type: CreateBookInput, required: true, description: 'The new book' }),
+    },
+    validate: argumentRules({ input: bookRules }),
     resolve: async (_root, { input }, ctx) => {
       const { data, authorIds = [] } = await checkReferences(input, ctx);
       const copies = input.totalCopies ?? 1;
@@ -151,12 +167,14 @@ builder.mutationFields((t) => ({
   }),
   updateBook: t.field({
     type: BookRef,
-    errors: { types: ERRORS, dataField: { name: 'book' } },
+    description: `${LIBRARIANS} Changes a book's fields (its search entry with them). NOT_FOUND: no such book; CONFLICT: the new ISBN is taken.`,
+    errors: resultOf(bookResult, [ValidationError, NotFoundError, ConflictError]),
     authScopes: { librarian: true },
     args: {
-      id: t.arg.id({ required: true }),
-      input: t.arg({ type: UpdateBookInput, required: true }),
+      id: t.arg.id({ required: true, description: 'The book' }),
+      input: t.arg({ type: UpdateBookInput, required: true, description: 'What changes' }),
     },
+    validate: argumentRules({ id: globalId('Book'), input: bookRules }),
     resolve: async (_root, { id, input }, ctx) => {
       const bookId = parseGlobalId(id, 'Book');
       const { data, authorIds } = await checkReferences(input, ctx);
@@ -178,9 +196,15 @@ builder.mutationFields((t) => ({
   }),
   deleteBook: t.field({
     type: 'ID',
-    errors: { types: ERRORS, dataField: { name: 'deletedId' } },
+    description: `${LIBRARIANS} Deletes a book and its copies. NOT_FOUND: no such book; CONFLICT: it has loans (they keep their history).`,
+    errors: resultOf({ name: 'deletedId', description: 'the id of the book deleted' }, [
+      ValidationError,
+      NotFoundError,
+      ConflictError,
+    ]),
     authScopes: { librarian: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The book' }) },
+    validate: argumentRules({ id: globalId('Book') }),
     resolve: async (_root, { id }, ctx) => {
       const bookId = parseGlobalId(id, 'Book');
       // One statement: the book's row, then its copies by cascade (src/db/transaction.ts).

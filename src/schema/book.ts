@@ -12,28 +12,46 @@ import {
 import type { Book } from '../generated/prisma/client.js';
 import { AuthorRef } from './author.js';
 import { CategoryRef } from './category.js';
-import { OrderDirection } from './error.js';
 import { selects } from './lookahead.js';
+import { orderInput } from './ordering.js';
 import { keysetConnection, loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
 
 export const BookRef = builder.prismaNode('Book', {
+  description: 'A title in the catalogue; its physical copies are `copies` (librarians)',
   id: { field: 'id' },
   findUnique: (id) => ({ id: parseLocalId(id, 'Book') }),
   nullable: true,
   fields: (t) => ({
     isbn: t.exposeString('isbn', { description: 'ISBN-13, digits only' }),
-    title: t.exposeString('title'),
-    subtitle: t.exposeString('subtitle', { nullable: true }),
-    description: t.exposeString('description', { nullable: true }),
+    title: t.exposeString('title', { description: 'As on the title page' }),
+    subtitle: t.exposeString('subtitle', { nullable: true, description: 'null when it has none' }),
+    description: t.exposeString('description', {
+      nullable: true,
+      description: 'A blurb, plain text; null when there is none',
+    }),
     language: t.exposeString('language', { description: 'ISO 639 code, e.g. zh or en' }),
-    price: t.expose('price', { type: 'Decimal' }),
-    publishedAt: t.expose('publishedAt', { type: 'Date', nullable: true }),
-    totalCopies: t.exposeInt('totalCopies'),
-    availableCopies: t.exposeInt('availableCopies'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    price: t.expose('price', { type: 'Decimal', description: 'Shelf price' }),
+    publishedAt: t.expose('publishedAt', {
+      type: 'Date',
+      nullable: true,
+      description: 'Publication date; null when unknown',
+    }),
+    totalCopies: t.exposeInt('totalCopies', {
+      description: 'Copies in circulation (withdrawn ones not counted)',
+    }),
+    availableCopies: t.exposeInt('availableCopies', {
+      description: 'Copies on the shelf now, that borrowBook or reserveBook may take',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was added' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed' }),
   }),
 });
+
+/** Every plain list of books (Query.books, Author.books, Category.books): one connection type. */
+export const BookConnection = builder.connectionObject(
+  { type: BookRef, name: 'BookConnection', description: 'A page of books' },
+  { name: 'BookEdge', description: 'A book in a page of books' },
+);
 
 // Relations are added apart from the type so that refs between files stay acyclic for TypeScript.
 builder.objectFields(BookRef, (t) => ({
@@ -41,45 +59,51 @@ builder.objectFields(BookRef, (t) => ({
   // without a loader or a promise per field.
   authors: t.field({
     type: [AuthorRef],
-    description: 'In title-page order',
+    description: 'Its authors, in title-page order',
     resolve: (book: books.PageBook, _args, ctx) =>
       book.authors ?? ctx.loaders.authorsOfBook.load(book.id),
   }),
   category: t.field({
     type: CategoryRef,
+    description: 'Where it is shelved',
     resolve: (book: books.PageBook, _args, ctx) =>
       book.category ?? ctx.loaders.category.load(book.categoryId),
   }),
 }));
 
-const BookOrderField = builder.enumType('BookOrderField', {
-  values: Object.keys(BOOK_SORT_KEYS) as (keyof typeof BOOK_SORT_KEYS)[],
-});
+export const BookOrderInput = orderInput('BookOrder', 'books', {
+  TITLE: 'Title, in the database collation',
+  PUBLISHED_AT: 'Publication date; books without one come last when ascending',
+  PRICE: 'Price',
+  CREATED_AT: 'When the book was added',
+} satisfies Record<keyof typeof BOOK_SORT_KEYS, string>);
 
-export const BookOrderInput = builder.inputType('BookOrder', {
+const DecimalRange = builder.inputType('DecimalRange', {
+  description: 'Inclusive at both ends; a bound left out is open',
   fields: (t) => ({
-    field: t.field({ type: BookOrderField, required: true }),
-    direction: t.field({ type: OrderDirection, required: true, defaultValue: 'ASC' }),
+    min: t.field({ type: 'Decimal', description: 'At least this' }),
+    max: t.field({ type: 'Decimal', description: 'At most this' }),
   }),
 });
 
-const DecimalRange = builder.inputType('DecimalRange', {
-  fields: (t) => ({ min: t.field({ type: 'Decimal' }), max: t.field({ type: 'Decimal' }) }),
-});
-
 const DateRange = builder.inputType('DateRange', {
-  description: 'Inclusive at both ends',
-  fields: (t) => ({ from: t.field({ type: 'Date' }), to: t.field({ type: 'Date' }) }),
+  description: 'Inclusive at both ends; a bound left out is open',
+  fields: (t) => ({
+    from: t.field({ type: 'Date', description: 'On or after this day' }),
+    to: t.field({ type: 'Date', description: 'On or before this day' }),
+  }),
 });
 
 export const BookFilterInput = builder.inputType('BookFilter', {
+  description:
+    'Which books to list; every condition given must hold. A malformed id in it is BAD_USER_INPUT',
   fields: (t) => ({
     categoryId: t.id({ description: 'The category and all of its sub-categories' }),
-    authorId: t.id(),
-    language: t.string(),
+    authorId: t.id({ description: 'Books with this author among theirs' }),
+    language: t.string({ description: 'ISO 639 code: zh, en, ...' }),
     available: t.boolean({ description: 'true: a copy can be borrowed now; false: none can' }),
-    price: t.field({ type: DecimalRange }),
-    publishedAt: t.field({ type: DateRange }),
+    price: t.field({ type: DecimalRange, description: 'Price range' }),
+    publishedAt: t.field({ type: DateRange, description: 'Publication date range' }),
   }),
 });
 
@@ -112,7 +136,10 @@ builder.queryFields((t) => ({
   book: t.field({
     type: BookRef,
     nullable: true,
-    args: { id: t.arg.id({ required: true }) },
+    description:
+      'A book by id, for anyone: null when there is none; a malformed id is BAD_USER_INPUT. ' +
+      'One statement with its authors and category.',
+    args: { id: t.arg.id({ required: true, description: 'The book' }) },
     // What the page shows comes along in the book's own statement (src/data/books.ts).
     resolve: (_root, { id }, ctx, info) =>
       loadOrNull(
@@ -123,31 +150,37 @@ builder.queryFields((t) => ({
         parseGlobalId(id, 'Book'),
       ),
   }),
-  books: t.connection({
-    type: BookRef,
-    args: {
-      filter: t.arg({ type: BookFilterInput }),
-      orderBy: t.arg({ type: BookOrderInput }),
+  books: t.connection(
+    {
+      type: BookRef,
+      description:
+        'The catalogue, for anyone: keyset-paginated, by title unless `orderBy` says otherwise. ' +
+        'A page costs one statement however deep it is (authors included), `totalCount` one more.',
+      args: {
+        filter: t.arg({ type: BookFilterInput, description: 'Which books; all when left out' }),
+        orderBy: t.arg({ type: BookOrderInput, description: 'Sort order; by title when left out' }),
+      },
+      resolve: async (_root, args, ctx, info) => {
+        const filter = toBookFilter(args.filter);
+        const order = toBookOrder(args.orderBy);
+        const includes = {
+          authors: selects(info, ['edges', 'node', 'authors']),
+          category: selects(info, ['edges', 'node', 'category']),
+        };
+        const connection = await keysetConnection(
+          args,
+          BOOK_SORT_KEYS[order.field],
+          bookSortValue(order),
+          (page) => ctx.loaders.bookPage(filter, order, page, includes),
+        );
+        return {
+          ...connection,
+          totalCount: () => books.count(ctx.readSql, filter),
+        };
+      },
     },
-    resolve: async (_root, args, ctx, info) => {
-      const filter = toBookFilter(args.filter);
-      const order = toBookOrder(args.orderBy);
-      const includes = {
-        authors: selects(info, ['edges', 'node', 'authors']),
-        category: selects(info, ['edges', 'node', 'category']),
-      };
-      const connection = await keysetConnection(
-        args,
-        BOOK_SORT_KEYS[order.field],
-        bookSortValue(order),
-        (page) => ctx.loaders.bookPage(filter, order, page, includes),
-      );
-      return {
-        ...connection,
-        totalCount: () => books.count(ctx.readSql, filter),
-      };
-    },
-  }),
+    BookConnection,
+  ),
 }));
 
 type NestedArgs = Parameters<typeof keysetConnection>[0] & {

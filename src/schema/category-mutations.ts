@@ -11,7 +11,8 @@ import {
   ValidationError,
 } from '../errors.js';
 import { CategoryRef } from './category.js';
-import { text } from './input-rules.js';
+import { resultOf } from './error.js';
+import { argumentRules, globalId, text } from './input-rules.js';
 import { parseGlobalId } from './pagination.js';
 
 // At most 100 characters of lower-case words joined by hyphens.
@@ -19,22 +20,28 @@ const SLUG = /^(?=.{1,100}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 
 const categoryInput = (required: boolean) =>
   builder.inputType(required ? 'CreateCategoryInput' : 'UpdateCategoryInput', {
+    description: required
+      ? 'A new category, a root or under an existing one'
+      : 'The fields to change; a field left out (or a null name or slug) stays as it is',
     fields: (t) => ({
-      name: t.string({ required }),
+      name: t.string({ required, description: '1 to 100 characters, trimmed' }),
       slug: t.string({
         required,
-        description: 'Lower-case words joined by hyphens: "science-fiction"',
+        description: 'Unique; lower-case words joined by hyphens: "science-fiction"',
       }),
-      parentId: t.id({ description: 'null makes it a root' }),
-    }),
-    validate: z.looseObject({
-      name: text(1, 100).nullish(),
-      slug: z
-        .string()
-        .regex(SLUG, { error: 'must be lower-case words joined by hyphens' })
-        .nullish(),
+      parentId: t.id({
+        description: required
+          ? 'An existing category; null or left out makes it a root'
+          : 'An existing category, not this one nor one below it; null makes it a root',
+      }),
     }),
   });
+
+const categoryRules = z.looseObject({
+  parentId: globalId('Category').nullish(),
+  name: text(1, 100).nullish(),
+  slug: z.string().regex(SLUG, { error: 'must be lower-case words joined by hyphens' }).nullish(),
+});
 
 const CreateCategoryInput = categoryInput(true);
 const UpdateCategoryInput = categoryInput(false);
@@ -59,14 +66,22 @@ async function checkParent(input: CategoryInput, ctx: Context, selfId?: number) 
   return parentId;
 }
 
-const ERRORS = [ValidationError, NotFoundError, ConflictError];
+const categoryResult = { name: 'category', description: 'the category as saved' };
+const categoryId = {
+  required: true,
+  description: 'The category',
+} as const;
 
 builder.mutationFields((t) => ({
   createCategory: t.field({
     type: CategoryRef,
-    errors: { types: ERRORS, dataField: { name: 'category' } },
+    description: 'Librarians only. Adds a category. CONFLICT: the slug is taken.',
+    errors: resultOf(categoryResult, [ValidationError, ConflictError]),
     authScopes: { librarian: true },
-    args: { input: t.arg({ type: CreateCategoryInput, required: true }) },
+    args: {
+      input: t.arg({ type: CreateCategoryInput, required: true, description: 'The new category' }),
+    },
+    validate: argumentRules({ input: categoryRules }),
     resolve: async (_root, { input }, ctx) => {
       const parentId = await checkParent(input, ctx);
       return transaction(
@@ -81,12 +96,15 @@ builder.mutationFields((t) => ({
   }),
   updateCategory: t.field({
     type: CategoryRef,
-    errors: { types: ERRORS, dataField: { name: 'category' } },
+    description:
+      'Librarians only. Renames or moves a category (its sub-categories and books move with it). NOT_FOUND: no such category; CONFLICT: the new slug is taken.',
+    errors: resultOf(categoryResult, [ValidationError, NotFoundError, ConflictError]),
     authScopes: { librarian: true },
     args: {
-      id: t.arg.id({ required: true }),
-      input: t.arg({ type: UpdateCategoryInput, required: true }),
+      id: t.arg.id(categoryId),
+      input: t.arg({ type: UpdateCategoryInput, required: true, description: 'What changes' }),
     },
+    validate: argumentRules({ id: globalId('Category'), input: categoryRules }),
     resolve: async (_root, { id, input }, ctx) => {
       const categoryId = parseGlobalId(id, 'Category');
       const parentId = await checkParent(input, ctx, categoryId);
@@ -98,10 +116,16 @@ builder.mutationFields((t) => ({
   }),
   deleteCategory: t.field({
     type: 'ID',
-    description: 'Refused with CONFLICT while the category has sub-categories or books',
-    errors: { types: ERRORS, dataField: { name: 'deletedId' } },
+    description:
+      'Librarians only. Deletes a category. NOT_FOUND: no such category; CONFLICT: it still has sub-categories or books.',
+    errors: resultOf({ name: 'deletedId', description: 'the id of the category deleted' }, [
+      ValidationError,
+      NotFoundError,
+      ConflictError,
+    ]),
     authScopes: { librarian: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id(categoryId) },
+    validate: argumentRules({ id: globalId('Category') }),
     resolve: async (_root, { id }, ctx) => {
       const categoryId = parseGlobalId(id, 'Category');
       await transaction(ctx, (db) => db.category.delete({ where: { id: categoryId } }), {

@@ -2,6 +2,7 @@ import { builder } from '../builder.js';
 import { viewerId } from '../context.js';
 import { transaction } from '../db/transaction.js';
 import { withIdempotencyKey } from '../domain/idempotency.js';
+import type { CopyStatus } from '../domain/loan-transitions.js';
 import { COPY_STATUSES } from '../domain/loan-transitions.js';
 import {
   ConflictError,
@@ -11,60 +12,107 @@ import {
   ValidationError,
 } from '../errors.js';
 import { BookRef } from './book.js';
-import { between, IDEMPOTENCY_KEY_ARG } from './input-rules.js';
-import { LoanRef, LoanStatusEnum, loansConnection } from './loan.js';
+import { resultOf } from './error.js';
+import {
+  argumentRules,
+  between,
+  globalId,
+  IDEMPOTENCY_KEY_ARG,
+  idempotencyKey as idempotencyKeyRule,
+} from './input-rules.js';
+import { LoanConnection, LoanRef, loanStatusArg, loansConnection } from './loan.js';
 import { parseGlobalId, parseLocalId } from './pagination.js';
 
-export const CopyStatusEnum = builder.enumType('CopyStatus', { values: COPY_STATUSES });
+const COPY_STATUS_DESCRIPTIONS = {
+  AVAILABLE: 'On the shelf: the next borrowBook or reserveBook may take it',
+  HELD: 'Kept for a PENDING loan until it is checked out or cancelled',
+  ON_LOAN: 'With the member of a BORROWED or OVERDUE loan',
+  LOST: 'Missing; out of circulation',
+  WITHDRAWN: 'Taken out of circulation by withdrawCopy',
+} satisfies Record<CopyStatus, string>;
+
+export const CopyStatusEnum = builder.enumType('CopyStatus', {
+  description: 'Where a copy is',
+  values: Object.fromEntries(
+    COPY_STATUSES.map((status) => [status, { description: COPY_STATUS_DESCRIPTIONS[status] }]),
+  ) as Record<CopyStatus, { description: string }>,
+});
 
 /** A physical item of a book, with its own barcode (listed for librarians by Book.copies). */
 export const CopyRef = builder.prismaNode('Copy', {
+  description: 'A physical item of a book, with its own barcode',
   id: { field: 'id' },
   findUnique: (id) => ({ id: parseLocalId(id, 'Copy') }),
   nullable: true,
   fields: (t) => ({
-    barcode: t.exposeString('barcode'),
-    status: t.field({ type: CopyStatusEnum, resolve: (c) => c.status }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    barcode: t.exposeString('barcode', { description: 'Printed on the copy: BM and 10 digits' }),
+    status: t.field({
+      type: CopyStatusEnum,
+      description: 'Where it is now',
+      resolve: (c) => c.status,
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was added' }),
   }),
 });
 
 builder.objectFields(CopyRef, (t) => ({
   book: t.field({
     type: BookRef,
+    description: 'The title this is a copy of',
     resolve: (copy, _args, ctx) => ctx.loaders.book.load(copy.bookId),
   }),
 }));
 
+// Readable by librarians only, so nullable: for anyone else only this field is null (with a
+// FORBIDDEN or UNAUTHENTICATED error), never the book that holds it.
 builder.objectFields(BookRef, (t) => ({
   copies: t.field({
     type: [CopyRef],
+    nullable: true,
+    description:
+      'Every copy, withdrawn ones included, by id. Librarians only: null for anyone else, ' +
+      'with a FORBIDDEN (or, signed out, UNAUTHENTICATED) error at this path',
     authScopes: { librarian: true },
     resolve: (book, _args, ctx) => ctx.loaders.copiesOfBook.load(book.id),
   }),
-  loans: t.connection({
-    type: LoanRef,
-    description: 'Loans of this book, newest first (librarians only)',
-    authScopes: { librarian: true },
-    args: { status: t.arg({ type: [LoanStatusEnum] }) },
-    resolve: (book, args, ctx) => loansConnection('book', book.id, args, ctx),
-  }),
+  loans: t.connection(
+    {
+      type: LoanRef,
+      nullable: true,
+      description:
+        'Loans of this book, newest first. Librarians only: null for anyone else, with a ' +
+        'FORBIDDEN (or, signed out, UNAUTHENTICATED) error at this path',
+      authScopes: { librarian: true },
+      args: { status: loanStatusArg(t) },
+      resolve: (book, args, ctx) => loansConnection('book', book.id, args, ctx),
+    },
+    LoanConnection,
+  ),
 }));
 
-const ERRORS = [ValidationError, NotFoundError, ConflictError];
 const MAX_NEW_COPIES = 100;
 
 builder.mutationFields((t) => ({
   addCopies: t.field({
     type: BookRef,
-    description: 'New copies go on the shelf: total and available counts grow with them',
-    errors: { types: [...ERRORS, IdempotencyKeyReusedError], dataField: { name: 'book' } },
+    description:
+      'Librarians only. New copies go on the shelf: total and available counts grow with them. NOT_FOUND: no such book; IDEMPOTENCY_KEY_REUSED: the key names another change.',
+    errors: resultOf({ name: 'book', description: 'the book with its new counts' }, [
+      ValidationError,
+      NotFoundError,
+      IdempotencyKeyReusedError,
+    ]),
     authScopes: { librarian: true },
     args: {
-      bookId: t.arg.id({ required: true }),
-      count: t.arg.int({ required: true, validate: between(1, MAX_NEW_COPIES) }),
+      bookId: t.arg.id({ required: true, description: 'The book' }),
+      count: t.arg.int({ required: true, description: `How many, 1 to ${MAX_NEW_COPIES}` }),
       idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG),
     },
+    validate: argumentRules({
+      bookId: globalId('Book'),
+      count: between(1, MAX_NEW_COPIES),
+      idempotencyKey: idempotencyKeyRule.nullish(),
+    }),
     resolve: async (_root, { bookId, count, idempotencyKey }, ctx) => {
       const id = parseGlobalId(bookId, 'Book');
       const caller = viewerId(ctx.viewer);
@@ -99,10 +147,15 @@ builder.mutationFields((t) => ({
   withdrawCopy: t.field({
     type: CopyRef,
     description:
-      'Takes a copy on the shelf out of circulation; refused with CONFLICT while it is held or lent',
-    errors: { types: ERRORS, dataField: { name: 'copy' } },
+      'Librarians only. Takes a copy on the shelf out of circulation. NOT_FOUND: no such copy; CONFLICT: it is not AVAILABLE (held, lent, lost or withdrawn already).',
+    errors: resultOf({ name: 'copy', description: 'the copy, now WITHDRAWN' }, [
+      ValidationError,
+      NotFoundError,
+      ConflictError,
+    ]),
     authScopes: { librarian: true },
-    args: { copyId: t.arg.id({ required: true }) },
+    args: { copyId: t.arg.id({ required: true, description: 'The copy' }) },
+    validate: argumentRules({ copyId: globalId('Copy') }),
     resolve: async (_root, { copyId }, ctx) => {
       const id = parseGlobalId(copyId, 'Copy');
       const withdrawn = await transaction(ctx, async (tx) => {

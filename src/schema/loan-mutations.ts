@@ -12,6 +12,7 @@ import {
   InvalidLoanTransitionError,
   LoanLimitExceededError,
   NotFoundError,
+  RateLimitedError,
   RenewalLimitReachedError,
   ValidationError,
 } from '../errors.js';
@@ -19,17 +20,31 @@ import type { Loan } from '../generated/prisma/client.js';
 import { concurrentBorrowGauge } from '../metrics.js';
 import { BookRef } from './book.js';
 import { CopyRef } from './copy.js';
-import { ErrorInterface } from './error.js';
-import { IDEMPOTENCY_KEY_ARG } from './input-rules.js';
+import { ErrorInterface, errorDescription, resultOf } from './error.js';
+import {
+  argumentRules,
+  globalId,
+  IDEMPOTENCY_KEY_ARG,
+  idempotencyKey as idempotencyKeyRule,
+} from './input-rules.js';
 import { LoanActionEnum, LoanEventRef, LoanRef, LoanStatusEnum } from './loan.js';
 import { MemberRef } from './member.js';
 import { parseGlobalId } from './pagination.js';
 
 builder.objectFields(LoanRef, (t) => ({
-  book: t.field({ type: BookRef, resolve: (loan, _a, ctx) => ctx.loaders.book.load(loan.bookId) }),
-  copy: t.field({ type: CopyRef, resolve: (loan, _a, ctx) => ctx.loaders.copy.load(loan.copyId) }),
+  book: t.field({
+    type: BookRef,
+    description: 'The title lent',
+    resolve: (loan, _a, ctx) => ctx.loaders.book.load(loan.bookId),
+  }),
+  copy: t.field({
+    type: CopyRef,
+    description: 'The copy lent (or held)',
+    resolve: (loan, _a, ctx) => ctx.loaders.copy.load(loan.copyId),
+  }),
   member: t.field({
     type: MemberRef,
+    description: 'Whose loan it is',
     resolve: (loan, _a, ctx) => ctx.loaders.member.load(loan.memberId),
   }),
   events: t.field({
@@ -43,7 +58,9 @@ builder.objectFields(LoanEventRef, (t) => ({
   actor: t.field({
     type: MemberRef,
     nullable: true,
-    description: 'Who made the change; null for the system (overdue sweeper)',
+    description:
+      'Who made the change; null for the system (the overdue sweeper), and for a member ' +
+      'reading their own loan when a librarian made it (a FORBIDDEN error at this path)',
     resolve: (event, _a, ctx) =>
       event.actorId === null ? null : ctx.loaders.member.load(event.actorId),
   }),
@@ -51,67 +68,56 @@ builder.objectFields(LoanEventRef, (t) => ({
 
 builder.objectType(ForbiddenError, {
   name: 'ForbiddenError',
-  description: 'code FORBIDDEN: the loan or member is not yours to act on',
+  description: errorDescription('FORBIDDEN', ': the loan is not yours, or the member not you'),
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ForbiddenError,
 });
 builder.objectType(BookUnavailableError, {
   name: 'BookUnavailableError',
-  description: 'code BOOK_UNAVAILABLE: every copy is held or lent',
+  description: errorDescription('BOOK_UNAVAILABLE'),
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof BookUnavailableError,
 });
 builder.objectType(LoanLimitExceededError, {
   name: 'LoanLimitExceededError',
-  description: "code LOAN_LIMIT_EXCEEDED: the member's open loans are at their maximum",
+  description: errorDescription('LOAN_LIMIT_EXCEEDED'),
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof LoanLimitExceededError,
-  fields: (t) => ({ limit: t.exposeInt('limit') }),
+  fields: (t) => ({
+    limit: t.exposeInt('limit', { description: "The member's maxActiveLoans" }),
+  }),
 });
 builder.objectType(InvalidLoanTransitionError, {
   name: 'InvalidLoanTransitionError',
-  description: 'code INVALID_LOAN_TRANSITION: the state machine does not allow this action now',
+  description: errorDescription('INVALID_LOAN_TRANSITION', ', or another request moved it first'),
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof InvalidLoanTransitionError,
   fields: (t) => ({
     from: t.field({
       type: LoanStatusEnum,
+      description: 'The state the loan is in now',
       resolve: (e) => e.from as typeof LoanStatusEnum.$inferType,
     }),
     action: t.field({
       type: LoanActionEnum,
+      description: 'The action refused',
       resolve: (e) => e.action as typeof LoanActionEnum.$inferType,
     }),
   }),
 });
 builder.objectType(IdempotencyKeyReusedError, {
   name: 'IdempotencyKeyReusedError',
-  description:
-    'code IDEMPOTENCY_KEY_REUSED: the idempotency key already names another change (other ' +
-    'arguments or another mutation); nothing changed',
+  description: errorDescription('IDEMPOTENCY_KEY_REUSED'),
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof IdempotencyKeyReusedError,
 });
 builder.objectType(RenewalLimitReachedError, {
   name: 'RenewalLimitReachedError',
-  description: 'code RENEWAL_LIMIT_REACHED',
+  description: errorDescription('RENEWAL_LIMIT_REACHED'),
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof RenewalLimitReachedError,
-  fields: (t) => ({ limit: t.exposeInt('limit') }),
+  fields: (t) => ({ limit: t.exposeInt('limit', { description: 'MAX_RENEWALS' }) }),
 });
-
-const LOAN_ERRORS = [
-  ValidationError,
-  NotFoundError,
-  ForbiddenError,
-  BookUnavailableError,
-  LoanLimitExceededError,
-  InvalidLoanTransitionError,
-  RenewalLimitReachedError,
-];
-
-/** The mutations that take an idempotency key may find it used for another change. */
-const KEYED_LOAN_ERRORS = [...LOAN_ERRORS, IdempotencyKeyReusedError];
 
 const actorOf = (ctx: Context): Actor => {
   const memberId = viewerId(ctx.viewer);
@@ -128,10 +134,6 @@ function borrowerOf(ctx: Context, memberId: string | null | undefined): number {
   }
   return id;
 }
-
-const RATE_LIMITED_NOTE =
-  'Rate limited per member: over the limit, null with a RATE_LIMITED error carrying ' +
-  '`extensions.retryAfter` (seconds)';
 
 /**
  * After a transition commits: the response cache drops the loan's book, copy, loan and member,
@@ -150,21 +152,49 @@ async function noteLoanChange(
   return loan;
 }
 
+const loanResult = (description: string) => ({ name: 'loan', description });
+
+const MEMBERS =
+  'Signed-in members (UNAUTHENTICATED otherwise), on their own loans; librarians on any. ' +
+  'VALIDATION_FAILED: a malformed id;';
+const OPENING_ERRORS =
+  'Signed-in members (UNAUTHENTICATED otherwise), for themselves; librarians for any member. ' +
+  'VALIDATION_FAILED: a malformed id; NOT_FOUND: no such book (or member); FORBIDDEN: a ' +
+  'member naming another member; BOOK_UNAVAILABLE: no copy on the shelf; LOAN_LIMIT_EXCEEDED: ' +
+  'the member has maxActiveLoans open; IDEMPOTENCY_KEY_REUSED: the key names another change; ' +
+  'RATE_LIMITED: over RATE_LIMITS for this member (`retryAfter`).';
+
 const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
   builder.mutationField(mode === 'borrow' ? 'borrowBook' : 'reserveBook', (t) =>
     t.field({
       type: LoanRef,
-      description: `${description}. ${RATE_LIMITED_NOTE}`,
-      errors: { types: KEYED_LOAN_ERRORS, dataField: { name: 'loan' } },
+      description: `${description} ${OPENING_ERRORS}`,
+      errors: resultOf(
+        loanResult(mode === 'borrow' ? 'the new loan, BORROWED' : 'the new loan, PENDING'),
+        [
+          ValidationError,
+          NotFoundError,
+          ForbiddenError,
+          BookUnavailableError,
+          LoanLimitExceededError,
+          IdempotencyKeyReusedError,
+          RateLimitedError,
+        ],
+      ),
       authScopes: { member: true },
-      // Nullable so that a refusal nulls this field only, not the whole response.
-      nullable: true,
       rateLimit: { name: mode === 'borrow' ? 'borrowBook' : 'reserveBook' },
       args: {
-        bookId: t.arg.id({ required: true }),
-        memberId: t.arg.id({ description: 'Librarians only: the member the loan is for' }),
+        bookId: t.arg.id({ required: true, description: 'The book' }),
+        memberId: t.arg.id({
+          description: 'Librarians only: the member the loan is for (default: the caller)',
+        }),
         idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG),
       },
+      validate: argumentRules({
+        bookId: globalId('Book'),
+        memberId: globalId('Member').nullish(),
+        idempotencyKey: idempotencyKeyRule.nullish(),
+      }),
       resolve: async (_root, { bookId, memberId, idempotencyKey }, ctx) => {
         const borrower = borrowerOf(ctx, memberId);
         const book = parseGlobalId(bookId, 'Book');
@@ -181,46 +211,70 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
     }),
   );
 
-openLoanField('borrow', 'Takes an available copy home now: a loan straight to BORROWED');
-openLoanField('reserve', 'Holds an available copy (PENDING) until the pickup deadline');
+openLoanField('borrow', 'Takes an available copy home now: a loan straight to BORROWED.');
+openLoanField('reserve', 'Holds an available copy (PENDING) until the pickup deadline.');
 
 /** The transitions that take a copy back or a due date further take an idempotency key. */
 const KEYED_ACTIONS: LoanAction[] = ['RETURN', 'RENEW'];
 
-const transitionField = (name: string, action: LoanAction, description: string) =>
-  builder.mutationField(name, (t) =>
-    t.field({
+/**
+ * A mutation moving one loan by `action`. Each lists its own errors: NOT_FOUND, FORBIDDEN and
+ * INVALID_LOAN_TRANSITION for every one, IDEMPOTENCY_KEY_REUSED for those that take a key,
+ * plus what only its action can meet (`extra`).
+ */
+const transitionField = (
+  name: string,
+  action: LoanAction,
+  description: string,
+  extra: { errors: (typeof RenewalLimitReachedError)[]; text: string } = { errors: [], text: '' },
+) =>
+  builder.mutationField(name, (t) => {
+    const keyed = KEYED_ACTIONS.includes(action);
+    return t.field({
       type: LoanRef,
-      description,
-      errors: {
-        types: KEYED_ACTIONS.includes(action) ? KEYED_LOAN_ERRORS : LOAN_ERRORS,
-        dataField: { name: 'loan' },
-      },
+      description:
+        `${description} ${MEMBERS} NOT_FOUND: no such loan; FORBIDDEN: another member's ` +
+        `loan; INVALID_LOAN_TRANSITION: not allowed from its state (\`from\` says which)` +
+        `${keyed ? '; IDEMPOTENCY_KEY_REUSED: the key names another change' : ''}${extra.text}.`,
+      errors: resultOf(loanResult('the loan after the change'), [
+        ValidationError,
+        NotFoundError,
+        ForbiddenError,
+        InvalidLoanTransitionError,
+        ...(keyed ? [IdempotencyKeyReusedError] : []),
+        ...extra.errors,
+      ]),
       authScopes: { member: true },
       args: {
-        loanId: t.arg.id({ required: true }),
-        ...(KEYED_ACTIONS.includes(action) && {
-          idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG),
-        }),
+        loanId: t.arg.id({ required: true, description: 'The loan' }),
+        ...(keyed && { idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG) }),
       },
+      validate: argumentRules({
+        loanId: globalId('Loan'),
+        ...(keyed && { idempotencyKey: idempotencyKeyRule.nullish() }),
+      }),
       resolve: async (_root, args, ctx) => {
         const id = parseSnowflakeGlobalId(args.loanId, 'Loan');
         const key = 'idempotencyKey' in args ? (args.idempotencyKey as string | null) : null;
         const loan = await transitionLoanOnce(ctx, id, action, actorOf(ctx), key ?? undefined);
         return noteLoanChange(ctx, loan, action === 'CHECKOUT');
       },
-    }),
-  );
+    });
+  });
 
-transitionField('checkoutLoan', 'CHECKOUT', 'PENDING -> BORROWED: the held copy is picked up');
+transitionField('checkoutLoan', 'CHECKOUT', 'PENDING -> BORROWED: the held copy is picked up.');
 transitionField(
   'returnBook',
   'RETURN',
-  'BORROWED or OVERDUE -> RETURNED: the copy is back on the shelf',
+  'BORROWED or OVERDUE -> RETURNED: the copy is back on the shelf.',
 );
 transitionField(
   'renewLoan',
   'RENEW',
-  'BORROWED -> BORROWED with a new due date (limited, never when overdue)',
+  'BORROWED -> BORROWED with a new due date (MAX_RENEWALS times, never once past due).',
+  {
+    errors: [RenewalLimitReachedError],
+    text: '; RENEWAL_LIMIT_REACHED: renewed MAX_RENEWALS times already',
+  },
 );
-transitionField('cancelReservation', 'CANCEL', 'PENDING -> CANCELLED: the held copy goes back');
+transitionField('cancelReservation', 'CANCEL', 'PENDING -> CANCELLED: the held copy goes back.');

@@ -9,8 +9,10 @@ import {
   translateDbError,
   ValidationError,
 } from '../errors.js';
-import { between, text } from './input-rules.js';
-import { LoanRef, LoanStatusEnum, loansConnection } from './loan.js';
+import { resultOf } from './error.js';
+import { argumentRules, between, globalId, text } from './input-rules.js';
+import { LoanConnection, LoanRef, loanStatusArg, loansConnection } from './loan.js';
+import { orderInput } from './ordering.js';
 import { loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
 
 /** Librarians see every member; a member sees only themself. */
@@ -18,20 +20,33 @@ const canSee = (member: { id: number }, ctx: Context) =>
   isLibrarian(ctx.viewer) || member.id === viewerId(ctx.viewer);
 
 export const MemberRoleEnum = builder.enumType('MemberRole', {
-  values: ['MEMBER', 'LIBRARIAN'] as const,
+  description: 'What a member may do',
+  values: {
+    MEMBER: { description: 'Borrows and reserves books for themself' },
+    LIBRARIAN: { description: 'Also runs the desk: the catalogue, copies, members, every loan' },
+  },
 });
 
 export const MemberRef = builder.prismaNode('Member', {
+  description:
+    'Someone with a library card. Visible to themself and to librarians; for anyone else a ' +
+    'field returning a member is null with a FORBIDDEN error.',
   id: { field: 'id' },
   findUnique: (id) => ({ id: parseLocalId(id, 'Member') }),
   nullable: true,
   authScopes: (member, ctx) => canSee(member, ctx),
   fields: (t) => ({
-    name: t.exposeString('name'),
-    email: t.exposeString('email'),
-    role: t.field({ type: MemberRoleEnum, resolve: (m) => m.role }),
-    maxActiveLoans: t.exposeInt('maxActiveLoans'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    name: t.exposeString('name', { description: 'Full name' }),
+    email: t.exposeString('email', { description: 'Lower case; unique' }),
+    role: t.field({
+      type: MemberRoleEnum,
+      description: 'What they may do',
+      resolve: (m) => m.role,
+    }),
+    maxActiveLoans: t.exposeInt('maxActiveLoans', {
+      description: 'How many open loans (PENDING, BORROWED, OVERDUE) they may have at once',
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When they joined' }),
   }),
 });
 
@@ -41,33 +56,44 @@ builder.objectFields(MemberRef, (t) => ({
     description: 'Open loans (PENDING, BORROWED, OVERDUE), newest first',
     resolve: (member, _args, ctx) => ctx.loaders.openLoansOfMember.load(member.id),
   }),
-  loans: t.connection({
-    type: LoanRef,
-    description: 'All loans, newest first',
-    args: { status: t.arg({ type: [LoanStatusEnum] }) },
-    resolve: (member, args, ctx) => loansConnection('member', member.id, args, ctx),
-  }),
+  loans: t.connection(
+    {
+      type: LoanRef,
+      description: 'All loans, newest first',
+      args: { status: loanStatusArg(t) },
+      resolve: (member, args, ctx) => loansConnection('member', member.id, args, ctx),
+    },
+    LoanConnection,
+  ),
 }));
 
 const memberInput = (required: boolean) =>
   builder.inputType(required ? 'CreateMemberInput' : 'UpdateMemberInput', {
+    description: required
+      ? 'A new member'
+      : 'The fields to change; a field left out (or null) stays as it is',
     fields: (t) => ({
-      name: t.string({ required }),
-      email: t.string({ required }),
-      role: t.field({ type: MemberRoleEnum }),
-      maxActiveLoans: t.int({ description: 'Default 5' }),
-    }),
-    validate: z.looseObject({
-      name: text(1, 200).nullish(),
-      email: z
-        .string()
-        .trim()
-        .toLowerCase()
-        .regex(/^[^@\s]+@[^@\s]+$/, { error: 'is not an email address' })
-        .nullish(),
-      maxActiveLoans: between(0, 100).nullish(),
+      name: t.string({ required, description: '1 to 200 characters, trimmed' }),
+      email: t.string({ required, description: 'An address; stored in lower case; unique' }),
+      role: t.field({
+        type: MemberRoleEnum,
+        description: required ? 'MEMBER unless given' : 'The new role',
+      }),
+      maxActiveLoans: t.int({
+        description: required ? '0 to 100, default 5' : '0 to 100; open loans above it stay',
+      }),
     }),
   });
+const memberRules = z.looseObject({
+  name: text(1, 200).nullish(),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[^@\s]+@[^@\s]+$/, { error: 'is not an email address' })
+    .nullish(),
+  maxActiveLoans: between(0, 100).nullish(),
+});
 const CreateMemberInput = memberInput(true);
 const UpdateMemberInput = memberInput(false);
 
@@ -80,59 +106,101 @@ const memberData = (input: Partial<typeof UpdateMemberInput.$inferInput>) => ({
 });
 
 const MemberFilter = builder.inputType('MemberFilter', {
+  description: 'Which members to list; every condition given must hold',
   fields: (t) => ({
     nameOrEmail: t.string({ description: 'Case-insensitive substring of the name or email' }),
-    role: t.field({ type: MemberRoleEnum }),
+    role: t.field({ type: MemberRoleEnum, description: 'Only members of this role' }),
   }),
 });
 
-const ERRORS = [ValidationError, NotFoundError, ConflictError];
+const MEMBER_ORDER_COLUMNS = { NAME: 'name', EMAIL: 'email', CREATED_AT: 'createdAt' } as const;
+
+const MemberOrder = orderInput('MemberOrder', 'members', {
+  NAME: 'Name, in the database collation',
+  EMAIL: 'Email address',
+  CREATED_AT: 'When they joined',
+} satisfies Record<keyof typeof MEMBER_ORDER_COLUMNS, string>);
+
+const memberResult = { name: 'member', description: 'the member as saved' };
 
 builder.queryFields((t) => ({
   me: t.field({
     type: MemberRef,
-    description: 'The signed-in member',
-    authScopes: { member: true },
-    resolve: (_root, _args, ctx) => ctx.loaders.member.load(viewerId(ctx.viewer) ?? 0),
+    nullable: true,
+    description:
+      'The signed-in member; null when signed out (no error: the rest of the request answers ' +
+      'as usual). A bad or expired token is still UNAUTHENTICATED (HTTP 401) for the request.',
+    resolve: (_root, _args, ctx) => {
+      const id = viewerId(ctx.viewer);
+      return id === undefined ? null : loadOrNull(ctx.loaders.member, id);
+    },
   }),
   member: t.field({
     type: MemberRef,
     nullable: true,
+    description:
+      'A member by id, null when there is none. Librarians only: FORBIDDEN (or, signed out, ' +
+      'UNAUTHENTICATED) for anyone else; a malformed id is BAD_USER_INPUT',
     authScopes: { librarian: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The member' }) },
     resolve: (_root, { id }, ctx) => loadOrNull(ctx.loaders.member, parseGlobalId(id, 'Member')),
   }),
-  members: t.prismaConnection({
-    type: 'Member',
-    cursor: 'id',
-    authScopes: { librarian: true },
-    maxSize: 100,
-    args: { filter: t.arg({ type: MemberFilter }) },
-    resolve: (query, _root, { filter }, ctx) => {
-      const text = filter?.nameOrEmail ?? undefined;
-      return ctx.db.member.findMany({
-        ...query,
-        where: {
-          ...(text && {
-            OR: [
-              { name: { contains: text, mode: 'insensitive' as const } },
-              { email: { contains: text, mode: 'insensitive' as const } },
-            ],
-          }),
-          ...(filter?.role && { role: filter.role }),
-        },
-        orderBy: { id: 'asc' },
-      });
+  members: t.prismaConnection(
+    {
+      type: 'Member',
+      cursor: 'id',
+      nullable: true,
+      description:
+        'Members, by id unless `orderBy` says otherwise. Librarians only: null for anyone ' +
+        'else, with a FORBIDDEN (or, signed out, UNAUTHENTICATED) error; the rest of the ' +
+        'request still answers',
+      authScopes: { librarian: true },
+      maxSize: 100,
+      args: {
+        filter: t.arg({ type: MemberFilter, description: 'Which members; all when left out' }),
+        orderBy: t.arg({ type: MemberOrder, description: 'Sort order; by id when left out' }),
+      },
+      resolve: (query, _root, { filter, orderBy }, ctx) => {
+        const text = filter?.nameOrEmail ?? undefined;
+        return ctx.db.member.findMany({
+          ...query,
+          where: {
+            ...(text && {
+              OR: [
+                { name: { contains: text, mode: 'insensitive' as const } },
+                { email: { contains: text, mode: 'insensitive' as const } },
+              ],
+            }),
+            ...(filter?.role && { role: filter.role }),
+          },
+          // The id breaks ties, so that the cursor (the id) cuts the list at one place.
+          orderBy: orderBy
+            ? [
+                {
+                  [MEMBER_ORDER_COLUMNS[orderBy.field]]:
+                    orderBy.direction === 'DESC' ? 'desc' : 'asc',
+                },
+                { id: orderBy.direction === 'DESC' ? 'desc' : 'asc' },
+              ]
+            : [{ id: 'asc' }],
+        });
+      },
     },
-  }),
+    { name: 'MemberConnection', description: 'A page of members' },
+    { name: 'MemberEdge', description: 'A member in a page of members' },
+  ),
 }));
 
 builder.mutationFields((t) => ({
   createMember: t.field({
     type: MemberRef,
-    errors: { types: ERRORS, dataField: { name: 'member' } },
+    description: 'Librarians only. Registers a member. CONFLICT: the email is taken.',
+    errors: resultOf(memberResult, [ValidationError, ConflictError]),
     authScopes: { librarian: true },
-    args: { input: t.arg({ type: CreateMemberInput, required: true }) },
+    args: {
+      input: t.arg({ type: CreateMemberInput, required: true, description: 'The new member' }),
+    },
+    validate: argumentRules({ input: memberRules }),
     resolve: (_root, { input }, ctx) =>
       transaction(
         ctx,
@@ -145,12 +213,15 @@ builder.mutationFields((t) => ({
   }),
   updateMember: t.field({
     type: MemberRef,
-    errors: { types: ERRORS, dataField: { name: 'member' } },
+    description:
+      'Librarians only. Changes a member. NOT_FOUND: no such member; CONFLICT: the new email is taken.',
+    errors: resultOf(memberResult, [ValidationError, NotFoundError, ConflictError]),
     authScopes: { librarian: true },
     args: {
-      id: t.arg.id({ required: true }),
-      input: t.arg({ type: UpdateMemberInput, required: true }),
+      id: t.arg.id({ required: true, description: 'The member' }),
+      input: t.arg({ type: UpdateMemberInput, required: true, description: 'What changes' }),
     },
+    validate: argumentRules({ id: globalId('Member'), input: memberRules }),
     resolve: (_root, { id, input }, ctx) => {
       const memberId = parseGlobalId(id, 'Member');
       const data = memberData(input);
@@ -163,11 +234,17 @@ builder.mutationFields((t) => ({
     type: MemberRef,
     description:
       'Refuses every bearer token of the member issued until now (in this second too): the ' +
-      'next request with one is UNAUTHENTICATED. A member revokes their own (sign out ' +
-      "everywhere); librarians anyone's",
-    errors: { types: [NotFoundError, ForbiddenError], dataField: { name: 'member' } },
+      'next request with one is UNAUTHENTICATED. Signed-in members revoke their own (sign out ' +
+      "everywhere); librarians anyone's. NOT_FOUND: no such member; FORBIDDEN: a member " +
+      'naming another member.',
+    errors: resultOf({ name: 'member', description: 'the member whose tokens were revoked' }, [
+      ValidationError,
+      NotFoundError,
+      ForbiddenError,
+    ]),
     authScopes: { member: true },
     args: { memberId: t.arg.id({ description: 'Default: the caller' }) },
+    validate: argumentRules({ memberId: globalId('Member').nullish() }),
     resolve: (_root, { memberId }, ctx) => {
       const self = viewerId(ctx.viewer) ?? 0;
       const id = memberId ? parseGlobalId(memberId, 'Member') : self;

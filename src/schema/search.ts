@@ -11,9 +11,18 @@ import { searchLatency } from '../metrics.js';
 import { BookFilterInput, BookRef, toBookFilter } from './book.js';
 import { checkPageSizes, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.js';
 
+const SEARCH_FIELD_DESCRIPTIONS = {
+  TITLE: 'The title',
+  SUBTITLE: 'The subtitle',
+  AUTHOR: "An author's name",
+  ISBN: 'The ISBN',
+} satisfies Record<(typeof SEARCH_FIELDS)[number], string>;
+
 const BookSearchField = builder.enumType('BookSearchField', {
   description: 'Where a search matched a book',
-  values: SEARCH_FIELDS,
+  values: Object.fromEntries(
+    SEARCH_FIELDS.map((field) => [field, { description: SEARCH_FIELD_DESCRIPTIONS[field] }]),
+  ) as Record<(typeof SEARCH_FIELDS)[number], { description: string }>,
 });
 
 type Row = Book & search.SearchRow;
@@ -42,15 +51,19 @@ builder.queryFields((t) => ({
         'Books matching `query` by title, subtitle, author or ISBN, best first: Chinese ' +
         'characters, pinyin with or without spaces or tones, pinyin initials, English words ' +
         `(misspelt or not), an ISBN with or without hyphens. At most ${MAX_QUERY_LENGTH} ` +
-        'characters; an empty or blank query is refused with VALIDATION_FAILED. Rate limited ' +
-        'per member, or per client address when anonymous: over the limit, null with a ' +
-        'RATE_LIMITED error carrying `extensions.retryAfter` (seconds).',
+        'characters; an empty or blank query is refused with VALIDATION_FAILED. For anyone; ' +
+        'one statement per page. Rate limited per member, or per client address when ' +
+        'anonymous: over the limit this field alone is null, with a top-level RATE_LIMITED ' +
+        'error carrying `extensions.retryAfter` (seconds).',
       // Nullable so that a refusal nulls this field only, not the whole response.
       nullable: true,
       rateLimit: { name: 'searchBooks' },
       args: {
-        query: t.arg.string({ required: true }),
-        filter: t.arg({ type: BookFilterInput }),
+        query: t.arg.string({ required: true, description: 'What to look for' }),
+        filter: t.arg({
+          type: BookFilterInput,
+          description: 'Only matches that also pass this filter',
+        }),
       },
       resolve: async (_root, args, ctx) => {
         const query = parseSearchQuery(args.query);
@@ -99,9 +112,10 @@ builder.queryFields((t) => ({
         }
       },
     },
-    { name: 'BookSearchConnection' },
+    { name: 'BookSearchConnection', description: 'A page of search matches, best first' },
     {
       name: 'BookSearchEdge',
+      description: 'A book matched by a search, with how well and where it matched',
       fields: (edge) => ({
         score: edge.float({
           description:
@@ -112,6 +126,7 @@ builder.queryFields((t) => ({
         }),
         matchedField: edge.field({
           type: BookSearchField,
+          description: 'Where the best match was',
           resolve: (e) => (e as Ranked).matchedField,
         }),
       }),

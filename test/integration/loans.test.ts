@@ -17,8 +17,9 @@ afterAll(() => t?.close());
 const LOAN = /* GraphQL */ `
   __typename
   ... on Error { code message }
-  ... on InvalidLoanTransitionError { from action }
 `;
+// Only the transitions' unions have this member: a fragment on it elsewhere does not validate.
+const TRANSITION = '... on InvalidLoanTransitionError { from action }';
 const LOAN_FIELDS = 'loan { id status renewals dueAt events { from to action actor { name } } }';
 
 type Result = { __typename: string; code?: string; from?: string; action?: string; loan?: Loan };
@@ -39,13 +40,15 @@ async function act(
     .map((name) => `$${name}: ID!`)
     .join(', ');
   const res = await t.gql<Record<string, Result>>(
-    `mutation(${declared}) { ${mutation} { ${LOAN} ... on ${successOf(mutation)} { ${LOAN_FIELDS} } } }`,
+    `mutation(${declared}) { ${mutation} { ${LOAN} ${opens(mutation) ? '' : TRANSITION} ... on ${successOf(mutation)} { ${LOAN_FIELDS} } } }`,
     variables,
     { as },
   );
   expect(res.errors).toBeUndefined();
   return Object.values(res.data ?? {})[0] as Result;
 }
+
+const opens = (call: string) => /^(borrowBook|reserveBook)\(/.test(call);
 
 function successOf(call: string) {
   const name = call.slice(0, call.indexOf('('));

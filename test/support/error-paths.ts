@@ -1,0 +1,172 @@
+import type { TestApp } from './app.js';
+import { createAuthor, createBook, createCategory, gid, isbn } from './factories.js';
+import { createMember } from './loans.js';
+
+/** Who sends a call: a librarian of the test app, or a member's row id. */
+export type Caller = 'LIBRARIAN' | number;
+
+/** One call of a mutation: its arguments, and how often to send it first (to use up a limit). */
+export interface Call {
+  as: Caller;
+  args: Record<string, unknown>;
+  before?: number;
+}
+
+/** Sets up the rows an error needs and says how to provoke it. */
+export type Scenario = (fx: Fixtures) => Promise<Call>;
+
+/**
+ * How to reach each error of each mutation, by mutation and error type. What must be reached
+ * comes from the schema (test/integration/mutation-errors.test.ts): a mutation or an error
+ * missing here fails that test, and so does an entry for an error the schema does not list.
+ */
+export type ErrorPaths = Record<string, Record<string, Scenario>>;
+
+/** Rows made through the database or, for loans, through the API. */
+export function fixtures(t: TestApp) {
+  const db = t.database.db;
+  const category = () => createCategory(db);
+  const book = async (data: { copies?: number; authorIds?: number[] } = {}) =>
+    createBook(db, { categoryId: (await category()).id, ...data });
+  const member = (data: { maxActiveLoans?: number } = {}) => createMember(db, data);
+  const open = async (mutation: 'borrowBook' | 'reserveBook') => {
+    const owner = await member();
+    const res = await t.gql<Record<string, { loan: { id: string } }>>(
+      `mutation($id: ID!) { ${mutation}(bookId: $id) { ... on Error { code } ... on ${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}Success { loan { id } } } }`,
+      { id: gid('Book', (await book()).id) },
+      { as: owner.id },
+    );
+    const loanId = res.data?.[mutation]?.loan.id;
+    if (!loanId) throw new Error(`${mutation} failed: ${JSON.stringify(res)}`);
+    return { loanId, owner: owner.id, stranger: (await member()).id };
+  };
+  return {
+    db,
+    category,
+    book,
+    member,
+    author: () => createAuthor(db),
+    /** A BORROWED loan, its member and another member. */
+    borrowed: () => open('borrowBook'),
+    /** A PENDING loan, its member and another member. */
+    pending: () => open('reserveBook'),
+    missing: (typename: string) => gid(typename, typename === 'Loan' ? '123456789' : 999_999),
+  };
+}
+export type Fixtures = ReturnType<typeof fixtures>;
+
+const librarian = (args: Record<string, unknown>): Call => ({ as: 'LIBRARIAN', args });
+const malformed = (arg: string) => async () => librarian({ [arg]: 'nonsense' });
+const missing =
+  (arg: string, typename: string, extra: Record<string, unknown> = {}) =>
+  async (fx: Fixtures) =>
+    librarian({ [arg]: fx.missing(typename), ...extra });
+
+const bookInput = async (fx: Fixtures, overrides: Record<string, unknown> = {}) => ({
+  isbn: isbn(),
+  title: 'A title',
+  language: 'en',
+  price: '1.00',
+  categoryId: gid('Category', (await fx.category()).id),
+  authorIds: [gid('Author', (await fx.author()).id)],
+  ...overrides,
+});
+
+/** The catalogue's mutations: all librarians'. */
+export const CATALOGUE_ERROR_PATHS: ErrorPaths = {
+  createBook: {
+    ValidationError: async (fx) => librarian({ input: await bookInput(fx, { title: ' ' }) }),
+    ConflictError: async (fx) =>
+      librarian({ input: await bookInput(fx, { isbn: (await fx.book()).isbn }) }),
+  },
+  updateBook: {
+    ValidationError: async (fx) =>
+      librarian({ id: gid('Book', (await fx.book()).id), input: { title: ' ' } }),
+    NotFoundError: missing('id', 'Book', { input: { title: 'x' } }),
+    ConflictError: async (fx) =>
+      librarian({ id: gid('Book', (await fx.book()).id), input: { isbn: (await fx.book()).isbn } }),
+  },
+  deleteBook: {
+    ValidationError: malformed('id'),
+    NotFoundError: missing('id', 'Book'),
+    ConflictError: async (fx) => {
+      const { loanId } = await fx.borrowed();
+      const loan = await fx.db.loan.findFirstOrThrow({ where: { id: loanIdOf(loanId) } });
+      return librarian({ id: gid('Book', loan.bookId) });
+    },
+  },
+  createAuthor: { ValidationError: async () => librarian({ input: { name: ' ' } }) },
+  updateAuthor: {
+    ValidationError: async (fx) =>
+      librarian({ id: gid('Author', (await fx.author()).id), input: { name: ' ' } }),
+    NotFoundError: missing('id', 'Author', { input: { name: 'x' } }),
+  },
+  deleteAuthor: {
+    ValidationError: malformed('id'),
+    NotFoundError: missing('id', 'Author'),
+    ConflictError: async (fx) => {
+      const author = await fx.author();
+      await fx.book({ authorIds: [author.id] });
+      return librarian({ id: gid('Author', author.id) });
+    },
+  },
+  createCategory: {
+    ValidationError: async () => librarian({ input: { name: 'x', slug: 'Not A Slug' } }),
+    ConflictError: async (fx) =>
+      librarian({ input: { name: 'x', slug: (await fx.category()).slug } }),
+  },
+  updateCategory: {
+    ValidationError: async (fx) => {
+      const id = gid('Category', (await fx.category()).id);
+      return librarian({ id, input: { parentId: id } });
+    },
+    NotFoundError: missing('id', 'Category', { input: { name: 'x' } }),
+    ConflictError: async (fx) =>
+      librarian({
+        id: gid('Category', (await fx.category()).id),
+        input: { slug: (await fx.category()).slug },
+      }),
+  },
+  deleteCategory: {
+    ValidationError: malformed('id'),
+    NotFoundError: missing('id', 'Category'),
+    ConflictError: async (fx) => {
+      const book = await fx.book();
+      return librarian({ id: gid('Category', book.categoryId) });
+    },
+  },
+  createMember: {
+    ValidationError: async () => librarian({ input: { name: 'x', email: 'not an address' } }),
+    ConflictError: async (fx) =>
+      librarian({ input: { name: 'x', email: (await fx.member()).email } }),
+  },
+  updateMember: {
+    ValidationError: async (fx) =>
+      librarian({ id: gid('Member', (await fx.member()).id), input: { maxActiveLoans: -1 } }),
+    NotFoundError: missing('id', 'Member', { input: { name: 'x' } }),
+    ConflictError: async (fx) =>
+      librarian({
+        id: gid('Member', (await fx.member()).id),
+        input: { email: (await fx.member()).email },
+      }),
+  },
+  addCopies: {
+    ValidationError: async (fx) =>
+      librarian({ bookId: gid('Book', (await fx.book()).id), count: 0 }),
+    NotFoundError: missing('bookId', 'Book', { count: 1 }),
+  },
+  withdrawCopy: {
+    ValidationError: malformed('copyId'),
+    NotFoundError: missing('copyId', 'Copy'),
+    ConflictError: async (fx) => {
+      const book = await fx.book({ copies: 1 });
+      await fx.db.copy.updateMany({ where: { bookId: book.id }, data: { status: 'ON_LOAN' } });
+      const copy = await fx.db.copy.findFirstOrThrow({ where: { bookId: book.id } });
+      return librarian({ copyId: gid('Copy', copy.id) });
+    },
+  },
+};
+
+/** The row id of a loan's global id. */
+export const loanIdOf = (globalId: string) =>
+  BigInt(Buffer.from(globalId, 'base64').toString().split(':')[1] ?? '0');
