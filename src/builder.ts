@@ -5,6 +5,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ValidationPlugin from '@pothos/plugin-validation';
+import { isNonNullType } from 'graphql';
 import { type Context, isLibrarian } from './context.js';
 import { decodeGlobalId } from './domain/global-id.js';
 import {
@@ -75,10 +76,20 @@ export const builder = new SchemaBuilder<{
       librarian: isLibrarian(ctx.viewer),
     }),
     // Anonymous callers are asked to sign in; signed-in callers without the scope are refused.
-    unauthorizedError: (_parent, ctx) =>
-      ctx.viewer.kind === 'anonymous'
-        ? protocolError('UNAUTHENTICATED', 'Sign in: send Authorization: Bearer <token>', 401)
-        : protocolError('FORBIDDEN', 'You are not allowed to do this', 403),
+    // The HTTP status says so only when the refusal nulls the whole data (a non-null root
+    // field): a refused nullable field leaves the rest of the answer, which must stay a 200
+    // (clients such as Apollo's HttpLink drop a non-2xx JSON answer whole).
+    unauthorizedError: (_parent, ctx, info) => {
+      const status = (code: number) =>
+        info.path.prev === undefined && isNonNullType(info.returnType) ? code : undefined;
+      return ctx.viewer.kind === 'anonymous'
+        ? protocolError(
+            'UNAUTHENTICATED',
+            'Sign in: send Authorization: Bearer <token>',
+            status(401),
+          )
+        : protocolError('FORBIDDEN', 'You are not allowed to do this', status(403));
+    },
   },
   defaultFieldNullability: false,
   errors: {
@@ -114,7 +125,9 @@ export const builder = new SchemaBuilder<{
       args: { id: { description: 'A global id, as any `id` field returns it' } },
     },
     nodesQueryOptions: {
-      description: 'Like `node`, for many ids at once, in their order (null where none)',
+      description:
+        'Like `node`, for many ids at once, in their order (null where none), for anyone who ' +
+        'may see them; one statement per type',
       args: { ids: { description: 'Global ids, as `id` fields return them' } },
     },
     nodeTypeOptions: { description: 'Anything with a global id: refetch it with `node(id)`' },

@@ -16,10 +16,11 @@ import './notice.js';
 import './subscriptions.js';
 import './search.js';
 import './hot-books.js';
+import { TOTAL_COUNT_DESCRIPTION } from './pagination.js';
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({
-    description: 'All items of the list, across pages (costs one more statement)',
+    description: TOTAL_COUNT_DESCRIPTION,
     resolve: (connection) => {
       const count = connection.totalCount;
       return typeof count === 'function' ? count() : (count ?? 0);

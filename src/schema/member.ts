@@ -13,7 +13,7 @@ import { resultOf } from './error.js';
 import { argumentRules, between, globalId, text } from './input-rules.js';
 import { LoanConnection, LoanRef, loanStatusArg, loansConnection } from './loan.js';
 import { orderInput } from './ordering.js';
-import { loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
+import { loadOrNull, parseGlobalId, parseLocalId, TOTAL_COUNT_DESCRIPTION } from './pagination.js';
 
 /** Librarians see every member; a member sees only themself. */
 const canSee = (member: { id: number }, ctx: Context) =>
@@ -113,6 +113,20 @@ const MemberFilter = builder.inputType('MemberFilter', {
   }),
 });
 
+/** The members a filter keeps: a case-insensitive substring of name or email, a role. */
+function memberWhere(filter: typeof MemberFilter.$inferInput | null | undefined) {
+  const text = filter?.nameOrEmail ?? undefined;
+  return {
+    ...(text && {
+      OR: [
+        { name: { contains: text, mode: 'insensitive' as const } },
+        { email: { contains: text, mode: 'insensitive' as const } },
+      ],
+    }),
+    ...(filter?.role && { role: filter.role }),
+  };
+}
+
 const MEMBER_ORDER_COLUMNS = { NAME: 'name', EMAIL: 'email', CREATED_AT: 'createdAt' } as const;
 
 const MemberOrder = orderInput('MemberOrder', 'members', {
@@ -160,19 +174,12 @@ builder.queryFields((t) => ({
         filter: t.arg({ type: MemberFilter, description: 'Which members; all when left out' }),
         orderBy: t.arg({ type: MemberOrder, description: 'Sort order; by id when left out' }),
       },
-      resolve: (query, _root, { filter, orderBy }, ctx) => {
-        const text = filter?.nameOrEmail ?? undefined;
-        return ctx.db.member.findMany({
+      totalCount: (_root, { filter }, ctx) =>
+        ctx.readDb.member.count({ where: memberWhere(filter) }),
+      resolve: (query, _root, { filter, orderBy }, ctx) =>
+        ctx.db.member.findMany({
           ...query,
-          where: {
-            ...(text && {
-              OR: [
-                { name: { contains: text, mode: 'insensitive' as const } },
-                { email: { contains: text, mode: 'insensitive' as const } },
-              ],
-            }),
-            ...(filter?.role && { role: filter.role }),
-          },
+          where: memberWhere(filter),
           // The id breaks ties, so that the cursor (the id) cuts the list at one place.
           orderBy: orderBy
             ? [
@@ -183,10 +190,20 @@ builder.queryFields((t) => ({
                 { id: orderBy.direction === 'DESC' ? 'desc' : 'asc' },
               ]
             : [{ id: 'asc' }],
-        });
-      },
+        }),
     },
-    { name: 'MemberConnection', description: 'A page of members' },
+    {
+      name: 'MemberConnection',
+      description: 'A page of members',
+      // In place of the Prisma plugin's own totalCount field, which has no description.
+      fields: (c) => ({
+        totalCount: c.int({
+          description: TOTAL_COUNT_DESCRIPTION,
+          resolve: (connection) =>
+            (connection as { totalCount: () => Promise<number> }).totalCount(),
+        }),
+      }),
+    },
     { name: 'MemberEdge', description: 'A member in a page of members' },
   ),
 }));

@@ -11,6 +11,10 @@ export const MAX_PAGE_SIZE = 100;
 /** Page size when neither `first` nor `last` is given. */
 export const DEFAULT_PAGE_SIZE = 20;
 
+/** What `totalCount` says on every connection. */
+export const TOTAL_COUNT_DESCRIPTION =
+  'All items of the list, across pages (costs one more statement)';
+
 function checkSize(name: string, value: number | null | undefined) {
   if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) {
     throw badUserInput(`"${name}" must be between 0 and ${MAX_PAGE_SIZE}, got ${value}`);
