@@ -135,18 +135,31 @@ describe('an unmodified Apollo Client with its persisted-queries link, over HTTP
   });
 
   it('runs the example client (npm run example:client), hashes only in its second round', async () => {
+    const member = await t.database.db.member.create({
+      data: { name: 'Example', email: 'example-client@bookmall.test' },
+    });
     const { stdout } = await promisify(execFile)(
       'node_modules/.bin/tsx',
-      ['load/example-client.ts', '--url', uri, '--get', '--search', 'fortress'],
+      [
+        'load/example-client.ts',
+        ...['--url', uri, '--get', '--search', 'fortress'],
+        ...['--token', await t.tokenFor(member.id)],
+      ],
       { timeout: 20_000 },
     );
     const [first = '', second = ''] = stdout.split(/^Round 2.*$/m);
     expect(first).toContain('Fortress Besieged: 1 on the shelf');
-    expect(second).toContain('Fortress Besieged: 1 on the shelf');
+    expect(first).toContain('borrowed: BORROWED');
+    // The one copy is out: the union's code, read through the generated possible types.
+    expect(second).toContain('Fortress Besieged: 0 on the shelf');
+    expect(second).toContain('BOOK_UNAVAILABLE: every copy is out');
     expect(second).not.toContain('text');
-    // Round 2: NestedBooks, SearchBooks and BookDetail, each one GET by hash.
+    // Round 2: NestedBooks, SearchBooks and BookDetail, each one GET by hash; BorrowBook a POST.
     expect(
-      seen.slice(-3).map(({ method, hasQuery, status }) => ({ method, hasQuery, status })),
-    ).toEqual(Array(3).fill({ method: 'GET', hasQuery: false, status: 200 }));
+      seen.slice(-4).map(({ method, hasQuery, status }) => ({ method, hasQuery, status })),
+    ).toEqual([
+      ...Array(3).fill({ method: 'GET', hasQuery: false, status: 200 }),
+      { method: 'POST', hasQuery: false, status: 200 },
+    ]);
   });
 });
