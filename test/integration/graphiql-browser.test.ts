@@ -1,8 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { Kind, parse, visit } from 'graphql';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_QUERY } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db.js';
+import { BOOK_SORT_PROPERTY } from '../../src/domain/book-list.js';
 import { reindexSearch } from '../../src/domain/search-index.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningServer, startServer } from '../../src/server.js';
@@ -61,7 +64,7 @@ afterAll(async () => {
   await testDb?.drop();
 });
 
-async function runInGraphiQL(query: string, expected: string, screenshot: string) {
+async function runInGraphiQL(query: string | undefined, expected: string, screenshot: string) {
   const page = await browser.newPage();
   // Nothing may come from the network but the server itself: GraphiQL's assets are inlined.
   const offsite: string[] = [];
@@ -74,7 +77,9 @@ async function runInGraphiQL(query: string, expected: string, screenshot: string
       offsite.push(request.url());
     }
   });
-  await page.goto(`${server.url}?query=${encodeURIComponent(query)}`);
+  await page.goto(
+    query === undefined ? server.url : `${server.url}?query=${encodeURIComponent(query)}`,
+  );
   await page.locator('.graphiql-execute-button').click({ timeout: 30_000 });
   await page.waitForFunction((text) => document.body.textContent?.includes(text), expected, {
     timeout: 30_000,
@@ -102,5 +107,42 @@ describe('GraphiQL in headless Chromium', () => {
       '三国演义',
       'graphiql-search.png',
     );
+  });
+});
+
+describe('the default query', () => {
+  it('selects what it sorts by', () => {
+    const sorted: string[] = [];
+    const selected = new Set<string>();
+    visit(parse(DEFAULT_QUERY), {
+      ObjectField: (field) => {
+        if (field.name.value === 'field' && field.value.kind === Kind.ENUM) {
+          sorted.push(BOOK_SORT_PROPERTY[field.value.value as keyof typeof BOOK_SORT_PROPERTY]);
+        }
+      },
+      Field: (field) => {
+        selected.add(field.name.value);
+      },
+    });
+    expect(sorted).toEqual(['publishedAt']);
+    for (const property of sorted) expect(selected).toContain(property);
+  });
+
+  it('opens GraphiQL, fits the query editor without scrolling sideways, and runs', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    await page.goto(server.url);
+    const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
+    await editor.locator('.view-line', { hasText: 'availableCopies' }).waitFor({ timeout: 30_000 });
+    // Monaco sizes .view-lines to its widest line; the scrollable viewport is what shows.
+    const { content, viewport, lines } = await editor.evaluate((element) => ({
+      content: element.querySelector<HTMLElement>('.view-lines')?.offsetWidth ?? Infinity,
+      viewport: element.querySelector<HTMLElement>('.editor-scrollable')?.clientWidth ?? 0,
+      lines: element.querySelectorAll('.view-line').length,
+    }));
+    expect(lines).toBeGreaterThanOrEqual(DEFAULT_QUERY.trimEnd().split('\n').length);
+    expect(viewport).toBeGreaterThan(0);
+    expect(content).toBeLessThanOrEqual(viewport);
+    await page.close();
+    await runInGraphiQL(undefined, 'publishedAt', 'graphiql-default-query.png');
   });
 });
