@@ -84,7 +84,8 @@
       "Copy",
       "Loan",
       "LoanEvent",
-      "Member"
+      "Member",
+      "Notice"
     ],
     "RenewLoanResult": [
       "ForbiddenError",
@@ -226,7 +227,8 @@
       "Copy",
       "Loan",
       "LoanEvent",
-      "Member"
+      "Member",
+      "Notice"
     ],
     "RenewLoanResult": [
       "ForbiddenError",
