@@ -20,14 +20,14 @@ import type { Loan } from '../generated/prisma/client.js';
 import { concurrentBorrowGauge } from '../metrics.js';
 import { BookRef } from './book.js';
 import { CopyRef } from './copy.js';
-import { ErrorInterface, errorDescription, resultOf } from './error.js';
+import { resultOf } from './error.js';
 import {
   argumentRules,
   globalId,
   IDEMPOTENCY_KEY_ARG,
   idempotencyKey as idempotencyKeyRule,
 } from './input-rules.js';
-import { LoanActionEnum, LoanEventRef, LoanRef, LoanStatusEnum } from './loan.js';
+import { LoanEventRef, LoanRef } from './loan.js';
 import { MemberRef } from './member.js';
 import { parseGlobalId } from './pagination.js';
 
@@ -65,59 +65,6 @@ builder.objectFields(LoanEventRef, (t) => ({
       event.actorId === null ? null : ctx.loaders.member.load(event.actorId),
   }),
 }));
-
-builder.objectType(ForbiddenError, {
-  name: 'ForbiddenError',
-  description: errorDescription('FORBIDDEN', ': the loan is not yours, or the member not you'),
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof ForbiddenError,
-});
-builder.objectType(BookUnavailableError, {
-  name: 'BookUnavailableError',
-  description: errorDescription('BOOK_UNAVAILABLE'),
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof BookUnavailableError,
-});
-builder.objectType(LoanLimitExceededError, {
-  name: 'LoanLimitExceededError',
-  description: errorDescription('LOAN_LIMIT_EXCEEDED'),
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof LoanLimitExceededError,
-  fields: (t) => ({
-    limit: t.exposeInt('limit', { description: "The member's maxActiveLoans" }),
-  }),
-});
-builder.objectType(InvalidLoanTransitionError, {
-  name: 'InvalidLoanTransitionError',
-  description: errorDescription('INVALID_LOAN_TRANSITION', ', or another request moved it first'),
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof InvalidLoanTransitionError,
-  fields: (t) => ({
-    from: t.field({
-      type: LoanStatusEnum,
-      description: 'The state the loan is in now',
-      resolve: (e) => e.from as typeof LoanStatusEnum.$inferType,
-    }),
-    action: t.field({
-      type: LoanActionEnum,
-      description: 'The action refused',
-      resolve: (e) => e.action as typeof LoanActionEnum.$inferType,
-    }),
-  }),
-});
-builder.objectType(IdempotencyKeyReusedError, {
-  name: 'IdempotencyKeyReusedError',
-  description: errorDescription('IDEMPOTENCY_KEY_REUSED'),
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof IdempotencyKeyReusedError,
-});
-builder.objectType(RenewalLimitReachedError, {
-  name: 'RenewalLimitReachedError',
-  description: errorDescription('RENEWAL_LIMIT_REACHED'),
-  interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof RenewalLimitReachedError,
-  fields: (t) => ({ limit: t.exposeInt('limit', { description: 'MAX_RENEWALS' }) }),
-});
 
 const actorOf = (ctx: Context): Actor => {
   const memberId = viewerId(ctx.viewer);
