@@ -41,8 +41,7 @@ export const errorDescription = (code: ErrorCode, detail = '') =>
   `code ${code}: ${ERROR_CODE_DESCRIPTIONS[code]}${detail}`;
 
 /** An error class that a result union may list. */
-// biome-ignore lint/suspicious/noExplicitAny: the errors plugin types its classes this way.
-type ErrorClass = new (...args: any[]) => BaseError;
+type ErrorClass = new (...args: never[]) => BaseError;
 
 /**
  * A mutation's `errors` option: the union of `<Field>Success { <data> }` and exactly the
