@@ -81,12 +81,15 @@ function explain(code: ErrorCode): string {
       return 'return a book first';
     case 'RATE_LIMITED':
       return 'too many borrows; wait a minute';
+    case 'REQUEST_TIMEOUT':
+      return 'nothing changed; try again';
     case 'NOT_FOUND':
     case 'FORBIDDEN':
     case 'VALIDATION_FAILED':
     case 'CONFLICT':
     case 'INVALID_LOAN_TRANSITION':
     case 'RENEWAL_LIMIT_REACHED':
+    case 'IDEMPOTENCY_KEY_REUSED':
       return 'the request was wrong';
     default: {
       const unhandled: never = code;

@@ -28,6 +28,13 @@ const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slic
 /** A count that is only computed when a client asks for it. */
 export type LazyCount = number | (() => Promise<number>);
 
+/**
+ * Every mutation may meet these (src/db/transaction.ts): CONFLICT when write conflicts outlast
+ * the retries, REQUEST_TIMEOUT when the change was rolled back at the deadline. They are in
+ * every result union (test/integration/transaction-errors.test.ts reaches them for each).
+ */
+export const TRANSACTION_ERRORS = [ConflictError, TimeoutError];
+
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
@@ -93,9 +100,7 @@ export const builder = new SchemaBuilder<{
   },
   defaultFieldNullability: false,
   errors: {
-    // Every mutation may meet these (src/db/transaction.ts): CONFLICT when write conflicts
-    // outlast the retries, REQUEST_TIMEOUT when the change was rolled back at the deadline.
-    defaultTypes: [ConflictError, TimeoutError],
+    defaultTypes: TRANSACTION_ERRORS,
     // createBook -> CreateBookSuccess | ... inside CreateBookResult
     defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
     defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },

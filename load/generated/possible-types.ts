@@ -3,78 +3,98 @@
   "possibleTypes": {
     "AddCopiesResult": [
       "AddCopiesSuccess",
+      "ConflictError",
+      "IdempotencyKeyReusedError",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "BorrowBookResult": [
       "BookUnavailableError",
       "BorrowBookSuccess",
+      "ConflictError",
       "ForbiddenError",
+      "IdempotencyKeyReusedError",
       "LoanLimitExceededError",
       "NotFoundError",
       "RateLimitedError",
+      "TimeoutError",
       "ValidationError"
     ],
     "CancelReservationResult": [
       "CancelReservationSuccess",
+      "ConflictError",
       "ForbiddenError",
       "InvalidLoanTransitionError",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "CheckoutLoanResult": [
       "CheckoutLoanSuccess",
+      "ConflictError",
       "ForbiddenError",
       "InvalidLoanTransitionError",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "CreateAuthorResult": [
+      "ConflictError",
       "CreateAuthorSuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "CreateBookResult": [
       "ConflictError",
       "CreateBookSuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "CreateCategoryResult": [
       "ConflictError",
       "CreateCategorySuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "CreateMemberResult": [
       "ConflictError",
       "CreateMemberSuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "DeleteAuthorResult": [
       "ConflictError",
       "DeleteAuthorSuccess",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "DeleteBookResult": [
       "ConflictError",
       "DeleteBookSuccess",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "DeleteCategoryResult": [
       "ConflictError",
       "DeleteCategorySuccess",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "Error": [
       "BookUnavailableError",
       "ConflictError",
       "ForbiddenError",
+      "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "LoanLimitExceededError",
       "NotFoundError",
       "RateLimitedError",
       "RenewalLimitReachedError",
+      "TimeoutError",
       "ValidationError"
     ],
     "Node": [
@@ -88,55 +108,78 @@
       "Notice"
     ],
     "RenewLoanResult": [
+      "ConflictError",
       "ForbiddenError",
+      "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "NotFoundError",
       "RenewLoanSuccess",
       "RenewalLimitReachedError",
+      "TimeoutError",
       "ValidationError"
     ],
     "ReserveBookResult": [
       "BookUnavailableError",
+      "ConflictError",
       "ForbiddenError",
+      "IdempotencyKeyReusedError",
       "LoanLimitExceededError",
       "NotFoundError",
       "RateLimitedError",
       "ReserveBookSuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "ReturnBookResult": [
+      "ConflictError",
       "ForbiddenError",
+      "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "NotFoundError",
       "ReturnBookSuccess",
+      "TimeoutError",
+      "ValidationError"
+    ],
+    "RevokeTokensResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "NotFoundError",
+      "RevokeTokensSuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "UpdateAuthorResult": [
+      "ConflictError",
       "NotFoundError",
+      "TimeoutError",
       "UpdateAuthorSuccess",
       "ValidationError"
     ],
     "UpdateBookResult": [
       "ConflictError",
       "NotFoundError",
+      "TimeoutError",
       "UpdateBookSuccess",
       "ValidationError"
     ],
     "UpdateCategoryResult": [
       "ConflictError",
       "NotFoundError",
+      "TimeoutError",
       "UpdateCategorySuccess",
       "ValidationError"
     ],
     "UpdateMemberResult": [
       "ConflictError",
       "NotFoundError",
+      "TimeoutError",
       "UpdateMemberSuccess",
       "ValidationError"
     ],
     "WithdrawCopyResult": [
       "ConflictError",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError",
       "WithdrawCopySuccess"
     ]
@@ -146,78 +189,98 @@
   "possibleTypes": {
     "AddCopiesResult": [
       "AddCopiesSuccess",
+      "ConflictError",
+      "IdempotencyKeyReusedError",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "BorrowBookResult": [
       "BookUnavailableError",
       "BorrowBookSuccess",
+      "ConflictError",
       "ForbiddenError",
+      "IdempotencyKeyReusedError",
       "LoanLimitExceededError",
       "NotFoundError",
       "RateLimitedError",
+      "TimeoutError",
       "ValidationError"
     ],
     "CancelReservationResult": [
       "CancelReservationSuccess",
+      "ConflictError",
       "ForbiddenError",
       "InvalidLoanTransitionError",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "CheckoutLoanResult": [
       "CheckoutLoanSuccess",
+      "ConflictError",
       "ForbiddenError",
       "InvalidLoanTransitionError",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "CreateAuthorResult": [
+      "ConflictError",
       "CreateAuthorSuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "CreateBookResult": [
       "ConflictError",
       "CreateBookSuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "CreateCategoryResult": [
       "ConflictError",
       "CreateCategorySuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "CreateMemberResult": [
       "ConflictError",
       "CreateMemberSuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "DeleteAuthorResult": [
       "ConflictError",
       "DeleteAuthorSuccess",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "DeleteBookResult": [
       "ConflictError",
       "DeleteBookSuccess",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "DeleteCategoryResult": [
       "ConflictError",
       "DeleteCategorySuccess",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError"
     ],
     "Error": [
       "BookUnavailableError",
       "ConflictError",
       "ForbiddenError",
+      "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "LoanLimitExceededError",
       "NotFoundError",
       "RateLimitedError",
       "RenewalLimitReachedError",
+      "TimeoutError",
       "ValidationError"
     ],
     "Node": [
@@ -231,55 +294,78 @@
       "Notice"
     ],
     "RenewLoanResult": [
+      "ConflictError",
       "ForbiddenError",
+      "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "NotFoundError",
       "RenewLoanSuccess",
       "RenewalLimitReachedError",
+      "TimeoutError",
       "ValidationError"
     ],
     "ReserveBookResult": [
       "BookUnavailableError",
+      "ConflictError",
       "ForbiddenError",
+      "IdempotencyKeyReusedError",
       "LoanLimitExceededError",
       "NotFoundError",
       "RateLimitedError",
       "ReserveBookSuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "ReturnBookResult": [
+      "ConflictError",
       "ForbiddenError",
+      "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "NotFoundError",
       "ReturnBookSuccess",
+      "TimeoutError",
+      "ValidationError"
+    ],
+    "RevokeTokensResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "NotFoundError",
+      "RevokeTokensSuccess",
+      "TimeoutError",
       "ValidationError"
     ],
     "UpdateAuthorResult": [
+      "ConflictError",
       "NotFoundError",
+      "TimeoutError",
       "UpdateAuthorSuccess",
       "ValidationError"
     ],
     "UpdateBookResult": [
       "ConflictError",
       "NotFoundError",
+      "TimeoutError",
       "UpdateBookSuccess",
       "ValidationError"
     ],
     "UpdateCategoryResult": [
       "ConflictError",
       "NotFoundError",
+      "TimeoutError",
       "UpdateCategorySuccess",
       "ValidationError"
     ],
     "UpdateMemberResult": [
       "ConflictError",
       "NotFoundError",
+      "TimeoutError",
       "UpdateMemberSuccess",
       "ValidationError"
     ],
     "WithdrawCopyResult": [
       "ConflictError",
       "NotFoundError",
+      "TimeoutError",
       "ValidationError",
       "WithdrawCopySuccess"
     ]

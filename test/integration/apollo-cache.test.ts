@@ -70,6 +70,7 @@ function advice(code: ErrorCode): string {
     case 'VALIDATION_FAILED':
       return 'fix the input';
     case 'RATE_LIMITED':
+    case 'REQUEST_TIMEOUT':
       return 'wait retryAfter seconds';
     case 'BOOK_UNAVAILABLE':
     case 'LOAN_LIMIT_EXCEEDED':
@@ -77,6 +78,7 @@ function advice(code: ErrorCode): string {
     case 'INVALID_LOAN_TRANSITION':
     case 'CONFLICT':
     case 'FORBIDDEN':
+    case 'IDEMPOTENCY_KEY_REUSED':
       return 'tell the member';
     default: {
       const unhandled: never = code;

@@ -5,20 +5,32 @@ import { createMember } from './loans.js';
 /** Who sends a call: a librarian of the test app, or a member's row id. */
 export type Caller = 'LIBRARIAN' | number;
 
-/** One call of a mutation: its arguments, and how often to send it first (to use up a limit). */
+/**
+ * One call of a mutation: its arguments, how often to send it first (to use up a limit), and
+ * the arguments of one other call to send first (to use an idempotency key for another change).
+ */
 export interface Call {
   as: Caller;
   args: Record<string, unknown>;
   before?: number;
+  first?: Record<string, unknown>;
 }
 
 /** Sets up the rows an error needs and says how to provoke it. */
 export type Scenario = (fx: Fixtures) => Promise<Call>;
 
 /**
- * How to reach each error of each mutation, by mutation and error type. What must be reached
- * comes from the schema (test/integration/mutation-errors.test.ts): a mutation or an error
- * missing here fails that test, and so does an entry for an error the schema does not list.
+ * Under this key, a call that reaches the mutation's transaction (its first write): sent while
+ * the database fails or stalls every write, it must answer the errors every mutation may meet
+ * through src/db/transaction.ts (ConflictError after the retries, TimeoutError).
+ */
+export const WRITES = 'writes';
+
+/**
+ * How to reach each error of each mutation, by mutation and error type, plus its `WRITES` call.
+ * What must be reached comes from the schema (test/integration/mutation-errors.test.ts): a
+ * mutation or an error missing here fails that test, and so does an entry for an error the
+ * schema does not list.
  */
 export type ErrorPaths = Record<string, Record<string, Scenario>>;
 
@@ -56,6 +68,9 @@ export function fixtures(t: TestApp) {
 export type Fixtures = ReturnType<typeof fixtures>;
 
 const librarian = (args: Record<string, unknown>): Call => ({ as: 'LIBRARIAN', args });
+
+/** A fresh idempotency key. */
+export const newKey = () => `key-${Math.random().toString(36).slice(2)}`;
 const malformed = (arg: string) => async () => librarian({ [arg]: 'nonsense' });
 const missing =
   (arg: string, typename: string, extra: Record<string, unknown> = {}) =>
@@ -75,11 +90,14 @@ const bookInput = async (fx: Fixtures, overrides: Record<string, unknown> = {}) 
 /** The catalogue's mutations: all librarians'. */
 export const CATALOGUE_ERROR_PATHS: ErrorPaths = {
   createBook: {
+    [WRITES]: async (fx) => librarian({ input: await bookInput(fx) }),
     ValidationError: async (fx) => librarian({ input: await bookInput(fx, { title: ' ' }) }),
     ConflictError: async (fx) =>
       librarian({ input: await bookInput(fx, { isbn: (await fx.book()).isbn }) }),
   },
   updateBook: {
+    [WRITES]: async (fx) =>
+      librarian({ id: gid('Book', (await fx.book()).id), input: { title: 'Renamed' } }),
     ValidationError: async (fx) =>
       librarian({ id: gid('Book', (await fx.book()).id), input: { title: ' ' } }),
     NotFoundError: missing('id', 'Book', { input: { title: 'x' } }),
@@ -87,6 +105,7 @@ export const CATALOGUE_ERROR_PATHS: ErrorPaths = {
       librarian({ id: gid('Book', (await fx.book()).id), input: { isbn: (await fx.book()).isbn } }),
   },
   deleteBook: {
+    [WRITES]: async (fx) => librarian({ id: gid('Book', (await fx.book()).id) }),
     ValidationError: malformed('id'),
     NotFoundError: missing('id', 'Book'),
     ConflictError: async (fx) => {
@@ -95,13 +114,19 @@ export const CATALOGUE_ERROR_PATHS: ErrorPaths = {
       return librarian({ id: gid('Book', loan.bookId) });
     },
   },
-  createAuthor: { ValidationError: async () => librarian({ input: { name: ' ' } }) },
+  createAuthor: {
+    [WRITES]: async () => librarian({ input: { name: 'A new author' } }),
+    ValidationError: async () => librarian({ input: { name: ' ' } }),
+  },
   updateAuthor: {
+    [WRITES]: async (fx) =>
+      librarian({ id: gid('Author', (await fx.author()).id), input: { name: 'Renamed' } }),
     ValidationError: async (fx) =>
       librarian({ id: gid('Author', (await fx.author()).id), input: { name: ' ' } }),
     NotFoundError: missing('id', 'Author', { input: { name: 'x' } }),
   },
   deleteAuthor: {
+    [WRITES]: async (fx) => librarian({ id: gid('Author', (await fx.author()).id) }),
     ValidationError: malformed('id'),
     NotFoundError: missing('id', 'Author'),
     ConflictError: async (fx) => {
@@ -111,11 +136,14 @@ export const CATALOGUE_ERROR_PATHS: ErrorPaths = {
     },
   },
   createCategory: {
+    [WRITES]: async () => librarian({ input: { name: 'x', slug: `new-${Date.now()}` } }),
     ValidationError: async () => librarian({ input: { name: 'x', slug: 'Not A Slug' } }),
     ConflictError: async (fx) =>
       librarian({ input: { name: 'x', slug: (await fx.category()).slug } }),
   },
   updateCategory: {
+    [WRITES]: async (fx) =>
+      librarian({ id: gid('Category', (await fx.category()).id), input: { name: 'Renamed' } }),
     ValidationError: async (fx) => {
       const id = gid('Category', (await fx.category()).id);
       return librarian({ id, input: { parentId: id } });
@@ -128,6 +156,7 @@ export const CATALOGUE_ERROR_PATHS: ErrorPaths = {
       }),
   },
   deleteCategory: {
+    [WRITES]: async (fx) => librarian({ id: gid('Category', (await fx.category()).id) }),
     ValidationError: malformed('id'),
     NotFoundError: missing('id', 'Category'),
     ConflictError: async (fx) => {
@@ -136,11 +165,17 @@ export const CATALOGUE_ERROR_PATHS: ErrorPaths = {
     },
   },
   createMember: {
+    [WRITES]: async () =>
+      librarian({
+        input: { name: 'x', email: `new-${Math.random().toString(36).slice(2)}@writes.test` },
+      }),
     ValidationError: async () => librarian({ input: { name: 'x', email: 'not an address' } }),
     ConflictError: async (fx) =>
       librarian({ input: { name: 'x', email: (await fx.member()).email } }),
   },
   updateMember: {
+    [WRITES]: async (fx) =>
+      librarian({ id: gid('Member', (await fx.member()).id), input: { name: 'Renamed' } }),
     ValidationError: async (fx) =>
       librarian({ id: gid('Member', (await fx.member()).id), input: { maxActiveLoans: -1 } }),
     NotFoundError: missing('id', 'Member', { input: { name: 'x' } }),
@@ -150,12 +185,35 @@ export const CATALOGUE_ERROR_PATHS: ErrorPaths = {
         input: { email: (await fx.member()).email },
       }),
   },
+  // A member's own (signing out everywhere), or anyone's for a librarian.
+  revokeTokens: {
+    [WRITES]: async (fx) => ({ as: (await fx.member()).id, args: {} }),
+    ValidationError: async (fx) => ({ as: (await fx.member()).id, args: { memberId: 'nonsense' } }),
+    NotFoundError: missing('memberId', 'Member'),
+    ForbiddenError: async (fx) => ({
+      as: (await fx.member()).id,
+      args: { memberId: gid('Member', (await fx.member()).id) },
+    }),
+  },
   addCopies: {
+    [WRITES]: async (fx) => librarian({ bookId: gid('Book', (await fx.book()).id), count: 1 }),
+    IdempotencyKeyReusedError: async (fx) => {
+      const idempotencyKey = newKey();
+      return {
+        ...librarian({ bookId: gid('Book', (await fx.book()).id), count: 1, idempotencyKey }),
+        first: { bookId: gid('Book', (await fx.book()).id), count: 1, idempotencyKey },
+      };
+    },
     ValidationError: async (fx) =>
       librarian({ bookId: gid('Book', (await fx.book()).id), count: 0 }),
     NotFoundError: missing('bookId', 'Book', { count: 1 }),
   },
   withdrawCopy: {
+    [WRITES]: async (fx) => {
+      const book = await fx.book({ copies: 1 });
+      const copy = await fx.db.copy.findFirstOrThrow({ where: { bookId: book.id } });
+      return librarian({ copyId: gid('Copy', copy.id) });
+    },
     ValidationError: malformed('copyId'),
     NotFoundError: missing('copyId', 'Copy'),
     ConflictError: async (fx) => {

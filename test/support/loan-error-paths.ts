@@ -1,4 +1,11 @@
-import type { Call, ErrorPaths, Fixtures, Scenario } from './error-paths.js';
+import {
+  type Call,
+  type ErrorPaths,
+  type Fixtures,
+  newKey,
+  type Scenario,
+  WRITES,
+} from './error-paths.js';
 import { gid } from './factories.js';
 
 const as = (caller: Call['as'], args: Record<string, unknown>): Call => ({ as: caller, args });
@@ -6,6 +13,17 @@ const as = (caller: Call['as'], args: Record<string, unknown>): Call => ({ as: c
 /** borrowBook and reserveBook: the same paths, each over its own rate limit. */
 function opening(limit: (fx: Fixtures) => number): Record<string, Scenario> {
   return {
+    [WRITES]: async (fx) =>
+      as((await fx.member()).id, { bookId: gid('Book', (await fx.book()).id) }),
+    // The same key for another book: the first call's outcome is kept, the second refused.
+    IdempotencyKeyReusedError: async (fx) => {
+      const idempotencyKey = newKey();
+      const [first, second] = [await fx.book({ copies: 0 }), await fx.book({ copies: 0 })];
+      return {
+        ...as((await fx.member()).id, { bookId: gid('Book', second.id), idempotencyKey }),
+        first: { bookId: gid('Book', first.id), idempotencyKey },
+      };
+    },
     ValidationError: async (fx) => as((await fx.member()).id, { bookId: 'nonsense' }),
     NotFoundError: async (fx) => as((await fx.member()).id, { bookId: fx.missing('Book') }),
     ForbiddenError: async (fx) => {
@@ -28,8 +46,27 @@ function opening(limit: (fx: Fixtures) => number): Record<string, Scenario> {
 }
 
 /** The transitions: a loan in the wrong state, someone else's, none, or a malformed id. */
-function transition(wrongState: 'borrowed' | 'pending'): Record<string, Scenario> {
+function transition(
+  wrongState: 'borrowed' | 'pending',
+  rightState: 'borrowed' | 'pending',
+  keyed = false,
+): Record<string, Scenario> {
   return {
+    [WRITES]: async (fx) => {
+      const { loanId, owner } = await fx[rightState]();
+      return as(owner, { loanId });
+    },
+    ...(keyed && {
+      // The same key for another loan: the first call's outcome is kept, the second refused.
+      IdempotencyKeyReusedError: async (fx: Fixtures) => {
+        const idempotencyKey = newKey();
+        const member = (await fx.member()).id;
+        return {
+          ...as(member, { loanId: fx.missing('Loan'), idempotencyKey }),
+          first: { loanId: gid('Loan', '987654321'), idempotencyKey },
+        };
+      },
+    }),
     ValidationError: async (fx) => as((await fx.member()).id, { loanId: 'nonsense' }),
     NotFoundError: async (fx) => as((await fx.member()).id, { loanId: fx.missing('Loan') }),
     ForbiddenError: async (fx) => {
@@ -51,11 +88,11 @@ export const LOAN_ERROR_PATHS = (limits: {
 }): ErrorPaths => ({
   borrowBook: opening(() => limits.borrowBook),
   reserveBook: opening(() => limits.reserveBook),
-  checkoutLoan: transition('borrowed'),
-  returnBook: transition('pending'),
-  cancelReservation: transition('borrowed'),
+  checkoutLoan: transition('borrowed', 'pending'),
+  returnBook: transition('pending', 'borrowed', true),
+  cancelReservation: transition('borrowed', 'pending'),
   renewLoan: {
-    ...transition('pending'),
+    ...transition('pending', 'borrowed', true),
     // Renewed as often as allowed first, then once more.
     RenewalLimitReachedError: async (fx) => {
       const { loanId, owner } = await fx.borrowed();
