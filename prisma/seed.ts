@@ -57,9 +57,19 @@ export interface SeedSummary {
   ms: number;
 }
 
+/**
+ * A client whose connection errors (the server going away, the database dropped) reach the
+ * statement in progress or the next one, never the process as an uncaught 'error' event.
+ */
+function connectedClient(databaseUrl: string): pg.Client {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined);
+  return client;
+}
+
 /** True when the book table has rows (the database is migrated and seeded). */
 export async function isSeeded(databaseUrl: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = connectedClient(databaseUrl);
   await client.connect();
   try {
     const { rows } = await client.query<{ seeded: boolean }>(
@@ -207,7 +217,7 @@ export async function seed(databaseUrl: string, options: SeedOptions): Promise<S
   const random = options.random ?? mulberry32(DEFAULT_SEED);
   const log = options.log ?? (() => undefined);
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)}s`;
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = connectedClient(databaseUrl);
   await client.connect();
   try {
     await client.query('BEGIN');
@@ -296,7 +306,7 @@ async function main(): Promise<void> {
       `${summary.books} books, ${summary.members} members in ${(summary.ms / 1000).toFixed(1)}s`,
   );
   const config = loadConfig();
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = connectedClient(databaseUrl);
   await client.connect();
   const { rows } = await client.query<{ id: number; role: Role; email: string }>(
     `(SELECT id, role::text AS role, email FROM member WHERE role = 'MEMBER' ORDER BY id LIMIT 1)

@@ -31,6 +31,12 @@ export interface DbOptions {
   poolSize?: number;
   /** `statement_timeout` for every connection, in ms; 0 disables it. Default `5000`. */
   statementTimeoutMs?: number;
+  /**
+   * Receives the error of an idle connection that the server closed (a restart, a failover, a
+   * dropped database); the pool discards that connection and opens another when needed.
+   * Default: ignored. Without any listener such an error would be an uncaught exception.
+   */
+  onIdleClientError?: (error: Error) => void;
 }
 
 export interface DbHandle {
@@ -58,12 +64,12 @@ export function createDb({
   replicaUrls = [],
   poolSize = 10,
   statementTimeoutMs = 5000,
+  onIdleClientError = () => undefined,
 }: DbOptions): DbHandle {
   const counter = { total: 0 };
-  const primary = connect(url, poolSize, statementTimeoutMs, counter);
-  const replicas = replicaUrls.map((replica) =>
-    connect(replica, poolSize, statementTimeoutMs, counter),
-  );
+  const settings = { poolSize, statementTimeoutMs, onIdleClientError };
+  const primary = connect(url, settings, counter);
+  const replicas = replicaUrls.map((replica) => connect(replica, settings, counter));
   let turn = 0;
   const next = () => {
     if (replicas.length === 0) return primary;
@@ -92,28 +98,31 @@ export function createDb({
 
 function connect(
   url: string,
-  poolSize: number,
-  statementTimeoutMs: number,
+  settings: Required<Pick<DbOptions, 'poolSize' | 'statementTimeoutMs' | 'onIdleClientError'>>,
   counter: { total: number },
 ) {
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize,
-    options: `-c TimeZone=UTC -c statement_timeout=${statementTimeoutMs}`,
+    max: settings.poolSize,
+    options: `-c TimeZone=UTC -c statement_timeout=${settings.statementTimeoutMs}`,
   });
   const database = new URL(url).pathname.slice(1);
   // An idle connection ended by the server (a restart, a failover, pg_terminate_backend) is an
   // 'error' on the pool; unheard, Node throws it and the process dies. The pool has dropped the
-  // client already and connects anew when asked, so there is nothing else to do.
+  // client already and connects anew when asked, so there is only the report to make. For the
+  // pool's lifetime: Prisma's adapter adds a listener of its own only while it is connected.
   // A client the pool is closing (pool.end() before DROP DATABASE WITH FORCE) is no longer
   // heard by the pool: its own listener keeps that error from ending the process too.
-  pool.on('error', () => undefined);
+  pool.on('error', (error) => settings.onIdleClientError(error));
   // One connection of its own, opened on the first cancel: the pool may be exhausted just then.
   let control: pg.Pool | undefined;
   const cancelBackend = async (client: pg.PoolClient) => {
     const pid = (client as pg.PoolClient & { processID?: number }).processID;
     if (!pid) return;
-    control ??= new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 10_000 });
+    if (!control) {
+      control = new pg.Pool({ connectionString: url, max: 1, idleTimeoutMillis: 10_000 });
+      control.on('error', (error) => settings.onIdleClientError(error));
+    }
     await control.query('SELECT pg_cancel_backend($1)', [pid]);
   };
   pool.on('connect', (client) => {

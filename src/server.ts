@@ -17,6 +17,7 @@ import { startIdempotencySweeper } from './domain/idempotency.js';
 import { startOverdueSweeper } from './domain/overdue-sweeper.js';
 import { reindexSearch } from './domain/search-index.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
+import { createInFlight } from './in-flight.js';
 import { createLiveEvents } from './live/live-events.js';
 import { createLogger, type Logger } from './logger.js';
 import { registry } from './metrics.js';
@@ -47,6 +48,7 @@ export async function startServer(
     replicaUrls: config.databaseReplicaUrls,
     poolSize: config.databasePoolSize,
     statementTimeoutMs: config.statementTimeoutMs,
+    onIdleClientError: (error) => logger.warn({ err: error.message }, 'idle database connection'),
   });
   let draining = false;
   const lease =
@@ -123,7 +125,8 @@ export async function startServer(
           (error) => logger.error({ err: error }, 'idempotency key sweep failed'),
         )
       : undefined;
-  const server = createServer(app);
+  const requests = createInFlight();
+  const server = createServer((req, res) => requests.track(() => app(req, res)));
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
@@ -137,8 +140,20 @@ export async function startServer(
       await live.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
-      await closed;
+      // Every socket closed is not enough: a client that went away leaves its request running.
+      let grace: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        grace = setTimeout(() => resolve('late'), config.shutdownGraceMs);
+      });
+      const finished = Promise.all([closed, requests.idle()]).then(() => 'finished' as const);
+      if ((await Promise.race([finished, late])) === 'late') {
+        logger.warn(
+          { requests: requests.count, graceMs: config.shutdownGraceMs },
+          'shutdown grace elapsed: closing connections under requests still running',
+        );
+        server.closeAllConnections();
+        await closed;
+      }
       clearTimeout(grace);
       await metricsServer?.close();
       await sweeper?.stop();

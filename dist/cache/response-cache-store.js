@@ -1,0 +1,182 @@
+// Kept by hand: @envelop/response-cache-redis (the library for this) has no tombstones, so a query
+// that read before a mutation committed writes stale data back for a whole TTL, and it neither
+// replays failed invalidations nor turns a failing Redis into a miss; this store does all three.
+import { createInMemoryCache, } from '@graphql-yoga/plugin-response-cache';
+const tagName = ({ typename, id }) => (id == null ? typename : `${typename}:${id}`);
+/** A tag is also a member of its type: invalidating `Book` drops every response with a book. */
+function tagsOf(entities) {
+    const tags = new Set();
+    for (const entity of entities) {
+        tags.add(entity.typename);
+        if (entity.id != null)
+            tags.add(tagName(entity));
+    }
+    return [...tags];
+}
+// KEYS: response, then a (tag set, tombstone) pair per tag. ARGV: JSON, ttl in ms.
+// Refuses to cache while any tag is tombstoned; tag sets live as long as their longest entry.
+const SET_SCRIPT = `
+for i = 2, #KEYS, 2 do
+  if redis.call('EXISTS', KEYS[i + 1]) == 1 then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+for i = 2, #KEYS, 2 do
+  redis.call('SADD', KEYS[i], KEYS[1])
+  redis.call('PEXPIRE', KEYS[i], ARGV[2], 'NX')
+  redis.call('PEXPIRE', KEYS[i], ARGV[2], 'GT')
+end
+return 1`;
+// KEYS: a (tag set, tombstone) pair per tag. ARGV: tombstone ttl in ms.
+const INVALIDATE_SCRIPT = `
+local dropped = 0
+for i = 1, #KEYS, 2 do
+  for _, response in ipairs(redis.call('SMEMBERS', KEYS[i])) do
+    dropped = dropped + redis.call('DEL', response)
+  end
+  redis.call('DEL', KEYS[i])
+  redis.call('SET', KEYS[i + 1], '1', 'PX', ARGV[1])
+end
+return dropped`;
+/**
+ * The response cache in Redis, shared by every replica: `rc:r:<key>` holds a response,
+ * `rc:t:<tag>` the keys of the responses holding a tag, `rc:x:<tag>` a recent invalidation.
+ * Each write and each invalidation is one Lua script, so they never interleave. Unlike
+ * @envelop/response-cache-redis it never runs KEYS (O(n), blocking, and blind to ioredis's key
+ * prefix) and its tag sets expire.
+ */
+export function createRedisResponseCache(redis, options) {
+    const pairs = (tags) => tags.flatMap((tag) => [`rc:t:${tag}`, `rc:x:${tag}`]);
+    return {
+        async set(key, result, entities, ttl) {
+            const keys = [`rc:r:${key}`, ...pairs(tagsOf(entities))];
+            const json = JSON.stringify(result);
+            return (await redis.eval(SET_SCRIPT, keys.length, ...keys, json, Math.ceil(ttl))) === 1;
+        },
+        async get(key) {
+            const raw = await redis.get(`rc:r:${key}`);
+            return raw === null ? undefined : JSON.parse(raw);
+        },
+        async invalidate(entities) {
+            const keys = pairs([...new Set([...entities].map(tagName))]);
+            if (keys.length === 0)
+                return;
+            await redis.eval(INVALIDATE_SCRIPT, keys.length, ...keys, options.tombstoneMs);
+        },
+    };
+}
+/** The same contract in this process: the yoga plugin's LRU, plus tombstones. */
+export function createMemoryResponseCache(options) {
+    const cache = createInMemoryCache({ max: 5000 });
+    const tombstones = new Map();
+    const tombstoned = (tags) => {
+        const now = Date.now();
+        return tags.some((tag) => (tombstones.get(tag) ?? 0) > now);
+    };
+    return {
+        async set(key, result, entities, ttl) {
+            const list = [...entities];
+            if (tombstoned(tagsOf(list)))
+                return false;
+            await cache.set(key, result, list, ttl);
+            return true;
+        },
+        get: async (key) => cache.get(key),
+        invalidate(entities) {
+            const list = [...entities];
+            const until = Date.now() + options.tombstoneMs;
+            for (const entity of list)
+                tombstones.set(tagName(entity), until);
+            if (tombstones.size > 10_000) {
+                const now = Date.now();
+                for (const [tag, at] of tombstones)
+                    if (at <= now)
+                        tombstones.delete(tag);
+            }
+            return cache.invalidate(list);
+        },
+    };
+}
+/**
+ * Wraps a store so that it can never fail a request: a failed lookup is a miss, a failed write
+ * is skipped, and a failed invalidation is kept and replayed by `replayInvalidations` (on
+ * reconnect), so that Redis coming back does not serve what changed while it was away.
+ * Also caps the TTL of misses (cache penetration: unknown ids are cached, briefly) and stamps
+ * `Expires` on what it stores, from which the HTTP layer derives `Cache-Control`.
+ */
+export function guardCache(store, options) {
+    const lost = new Map();
+    let replaying;
+    const replay = () => {
+        if (lost.size === 0 || replaying)
+            return replaying;
+        const entities = [...lost.values()];
+        lost.clear();
+        replaying = invalidate(entities).finally(() => {
+            replaying = undefined;
+        });
+        return replaying;
+    };
+    // Writes in flight, by key: the HTTP layer waits for one before promising a CDN anything.
+    const writes = new Map();
+    const invalidate = async (entities) => {
+        try {
+            await store.invalidate(entities);
+        }
+        catch (error) {
+            options.onError(error);
+            // Bounded: past 1000 lost tags, keep the type-level ones, which cover the rest.
+            for (const entity of entities) {
+                const tag = lost.size < 1000 ? entity : { typename: entity.typename };
+                lost.set(tagName(tag), tag);
+            }
+        }
+    };
+    const cache = {
+        async set(key, result, entities, ttl) {
+            const data = result.data;
+            const miss = data != null && Object.values(data).some((value) => value === null);
+            const finalTtl = Math.min(ttl, miss ? options.negativeTtlMs : ttl, 7 * 86_400_000);
+            // Stamped on the result itself: this request's answer and the stored copy say the same.
+            result.extensions = result.extensions ?? {};
+            const extensions = result.extensions;
+            extensions.http = extensions.http ?? {};
+            const expires = new Date(Date.now() + finalTtl).toUTCString();
+            extensions.http.headers = { ...extensions.http.headers, Expires: expires };
+            const write = store.set(key, result, entities, finalTtl).catch((error) => {
+                options.onError(error);
+                return false;
+            });
+            writes.set(key, write);
+            await write;
+            // Kept a moment for the HTTP layer of this request to read, then forgotten.
+            setTimeout(() => writes.get(key) === write && writes.delete(key), 5000).unref();
+        },
+        async get(key) {
+            try {
+                const result = await store.get(key);
+                // The store answers again: first drop what changed while it did not.
+                if (lost.size > 0) {
+                    await replay();
+                    return undefined;
+                }
+                return result;
+            }
+            catch (error) {
+                options.onError(error);
+                return undefined;
+            }
+        },
+        invalidate: (entities) => invalidate([...entities]),
+    };
+    return {
+        cache,
+        /** Whether the response under `key` was stored, once its write (if any) settles. */
+        async stored(key) {
+            return (await writes.get(key)) ?? true;
+        },
+        /** Replays invalidations that failed while the store was unreachable. */
+        replayInvalidations: async () => {
+            await replay();
+        },
+    };
+}

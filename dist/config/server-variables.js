@@ -1,0 +1,175 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { autoOrInt, bool, int, list } from './parsers.js';
+import { byMode, variable } from './variable.js';
+/** The development key: fine on a laptop, refused in production. */
+export const DEVELOPMENT_JWT_SECRET = 'bookmall-development-secret-do-not-use-in-production';
+/** The server, its database, its query limits, tokens, processes and the loan rules. */
+export const SERVER_VARIABLES = {
+    nodeEnv: variable({
+        name: 'NODE_ENV',
+        description: '`production` or `test` change the defaults that say so; any other value is `development`',
+        schema: z.enum(['development', 'production', 'test']).catch('development'),
+        default: 'development',
+    }),
+    port: variable({
+        name: 'PORT',
+        description: 'the port the server listens on',
+        schema: int(0),
+        default: '4000',
+    }),
+    host: variable({
+        name: 'HOST',
+        description: 'the address the server listens on',
+        schema: z.string(),
+        default: '0.0.0.0',
+    }),
+    databaseUrl: variable({
+        name: 'DATABASE_URL',
+        description: 'the database; unset: `npm start` runs an embedded PostgreSQL in EMBEDDED_PG_DIR',
+        schema: z.string().optional(),
+    }),
+    databaseReplicaUrls: variable({
+        name: 'DATABASE_READ_REPLICA_URLS',
+        description: 'comma-separated read replicas for catalogue reads; requests that may write read the primary',
+        schema: list(),
+        default: '',
+    }),
+    embeddedPgDir: variable({
+        name: 'EMBEDDED_PG_DIR',
+        description: 'data folder of the embedded PostgreSQL',
+        schema: z.string(),
+        default: '.data/postgres',
+    }),
+    embeddedPgPort: variable({
+        name: 'EMBEDDED_PG_PORT',
+        description: 'port of the embedded PostgreSQL',
+        schema: int(1),
+        default: '54329',
+    }),
+    databasePoolSize: variable({
+        name: 'DATABASE_POOL_SIZE',
+        description: 'database connections per process',
+        schema: int(1),
+        default: '10',
+    }),
+    statementTimeoutMs: variable({
+        name: 'DATABASE_STATEMENT_TIMEOUT_MS',
+        description: 'PostgreSQL `statement_timeout`: the server-side cap on one statement',
+        schema: int(0),
+        default: '5000',
+    }),
+    requestTimeoutMs: variable({
+        name: 'REQUEST_TIMEOUT_MS',
+        description: 'an operation still running after this gets `REQUEST_TIMEOUT` (504)',
+        schema: int(1),
+        default: '3000',
+    }),
+    graphiql: variable({
+        name: 'GRAPHIQL',
+        description: 'serve GraphiQL (assets inlined, no CDN)',
+        schema: bool(),
+        default: byMode({ otherwise: 'true', production: 'false' }),
+    }),
+    maskErrors: variable({
+        name: 'MASK_ERRORS',
+        description: 'unexpected errors become "Unexpected error."',
+        schema: bool(),
+        default: byMode({ otherwise: 'false', production: 'true' }),
+    }),
+    maxQueryDepth: variable({
+        name: 'MAX_QUERY_DEPTH',
+        description: 'deeper operations get `QUERY_TOO_DEEP` (400); `books { edges { node { title } } }` is 4 deep',
+        schema: int(1),
+        default: '12',
+    }),
+    maxQueryCost: variable({
+        name: 'MAX_QUERY_COST',
+        description: 'costlier operations get `QUERY_TOO_COMPLEX` (see Query limits)',
+        schema: int(1),
+        default: '10000',
+    }),
+    maxQueryAliases: variable({
+        name: 'MAX_QUERY_ALIASES',
+        description: 'operations with more aliases get `TOO_MANY_ALIASES`',
+        schema: int(0),
+        default: '15',
+    }),
+    maxQueryTokens: variable({
+        name: 'MAX_QUERY_TOKENS',
+        description: 'documents with more lexical tokens get `TOO_MANY_TOKENS`',
+        schema: int(1),
+        default: '1000',
+    }),
+    introspection: variable({
+        name: 'INTROSPECTION',
+        description: 'answer `__schema` and `__type` (off: `INTROSPECTION_DISABLED`; GraphiQL needs it)',
+        schema: bool(),
+        default: byMode({ otherwise: 'true', production: 'false' }),
+    }),
+    seedBooks: variable({
+        name: 'SEED_BOOKS',
+        description: 'demo books seeded on the first embedded `npm start`',
+        schema: int(0),
+        default: '2000',
+    }),
+    jwtSecret: variable({
+        name: 'JWT_SECRET',
+        description: 'HS256 key of bearer tokens, at least 32 characters',
+        schema: z.string({ error: 'must be set' }).min(32, { error: 'must be at least 32 characters' }),
+        default: byMode({ otherwise: DEVELOPMENT_JWT_SECRET, production: undefined }),
+    }),
+    jwtTtlSeconds: variable({
+        name: 'JWT_TTL_SECONDS',
+        description: 'lifetime of the tokens `npm run token` mints',
+        schema: int(1),
+        default: '86400',
+    }),
+    workerId: variable({
+        name: 'WORKER_ID',
+        description: "this process's Snowflake worker id, 0..1023, or `auto`: lease a free one from the database",
+        schema: autoOrInt(0, 1023),
+        default: '0',
+    }),
+    workers: variable({
+        name: 'WORKERS',
+        description: 'node:cluster worker processes; `auto`: one per CPU, `1`: no cluster',
+        schema: autoOrInt(1).transform((n) => (n === 'auto' ? availableParallelism() : n)),
+        default: byMode({ otherwise: '1', production: 'auto' }),
+    }),
+    clusterSlot: variable({
+        name: 'BOOKMALL_CLUSTER_SLOT',
+        description: 'set by the cluster primary for each of its workers (0-based); not for operators',
+        schema: int(0).optional(),
+    }),
+    loanPeriodDays: variable({
+        name: 'LOAN_PERIOD_DAYS',
+        description: 'days from checkout (or renewal) to the due date',
+        schema: int(1),
+        default: '21',
+    }),
+    holdPickupDays: variable({
+        name: 'HOLD_PICKUP_DAYS',
+        description: 'days a reserved copy waits for pickup',
+        schema: int(1),
+        default: '3',
+    }),
+    maxRenewals: variable({
+        name: 'MAX_RENEWALS',
+        description: 'renewals allowed per loan',
+        schema: int(0),
+        default: '2',
+    }),
+    overdueSweepIntervalMs: variable({
+        name: 'OVERDUE_SWEEP_INTERVAL_MS',
+        description: 'how often the overdue sweeper runs; `0`: never',
+        schema: int(0),
+        default: '60000',
+    }),
+    shutdownGraceMs: variable({
+        name: 'SHUTDOWN_GRACE_MS',
+        description: 'how long SIGTERM waits for in-flight requests',
+        schema: int(0),
+        default: '10000',
+    }),
+};
