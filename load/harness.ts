@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { isSeeded, seed } from '../prisma/seed.js';
 import { migrate } from '../src/db/migrate.js';
+import { isSeeded, seed } from '../src/db/seed.js';
 import { TEST_DATABASE_URL } from '../test/support/database.js';
 
 /**
@@ -77,7 +77,7 @@ export function assertLoopback(url: string) {
 }
 
 /**
- * A migrated database of `count` books from the seed (prisma/seed.ts), on TEST_DATABASE_URL's
+ * A migrated database of `count` books from the seed (src/db/seed.ts), on TEST_DATABASE_URL's
  * server, named after the count (`bookmall_load_10000`) and reused between runs; analyzed.
  */
 export async function prepareDatabase(

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { isSeeded, seed } from '../prisma/seed.js';
 import { searchPageSql } from '../src/data/search.js';
 import { migrate } from '../src/db/migrate.js';
+import { isSeeded, seed } from '../src/db/seed.js';
 import { parseSearchQuery, SEARCH_KINDS, type SearchKind } from '../src/domain/search-query.js';
 import { LABELLED_QUERIES } from '../test/search/labelled-queries.js';
 import { TEST_DATABASE_URL } from '../test/support/database.js';

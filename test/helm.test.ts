@@ -63,6 +63,24 @@ describe('helm chart', () => {
     expect(document.kind).toBeTruthy();
   });
 
+  it('runs compiled JavaScript: the image CMD in the Deployment, dist/db/migrate.js in the Job', () => {
+    const deployment = read('templates/deployment.yaml');
+    expect(deployment).not.toMatch(/^\s*(command|args):/m);
+    const job = read('templates/migrations-job.yaml');
+    const command = JSON.parse(/command: (\[.*\])/.exec(job)?.[1] ?? '[]') as string[];
+    expect(command).toEqual(['node', 'dist/db/migrate.js']);
+    // dist/ mirrors src/ (tsconfig.build.json rootDir): the script the Job runs exists.
+    const source = new URL(
+      `../${command[1]?.replace(/^dist/, 'src').replace(/\.js$/, '.ts')}`,
+      import.meta.url,
+    );
+    expect(readFileSync(source, 'utf8')).toMatch(/isMain\(import\.meta\.url\)/);
+    // A read-only root and no /tmp volume: test/production-image.test.ts runs the Job so.
+    expect(lookup(['securityContext', 'readOnlyRootFilesystem'])).toBe(true);
+    expect(job).toContain('securityContext: {{- toYaml .Values.securityContext');
+    expect(job).not.toMatch(/volumeMounts|mountPath/);
+  });
+
   it('probes /healthz and /readyz and takes its worker ids from the database', () => {
     const deployment = read('templates/deployment.yaml');
     expect(deployment).toContain('path: /healthz');

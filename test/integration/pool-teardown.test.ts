@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { seed } from '../../prisma/seed.js';
 import { loadConfig } from '../../src/config.js';
+import { seed } from '../../src/db/seed.js';
 import { createDb } from '../../src/db.js';
 import { createTestDatabase } from '../support/database.js';
 

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NESTED_BOOKS } from '../../load/operations.js';
-import { seed } from '../../prisma/seed.js';
+import { seed } from '../../src/db/seed.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 // SIGTERM while requests are still executing: each one must finish on an open pool, and the

@@ -1,4 +1,4 @@
-import { isbnFor, REAL_BOOKS } from '../../prisma/seed-data.js';
+import { isbnFor, REAL_BOOKS } from '../../src/db/seed-data.js';
 import type { SearchKind } from '../../src/domain/search-query.js';
 
 /**

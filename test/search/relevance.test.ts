@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SEARCH_BOOKS } from '../../load/operations.js';
-import { seed } from '../../prisma/seed.js';
+import { seed } from '../../src/db/seed.js';
 import { parseSearchQuery } from '../../src/domain/search-query.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { LABELLED_QUERIES } from './labelled-queries.js';
