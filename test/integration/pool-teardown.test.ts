@@ -1,16 +1,15 @@
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { seed } from '../../src/db/seed.js';
 import { createDb } from '../../src/db.js';
-import { createTestDatabase } from '../support/database.js';
+import { createTestDatabase, TEST_DATABASE_URL } from '../support/database.js';
 
 // A database dropped WITH (FORCE) under open connections terminates them (57P01). A pool or a
 // client with no 'error' listener turns that into an uncaught exception, which fails the whole
 // test run after every test passed. Nothing the app or the seed opens may do that.
 
 async function forceDrop(name: string) {
-  const admin = new pg.Client({ connectionString: loadConfig().testDatabaseUrl });
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -68,7 +67,7 @@ it('a seed whose database is dropped under it fails its promise and throws nothi
     () => 'finished',
     (error: Error) => error.message,
   );
-  const admin = new pg.Client({ connectionString: loadConfig().testDatabaseUrl });
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
   try {
     await until(
