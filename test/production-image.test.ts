@@ -33,7 +33,7 @@ const jobCommand = JSON.parse(
 /** What production may not carry: build and development tools, and what only they pull in. */
 const DEV_ONLY = ['prisma', 'typescript', 'tsx', 'esbuild', 'effect', 'react-dom', '@electric-sql'];
 /** `du` of the production node_modules, in MB: 231 when measured, 496 before the cleanup. */
-const PRODUCTION_BUDGET_MB = 250;
+const PRODUCTION_BUDGET_MB = 300;
 
 let app: string;
 let installedMb: number;
