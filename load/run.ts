@@ -84,12 +84,12 @@ function headersOf(request: LoadRequest, tokens: Map<number, string>): Record<st
     : { 'content-type': 'application/json' };
 }
 
-/** Puts every lent copy of the runner's own load database back on the shelf. */
+/** Puts every lent copy of the runner's own load database back on the shelf: no loan is left. */
 async function resetCirculation(databaseUrl: string) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query(`BEGIN;
-    TRUNCATE loan_event, loan;
+    TRUNCATE notice, loan_event, loan;
     UPDATE copy SET status = 'AVAILABLE' WHERE status IN ('HELD', 'ON_LOAN');
     UPDATE book SET available_copies = (SELECT count(*) FROM copy c WHERE c.book_id = book.id AND c.status = 'AVAILABLE')
       WHERE available_copies <> (SELECT count(*) FROM copy c WHERE c.book_id = book.id AND c.status = 'AVAILABLE');
