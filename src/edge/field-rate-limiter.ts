@@ -24,8 +24,11 @@ export interface LimitedCall {
 
 /** Checks the calls of rate-limited fields (src/schema/rate-limit-plugin.ts) against their budget. */
 export interface FieldRateLimiter {
-  /** Resolves when the call may go on; rejects with a RateLimitedError when it may not. */
-  check(name: RateLimitName, call: LimitedCall): Promise<void>;
+  /**
+   * Resolves when the call may go on; rejects with a RateLimitedError when it may not. The
+   * budget is the caller's (see {@link callerIdentity}) unless `owner` names another.
+   */
+  check(name: RateLimitName, call: LimitedCall, owner?: string): Promise<void>;
 }
 
 export interface FieldRateLimiterOptions {
@@ -59,16 +62,17 @@ export function createFieldRateLimiter(options: FieldRateLimiterOptions): FieldR
   const store: Store = redis ? new RedisRateLimitStore(redis) : new InMemoryStore();
   const limiter = getGraphQLRateLimiter({
     store,
-    identifyContext: callerIdentity,
+    // `check` passes the budget's owner in place of the context.
+    identifyContext: (owner: { id: string }) => owner.id,
     formatError: ({ fieldName, max, window }) =>
       `Too many calls of ${fieldName}: at most ${max} per ${window / 1000} s`,
   });
 
   /** Seconds until enough recorded calls leave the window for one more to fit. */
-  async function retryAfter(name: RateLimitName, caller: Caller, max: number, windowMs: number) {
+  async function retryAfter(name: RateLimitName, owner: string, max: number, windowMs: number) {
     const windowSeconds = Math.ceil(windowMs / 1000);
     try {
-      const identity = { contextIdentity: callerIdentity(caller), fieldIdentity: name };
+      const identity = { contextIdentity: owner, fieldIdentity: name };
       const now = Date.now();
       // Not getForIdentity: on Redis, that would reserve a call.
       const recorded = await (store instanceof RedisRateLimitStore
@@ -86,14 +90,14 @@ export function createFieldRateLimiter(options: FieldRateLimiterOptions): FieldR
   }
 
   return {
-    async check(name, call) {
+    async check(name, call, owner = callerIdentity(call.context)) {
       const limit = limits[name];
       if (!limit) return;
       let refusal: string | undefined;
       try {
         refusal = await limiter(
           // The budget is the limit's name, whatever the field is called.
-          { ...call, info: { ...call.info, fieldName: name } },
+          { ...call, context: { id: owner }, info: { ...call.info, fieldName: name } },
           { max: limit.max, window: String(limit.windowMs), uncountRejected: true },
         );
       } catch {
@@ -107,10 +111,7 @@ export function createFieldRateLimiter(options: FieldRateLimiterOptions): FieldR
       }
       if (refusal === undefined) return;
       rateLimitedTotal.inc({ field: name });
-      throw new RateLimitedError(
-        refusal,
-        await retryAfter(name, call.context, limit.max, limit.windowMs),
-      );
+      throw new RateLimitedError(refusal, await retryAfter(name, owner, limit.max, limit.windowMs));
     },
   };
 }

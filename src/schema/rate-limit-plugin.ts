@@ -14,6 +14,11 @@ import { RateLimitedError, rateLimited } from '../errors.js';
 /** What a field declares: which budget of RATE_LIMITS its calls count against. */
 export interface FieldRateLimitOptions {
   name: RateLimitName;
+  /**
+   * Whose budget a call uses, from the field's arguments (say `email:<address>`), whoever
+   * calls. Default: the caller's (the member, or an anonymous client's address).
+   */
+  per?: (args: Record<string, unknown>) => string;
 }
 
 /** The context a rate-limited field needs: the caller, and the app's limiter. */
@@ -40,9 +45,10 @@ declare global {
        * Limits how often one caller (a member, or an anonymous client's address) may call this
        * field; the numbers come from RATE_LIMITS. Over the limit a field that lists
        * RateLimitedError among its `errors` (a mutation) answers that member; any other field
-       * fails alone with the protocol error RATE_LIMITED, so it must be nullable.
+       * fails alone with the protocol error RATE_LIMITED, so it must be nullable. Several
+       * budgets are checked in order; the first refusal answers.
        */
-      rateLimit?: FieldRateLimitOptions;
+      rateLimit?: FieldRateLimitOptions | FieldRateLimitOptions[];
     }
   }
 }
@@ -86,16 +92,15 @@ export class PothosRateLimitPlugin<Types extends SchemaTypes> extends BasePlugin
   ): GraphQLFieldResolver<unknown, Types['Context'], object> {
     const options = fieldConfig.pothosOptions.rateLimit;
     if (!options) return resolver;
+    const budgets = Array.isArray(options) ? options : [options];
     const asMember = answersRateLimited(fieldConfig.pothosOptions);
     return async (parent, args, context, info) => {
       const ctx = context as RateLimitedContext;
+      const call = { parent, args: args as Record<string, unknown>, context: ctx, info };
       try {
-        await ctx.rateLimiter.check(options.name, {
-          parent,
-          args: args as Record<string, unknown>,
-          context: ctx,
-          info,
-        });
+        for (const { name, per } of budgets) {
+          await ctx.rateLimiter.check(name, call, per?.(call.args));
+        }
       } catch (error) {
         if (error instanceof RateLimitedError && !asMember) {
           throw rateLimited(error.message, error.retryAfter);
