@@ -288,3 +288,14 @@ export const subscriptionsOpen = new Gauge({
   labelNames: ['field'] as const,
   registers: [registry],
 });
+
+/**
+ * `password_hashes_total`: scrypt derivations of passwords (src/domain/passwords.ts), one per
+ * registration and one per sign-in, whether or not the email names a member with a password
+ * (one more when a sign-in rehashes with raised parameters).
+ */
+export const passwordHashes = new Counter({
+  name: 'password_hashes_total',
+  help: 'scrypt derivations of passwords: one per registerMember and per signIn (unknown emails too), one more when signIn rehashes',
+  registers: [registry],
+});
