@@ -83,6 +83,10 @@ function explain(code: ErrorCode): string {
       return 'too many borrows; wait a minute';
     case 'REQUEST_TIMEOUT':
       return 'nothing changed; try again';
+    case 'EMAIL_TAKEN':
+      return 'this address has an account; sign in';
+    case 'INVALID_CREDENTIALS':
+      return 'check the address and the password';
     case 'NOT_FOUND':
     case 'FORBIDDEN':
     case 'VALIDATION_FAILED':

@@ -14,7 +14,9 @@ import { type ContextDeps, createContext } from './context.js';
 import type { DbHandle } from './db.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createMemoryHotBooks, createRedisHotBooks } from './domain/hot-books.js';
+import { paramsOf } from './domain/passwords.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
+import { tokenIssuer } from './domain/tokens.js';
 import { createFieldRateLimiter } from './edge/field-rate-limiter.js';
 import { createLiveEvents, type LiveEvents } from './live/live-events.js';
 import { SubscriptionSlots } from './live/subscription-slots.js';
@@ -117,6 +119,8 @@ export function createApp(options: AppOptions) {
     clock,
     ids,
     jwtSecret: config.jwtSecret,
+    issueToken: tokenIssuer(config.jwtSecret, config.jwtTtlSeconds),
+    passwordParams: paramsOf(config.passwordHashCost),
     loanPolicy: config,
     rateLimiter: createFieldRateLimiter({
       limits: config.rateLimits,

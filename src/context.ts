@@ -5,8 +5,9 @@ import { Deadline } from './db/transaction.js';
 import type { Db } from './db.js';
 import type { Clock } from './domain/clock.js';
 import type { HotBooks } from './domain/hot-books.js';
+import type { ScryptParams } from './domain/passwords.js';
 import type { SnowflakeGenerator } from './domain/snowflake.js';
-import { type Role, verifyToken } from './domain/tokens.js';
+import { type Role, type TokenIssuer, verifyToken } from './domain/tokens.js';
 import type { FieldRateLimiter } from './edge/field-rate-limiter.js';
 import { protocolError } from './errors.js';
 import type { Member } from './generated/prisma/client.js';
@@ -35,6 +36,10 @@ export interface ContextDeps {
   clock: Clock;
   ids: SnowflakeGenerator;
   jwtSecret: string;
+  /** Mints the tokens of signIn and registerMember (JWT_SECRET, JWT_TTL_SECONDS). */
+  issueToken: TokenIssuer;
+  /** scrypt parameters of new password hashes (PASSWORD_HASH_COST). */
+  passwordParams: ScryptParams;
   loanPolicy: LoanPolicy;
   /** The app's limiter of rate-limited fields (src/schema/rate-limit-plugin.ts). */
   rateLimiter: FieldRateLimiter;
@@ -70,6 +75,11 @@ export interface Context
   cacheChanges: CacheTag[];
   /** When this request's changes must have committed (armed by the request timeout). */
   deadline: Deadline;
+  /**
+   * The member that signIn or registerMember signed in during this request: still anonymous
+   * (no token was sent), the caller may see that member in the answer, and nothing else of theirs.
+   */
+  signedIn?: number;
 }
 
 const ANONYMOUS: Viewer = { kind: 'anonymous' };

@@ -20,6 +20,9 @@ export const ERROR_CODE_DESCRIPTIONS = {
     'The change did not commit before the request timed out (or no connection was free) and was rolled back: nothing changed, try again',
   IDEMPOTENCY_KEY_REUSED:
     'The idempotency key already names another change (other arguments or another mutation); nothing changed',
+  EMAIL_TAKEN: 'A member with this email address exists already: sign in instead',
+  INVALID_CREDENTIALS:
+    'No member has this email address and password (which of the two is wrong is not said)',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODE_DESCRIPTIONS;
 export const ERROR_CODES = Object.keys(ERROR_CODE_DESCRIPTIONS) as ErrorCode[];
@@ -147,6 +150,25 @@ export class RenewalLimitReachedError extends BaseError {
   }
 }
 
+/** registerMember with an address that a member has already (with or without a password). */
+export class EmailTakenError extends BaseError {
+  readonly code = 'EMAIL_TAKEN';
+  constructor() {
+    super('A member with this email address exists already');
+  }
+}
+
+/**
+ * signIn refused: the same answer for an unknown email, a wrong password and a member without
+ * a password, so that it tells nobody which addresses are registered.
+ */
+export class InvalidCredentialsError extends BaseError {
+  readonly code = 'INVALID_CREDENTIALS';
+  constructor() {
+    super('The email address or the password is wrong');
+  }
+}
+
 /** A protocol failure: a GraphQL error with `extensions.code` (and an HTTP status where useful). */
 export function protocolError(code: ProtocolCode, message: string, status?: number): GraphQLError {
   return new GraphQLError(message, {
@@ -196,14 +218,23 @@ function isPrismaError(error: unknown): error is PrismaLikeError {
 
 /**
  * The one place database refusals become domain errors: a unique clash (P2002) or a row still
- * referenced (P2003) is a CONFLICT, a row that vanished (P2025) is NOT_FOUND. Anything else is
- * rethrown unchanged.
+ * referenced (P2003) is a CONFLICT, a row that vanished (P2025) is NOT_FOUND, unless `subject`
+ * names other errors for them. Anything else is rethrown unchanged.
  */
 export function translateDbError(
   error: unknown,
-  subject: { typename: string; id?: string },
+  subject: {
+    typename: string;
+    id?: string;
+    /** The error of a unique clash in place of CONFLICT (registerMember: EMAIL_TAKEN). */
+    taken?: () => BaseError;
+    /** The error of a vanished row in place of NOT_FOUND. */
+    vanished?: () => BaseError;
+  },
 ): never {
   if (isPrismaError(error)) {
+    if (error.code === 'P2002' && subject.taken) throw subject.taken();
+    if (error.code === 'P2025' && subject.vanished) throw subject.vanished();
     if (error.code === 'P2002') {
       throw new ConflictError(
         `A ${subject.typename} with the same ${uniqueTarget(error)} already exists`,

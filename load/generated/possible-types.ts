@@ -87,8 +87,10 @@
     "Error": [
       "BookUnavailableError",
       "ConflictError",
+      "EmailTakenError",
       "ForbiddenError",
       "IdempotencyKeyReusedError",
+      "InvalidCredentialsError",
       "InvalidLoanTransitionError",
       "LoanLimitExceededError",
       "NotFoundError",
@@ -106,6 +108,14 @@
       "LoanEvent",
       "Member",
       "Notice"
+    ],
+    "RegisterMemberResult": [
+      "ConflictError",
+      "EmailTakenError",
+      "RateLimitedError",
+      "RegisterMemberSuccess",
+      "TimeoutError",
+      "ValidationError"
     ],
     "RenewLoanResult": [
       "ConflictError",
@@ -147,6 +157,13 @@
       "RevokeTokensSuccess",
       "TimeoutError",
       "ValidationError"
+    ],
+    "SignInResult": [
+      "ConflictError",
+      "InvalidCredentialsError",
+      "RateLimitedError",
+      "SignInSuccess",
+      "TimeoutError"
     ],
     "UpdateAuthorResult": [
       "ConflictError",
@@ -273,8 +290,10 @@
     "Error": [
       "BookUnavailableError",
       "ConflictError",
+      "EmailTakenError",
       "ForbiddenError",
       "IdempotencyKeyReusedError",
+      "InvalidCredentialsError",
       "InvalidLoanTransitionError",
       "LoanLimitExceededError",
       "NotFoundError",
@@ -292,6 +311,14 @@
       "LoanEvent",
       "Member",
       "Notice"
+    ],
+    "RegisterMemberResult": [
+      "ConflictError",
+      "EmailTakenError",
+      "RateLimitedError",
+      "RegisterMemberSuccess",
+      "TimeoutError",
+      "ValidationError"
     ],
     "RenewLoanResult": [
       "ConflictError",
@@ -333,6 +360,13 @@
       "RevokeTokensSuccess",
       "TimeoutError",
       "ValidationError"
+    ],
+    "SignInResult": [
+      "ConflictError",
+      "InvalidCredentialsError",
+      "RateLimitedError",
+      "SignInSuccess",
+      "TimeoutError"
     ],
     "UpdateAuthorResult": [
       "ConflictError",

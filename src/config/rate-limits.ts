@@ -1,7 +1,18 @@
 import { z } from 'zod';
 
-/** Fields that may declare a rate limit: the names RATE_LIMITS and metric labels may use. */
-export const RATE_LIMIT_NAMES = ['searchBooks', 'borrowBook', 'reserveBook'] as const;
+/**
+ * Budgets that fields may declare: the names RATE_LIMITS and metric labels may use. Each is a
+ * field's name, counted per caller, except `signInPerEmail`: signIn's second budget, counted
+ * per email address whoever asks (guessing one member's password from many addresses).
+ */
+export const RATE_LIMIT_NAMES = [
+  'searchBooks',
+  'borrowBook',
+  'reserveBook',
+  'registerMember',
+  'signIn',
+  'signInPerEmail',
+] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 
 /** One field's budget: `max` calls per caller in any sliding `windowMs`. */
@@ -14,7 +25,8 @@ export interface RateLimit {
 export type RateLimits = Partial<Record<RateLimitName, RateLimit>>;
 
 /** Limits when RATE_LIMITS is unset (outside tests). */
-export const DEFAULT_RATE_LIMITS = 'searchBooks=30/1m,borrowBook=10/1m,reserveBook=10/1m';
+export const DEFAULT_RATE_LIMITS =
+  'searchBooks=30/1m,borrowBook=10/1m,reserveBook=10/1m,registerMember=5/1h,signIn=10/1m,signInPerEmail=10/15m';
 
 const WINDOW_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const BUDGET = /^(\d+)\/(\d+)(ms|s|m|h)$/;

@@ -128,9 +128,16 @@ export const SERVER_VARIABLES = {
   }),
   jwtTtlSeconds: variable({
     name: 'JWT_TTL_SECONDS',
-    description: 'lifetime of the tokens `npm run token` mints',
+    description: 'lifetime of the tokens `signIn`, `registerMember` and `npm run token` mint',
     schema: int(1),
     default: '86400',
+  }),
+  passwordHashCost: variable({
+    name: 'PASSWORD_HASH_COST',
+    description:
+      'scrypt cost of new password hashes, log2 of N (each hash takes 2^(cost+10) bytes of memory: 32 MiB at 15); raising it rehashes each password at its next sign-in',
+    schema: int(10, 20),
+    default: '15',
   }),
   workerId: variable({
     name: 'WORKER_ID',

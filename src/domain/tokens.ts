@@ -61,3 +61,21 @@ export async function verifyToken(
     issuedAt: new Date(issuedAt * 1000),
   };
 }
+
+/** A freshly minted bearer token, and when it stops working (its `exp`). */
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Mints tokens for members who proved who they are (signIn, registerMember). */
+export type TokenIssuer = (member: { id: number; role: Role }, now: Date) => Promise<IssuedToken>;
+
+/** A {@link TokenIssuer} that holds the key, so that the request context never does. */
+export function tokenIssuer(secret: string, ttlSeconds: number): TokenIssuer {
+  return async (member, now) => {
+    const token = await signToken(secret, member.id, member.role, ttlSeconds, now);
+    const expiresAt = new Date((Math.floor(now.getTime() / 1000) + ttlSeconds) * 1000);
+    return { token, expiresAt };
+  };
+}

@@ -11,6 +11,7 @@ import './category-mutations.js';
 import './loan.js';
 import './member.js';
 import './member-mutations.js';
+import './sign-in.js';
 import './copy.js';
 import './loan-errors.js';
 import './loan-mutations.js';

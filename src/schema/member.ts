@@ -4,9 +4,12 @@ import { LoanConnection, LoanRef, loanStatusArg, loansConnection } from './loan.
 import { orderInput } from './ordering.js';
 import { loadOrNull, parseGlobalId, parseLocalId, TOTAL_COUNT_DESCRIPTION } from './pagination.js';
 
-/** Librarians see every member; a member sees only themself. */
+/**
+ * Librarians see every member; a member sees only themself (also in the answer of the signIn
+ * or registerMember that just proved who they are).
+ */
 const canSee = (member: { id: number }, ctx: Context) =>
-  isLibrarian(ctx.viewer) || member.id === viewerId(ctx.viewer);
+  isLibrarian(ctx.viewer) || member.id === viewerId(ctx.viewer) || member.id === ctx.signedIn;
 
 export const MemberRoleEnum = builder.enumType('MemberRole', {
   description: 'What a member may do',

@@ -79,6 +79,8 @@ function advice(code: ErrorCode): string {
     case 'CONFLICT':
     case 'FORBIDDEN':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'EMAIL_TAKEN':
+    case 'INVALID_CREDENTIALS':
       return 'tell the member';
     default: {
       const unhandled: never = code;

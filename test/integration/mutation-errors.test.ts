@@ -16,22 +16,27 @@ import {
   sample,
   transactionErrors,
 } from '../support/mutation-calls.js';
+import { SIGN_IN_ERROR_PATHS } from '../support/sign-in-error-paths.js';
 
 // Every mutation's result union, as the schema declares it, against what the API returns: each
 // listed error is reached through the API (so none is listed that cannot happen), and each
 // error path answers a listed member with no top-level error (nothing else comes back). Their
 // WRITES calls must answer their success here.
-const LIMITS = { borrowBook: 20, reserveBook: 20 };
+const LIMITS = { borrowBook: 20, reserveBook: 20, registerMember: 2, signInPerEmail: 2 };
 
 let t: TestApp;
 let paths: ErrorPaths;
 beforeAll(async () => {
   t = await createTestApp('mutation_errors', {
-    RATE_LIMITS: `borrowBook=${LIMITS.borrowBook}/1m,reserveBook=${LIMITS.reserveBook}/1m`,
+    RATE_LIMITS: [
+      `borrowBook=${LIMITS.borrowBook}/1m,reserveBook=${LIMITS.reserveBook}/1m`,
+      `registerMember=${LIMITS.registerMember}/1m,signInPerEmail=${LIMITS.signInPerEmail}/1m`,
+    ].join(','),
   });
   paths = {
     ...CATALOGUE_ERROR_PATHS,
     ...LOAN_ERROR_PATHS({ ...LIMITS, maxRenewals: t.config.maxRenewals }),
+    ...SIGN_IN_ERROR_PATHS(LIMITS),
   };
 });
 afterAll(() => t?.close());

@@ -16,6 +16,7 @@ import {
   mutations,
   transactionErrors,
 } from '../support/mutation-calls.js';
+import { SIGN_IN_ERROR_PATHS } from '../support/sign-in-error-paths.js';
 
 // The errors every mutation's union lists because every write goes through
 // src/db/transaction.ts, reached through the API for each mutation: its WRITES call, sent while
@@ -40,6 +41,7 @@ beforeAll(async () => {
   paths = {
     ...CATALOGUE_ERROR_PATHS,
     ...LOAN_ERROR_PATHS({ borrowBook: 0, reserveBook: 0, maxRenewals: t.config.maxRenewals }),
+    ...SIGN_IN_ERROR_PATHS({ registerMember: 0, signInPerEmail: 0 }),
   };
   const db = t.database.db;
   await db.$executeRawUnsafe(`CREATE TABLE test_fault (mode text)`);
