@@ -95,10 +95,17 @@ const registerRules = z
     path: ['password'],
   });
 
-/** The session of `member`, minted now; the answer may show the member (src/context.ts). */
+/**
+ * The session of `member`, minted now; the answer may show the member (src/context.ts). Right
+ * after a revocation (sign out everywhere) it is dated a second past it: `iat` has whole
+ * seconds, and a token of the revocation's own second would be refused.
+ */
 async function sessionOf(ctx: Context, member: Member): Promise<Session> {
   ctx.signedIn = member.id;
-  return { ...(await ctx.issueToken(member, ctx.clock.now())), member };
+  const now = ctx.clock.now().getTime();
+  const revoked = member.tokensValidAfter?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const issuedAt = new Date(Math.max(now, Math.min(revoked + 1000, now + 1000)));
+  return { ...(await ctx.issueToken(member, issuedAt)), member };
 }
 
 const sessionResult = (description: string) => ({ name: 'session', description });

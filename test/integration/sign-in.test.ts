@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { passwordHashes } from '../../src/metrics.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -209,6 +210,23 @@ describe('signIn', () => {
     expect(untouched.lastSignedInAt).toBeNull();
   });
 
+  it('signs in again right after signing out everywhere, in the same second', async () => {
+    const member = await createMemberWithPassword(t.database.db);
+    const first = (await signIn(t, member.email, PASSWORD)).session!.token;
+    const revoked = await t.gql(
+      /* GraphQL */ `mutation SignInRevoke { revokeTokens { __typename } }`,
+      {},
+      { token: first },
+    );
+    expect(revoked.data).toEqual({ revokeTokens: { __typename: 'RevokeTokensSuccess' } });
+    expect((await t.gql(ME, {}, { token: first })).status).toBe(401);
+    // The clock has not moved: the new token is dated past the revocation all the same.
+    const again = (await signIn(t, member.email, PASSWORD)).session!.token;
+    expect((await t.gql(ME, {}, { token: again })).data?.me).toMatchObject({
+      email: member.email,
+    });
+  });
+
   it('is two statements: the hash read, then the sign-in written', async () => {
     const member = await createMemberWithPassword(t.database.db);
     const { statements } = await t.countStatements(() => signIn(t, member.email, PASSWORD));
@@ -376,5 +394,27 @@ describe('no cache keeps a sign-in', () => {
     } finally {
       await cached.close();
     }
+  });
+});
+
+describe("the README's example", () => {
+  it('signs up, then signs in, as README.md shows', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const example = /```graphql\n(mutation SignUp[\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const run = async (operationName: string) =>
+      (await t.app
+        .fetch('http://yoga/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: example, operationName }),
+        })
+        .then((response) => response.json())) as { data: Record<string, Answer> };
+    const signedUp = (await run('SignUp')).data.registerMember;
+    expect(signedUp?.__typename).toBe('RegisterMemberSuccess');
+    expect(signedUp?.session?.member.role).toBe('MEMBER');
+    const signedIn = (await run('SignIn')).data.signIn;
+    expect(signedIn?.__typename).toBe('SignInSuccess');
+    const me = await t.gql(ME, {}, { token: signedIn?.session?.token });
+    expect(me.data?.me).toMatchObject({ email: 'ada@example.org', role: 'MEMBER' });
   });
 });
