@@ -12,12 +12,13 @@ describe('RATE_LIMITS', () => {
       registerMember: { max: 5, windowMs: 3_600_000 },
       signIn: { max: 10, windowMs: 60_000 },
       signInPerEmail: { max: 10, windowMs: 900_000 },
+      setPassword: { max: 5, windowMs: 900_000 },
     });
     expect(limitsOf({ NODE_ENV: 'test' })).toEqual({});
   });
 
   it('overrides the named fields, keeps the others, and lifts one with 0 or off', () => {
-    const lifted = 'registerMember=0, signIn=off, signInPerEmail=0';
+    const lifted = 'registerMember=0, signIn=off, signInPerEmail=0, setPassword=0';
     expect(
       limitsOf({ RATE_LIMITS: `searchBooks=5/30s, borrowBook=0, reserveBook=off, ${lifted}` }),
     ).toEqual({ searchBooks: { max: 5, windowMs: 30_000 } });

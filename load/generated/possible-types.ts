@@ -158,6 +158,14 @@
       "TimeoutError",
       "ValidationError"
     ],
+    "SetPasswordResult": [
+      "ConflictError",
+      "InvalidCredentialsError",
+      "RateLimitedError",
+      "SetPasswordSuccess",
+      "TimeoutError",
+      "ValidationError"
+    ],
     "SignInResult": [
       "ConflictError",
       "InvalidCredentialsError",
@@ -358,6 +366,14 @@
       "ForbiddenError",
       "NotFoundError",
       "RevokeTokensSuccess",
+      "TimeoutError",
+      "ValidationError"
+    ],
+    "SetPasswordResult": [
+      "ConflictError",
+      "InvalidCredentialsError",
+      "RateLimitedError",
+      "SetPasswordSuccess",
       "TimeoutError",
       "ValidationError"
     ],

@@ -12,6 +12,7 @@ export const RATE_LIMIT_NAMES = [
   'registerMember',
   'signIn',
   'signInPerEmail',
+  'setPassword',
 ] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 
@@ -26,7 +27,7 @@ export type RateLimits = Partial<Record<RateLimitName, RateLimit>>;
 
 /** Limits when RATE_LIMITS is unset (outside tests). */
 export const DEFAULT_RATE_LIMITS =
-  'searchBooks=30/1m,borrowBook=10/1m,reserveBook=10/1m,registerMember=5/1h,signIn=10/1m,signInPerEmail=10/15m';
+  'searchBooks=30/1m,borrowBook=10/1m,reserveBook=10/1m,registerMember=5/1h,signIn=10/1m,signInPerEmail=10/15m,setPassword=5/15m';
 
 const WINDOW_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const BUDGET = /^(\d+)\/(\d+)(ms|s|m|h)$/;

@@ -14,6 +14,17 @@ export interface Credentials {
   passwordHash: string | null;
 }
 
+/** The member with this id, read from the primary. */
+export async function credentialsById(
+  sql: SqlClient,
+  id: number,
+): Promise<Credentials | undefined> {
+  const [row] = await sql.rows<Credentials>(
+    Prisma.sql`SELECT id, password_hash AS "passwordHash" FROM member WHERE id = ${id}`,
+  );
+  return row;
+}
+
 /** The member with this address (stored in lower case), read from the primary. */
 export async function credentialsByEmail(
   sql: SqlClient,
@@ -45,4 +56,12 @@ export function recordSignIn(tx: Tx, id: number, at: Date, newPasswordHash?: str
     where: { id },
     data: { lastSignedInAt: at, ...(newPasswordHash && { passwordHash: newPasswordHash }) },
   });
+}
+
+/**
+ * A new password: its hash, and every token issued until `at` refused (the member's other
+ * sessions end). The member row comes back.
+ */
+export function storePassword(tx: Tx, id: number, passwordHash: string, at: Date) {
+  return tx.member.update({ where: { id }, data: { passwordHash, tokensValidAfter: at } });
 }

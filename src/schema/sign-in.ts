@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import type { Context } from '../context.js';
-import { createSelfRegistered, credentialsByEmail, recordSignIn } from '../data/members.js';
+import { type Context, viewerId } from '../context.js';
+import {
+  createSelfRegistered,
+  credentialsByEmail,
+  credentialsById,
+  recordSignIn,
+  storePassword,
+} from '../data/members.js';
 import { transaction } from '../db/transaction.js';
 import {
   checkPassword,
@@ -77,6 +83,12 @@ const RegisterMemberInput = builder.inputType('RegisterMemberInput', {
 /** How an address is stored and looked up. */
 const normalizedEmail = (email: string) => email.trim().toLowerCase();
 
+/** What a new password must be (registerMember, setPassword). */
+const newPassword = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, { error: `must be at least ${PASSWORD_MIN_LENGTH} characters` })
+  .max(PASSWORD_MAX_LENGTH, { error: `must be at most ${PASSWORD_MAX_LENGTH} characters` });
+
 const registerRules = z
   .object({
     name: text(1, 200),
@@ -85,10 +97,7 @@ const registerRules = z
       .trim()
       .toLowerCase()
       .regex(/^[^@\s]+@[^@\s]+$/, { error: 'is not an email address' }),
-    password: z
-      .string()
-      .min(PASSWORD_MIN_LENGTH, { error: `must be at least ${PASSWORD_MIN_LENGTH} characters` })
-      .max(PASSWORD_MAX_LENGTH, { error: `must be at most ${PASSWORD_MAX_LENGTH} characters` }),
+    password: newPassword,
   })
   .refine((input) => input.password.trim().toLowerCase() !== input.email, {
     error: 'must not be the email address',
@@ -173,6 +182,57 @@ builder.mutationFields((t) => ({
       const member = await transaction(
         ctx,
         (tx) => recordSignIn(tx, found.id, ctx.clock.now(), rehashed),
+        { singleStatement: true },
+      ).catch((error) =>
+        translateDbError(error, {
+          typename: 'Member',
+          vanished: () => new InvalidCredentialsError(),
+        }),
+      );
+      return sessionOf(ctx, member);
+    },
+  }),
+  setPassword: t.field({
+    type: SessionRef,
+    description:
+      'Signed-in members (UNAUTHENTICATED otherwise) set their own password; nobody sets ' +
+      "another member's, librarians neither. A member the desk created, who has none, signs in " +
+      'with a token from the desk and sets one without `currentPassword`. Every token of the ' +
+      'member issued until now is refused afterwards (other sessions end); the answer is a new ' +
+      'one. VALIDATION_FAILED: a weak password; INVALID_CREDENTIALS: `currentPassword` is ' +
+      `missing or wrong while the member has a password; ${RATE_LIMITED} (\`setPassword\`).`,
+    errors: resultOf(sessionResult('a new token for the member'), [
+      ValidationError,
+      InvalidCredentialsError,
+      RateLimitedError,
+    ]),
+    authScopes: { member: true },
+    rateLimit: { name: 'setPassword' },
+    args: {
+      currentPassword: t.arg.string({
+        description: 'The password the member has now; left out when they have none',
+      }),
+      newPassword: t.arg.string({
+        required: true,
+        description: `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`,
+      }),
+    },
+    validate: argumentRules({ newPassword }),
+    resolve: async (_root, { currentPassword, newPassword }, ctx) => {
+      const id = viewerId(ctx.viewer) ?? 0;
+      const found = await credentialsById(ctx.sql, id);
+      if (found?.passwordHash) {
+        const check = await checkPassword(
+          currentPassword ?? '',
+          found.passwordHash,
+          ctx.passwordParams,
+        );
+        if (!check.matches) throw new InvalidCredentialsError();
+      }
+      const passwordHash = await hashPassword(newPassword, ctx.passwordParams);
+      const member = await transaction(
+        ctx,
+        (tx) => storePassword(tx, id, passwordHash, ctx.clock.now()),
         { singleStatement: true },
       ).catch((error) =>
         translateDbError(error, {

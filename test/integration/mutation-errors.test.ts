@@ -22,7 +22,13 @@ import { SIGN_IN_ERROR_PATHS } from '../support/sign-in-error-paths.js';
 // listed error is reached through the API (so none is listed that cannot happen), and each
 // error path answers a listed member with no top-level error (nothing else comes back). Their
 // WRITES calls must answer their success here.
-const LIMITS = { borrowBook: 20, reserveBook: 20, registerMember: 2, signInPerEmail: 2 };
+const LIMITS = {
+  borrowBook: 20,
+  reserveBook: 20,
+  registerMember: 2,
+  signInPerEmail: 2,
+  setPassword: 2,
+};
 
 let t: TestApp;
 let paths: ErrorPaths;
@@ -31,6 +37,7 @@ beforeAll(async () => {
     RATE_LIMITS: [
       `borrowBook=${LIMITS.borrowBook}/1m,reserveBook=${LIMITS.reserveBook}/1m`,
       `registerMember=${LIMITS.registerMember}/1m,signInPerEmail=${LIMITS.signInPerEmail}/1m`,
+      `setPassword=${LIMITS.setPassword}/1m`,
     ].join(','),
   });
   paths = {

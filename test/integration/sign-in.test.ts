@@ -279,6 +279,58 @@ describe('members the desk creates', () => {
   });
 });
 
+describe('setPassword', () => {
+  const SET = /* GraphQL */ `
+    mutation SignInSetPassword($current: String, $next: String!) {
+      setPassword(currentPassword: $current, newPassword: $next) {
+        __typename
+        ... on Error { code }
+        ... on SetPasswordSuccess { session { token member { email } } }
+      }
+    }
+  `;
+  const set = async (token: string | undefined, variables: Record<string, unknown>) =>
+    t.gql<{ setPassword: Answer }>(SET, variables, { token });
+
+  it("lets the desk's member set a first password: old tokens end, the new one and signIn work", async () => {
+    const member = await createMember(t.database.db);
+    const desk = await t.tokenFor(member.id);
+    const res = await set(desk, { next: 'a first password' });
+    expect(res.data?.setPassword.__typename).toBe('SetPasswordSuccess');
+    expect((await t.gql(ME, {}, { token: desk })).status).toBe(401);
+    const token = res.data?.setPassword.session?.token;
+    expect((await t.gql(ME, {}, { token })).data?.me).toMatchObject({ email: member.email });
+    expect((await signIn(t, member.email, 'a first password')).__typename).toBe('SignInSuccess');
+  });
+
+  it("needs the current password once there is one; only ever the caller's own", async () => {
+    const member = await createMemberWithPassword(t.database.db);
+    const token = await t.tokenFor(member.id);
+    for (const current of [undefined, 'not the password']) {
+      const refused = await set(token, { current, next: 'another password' });
+      expect(refused.data?.setPassword).toEqual({
+        __typename: 'InvalidCredentialsError',
+        code: 'INVALID_CREDENTIALS',
+      });
+    }
+    expect((await signIn(t, member.email, PASSWORD)).__typename).toBe('SignInSuccess');
+    const changed = await set(token, { current: PASSWORD, next: 'another password' });
+    expect(changed.data?.setPassword.__typename).toBe('SetPasswordSuccess');
+    expect((await signIn(t, member.email, PASSWORD)).__typename).toBe('InvalidCredentialsError');
+    // No argument names a member: a librarian sets only their own, anonymous callers none.
+    const anonymous = await set(undefined, { next: 'another password' });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const librarianArgs = await t.gql(
+      `mutation SignInForOther($id: ID!) {
+        setPassword(memberId: $id, newPassword: "another password") { __typename }
+      }`,
+      { id: member.id },
+      { as: 'LIBRARIAN' },
+    );
+    expect(librarianArgs.errors?.[0]?.message).toMatch(/Unknown argument "memberId"/);
+  });
+});
+
 describe('rate limits', () => {
   let limited: TestApp;
   beforeAll(async () => {
@@ -401,14 +453,14 @@ describe("the README's example", () => {
   it('signs up, then signs in, as README.md shows', async () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const example = /```graphql\n(mutation SignUp[\s\S]*?)```/.exec(readme)?.[1] ?? '';
-    const run = async (operationName: string) =>
-      (await t.app
-        .fetch('http://yoga/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: example, operationName }),
-        })
-        .then((response) => response.json())) as { data: Record<string, Answer> };
+    const run = async (operationName: string) => {
+      const response = await t.app.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: example, operationName }),
+      });
+      return (await response.json()) as { data: Record<string, Answer> };
+    };
     const signedUp = (await run('SignUp')).data.registerMember;
     expect(signedUp?.__typename).toBe('RegisterMemberSuccess');
     expect(signedUp?.session?.member.role).toBe('MEMBER');

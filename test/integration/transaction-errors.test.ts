@@ -41,7 +41,7 @@ beforeAll(async () => {
   paths = {
     ...CATALOGUE_ERROR_PATHS,
     ...LOAN_ERROR_PATHS({ borrowBook: 0, reserveBook: 0, maxRenewals: t.config.maxRenewals }),
-    ...SIGN_IN_ERROR_PATHS({ registerMember: 0, signInPerEmail: 0 }),
+    ...SIGN_IN_ERROR_PATHS({ registerMember: 0, signInPerEmail: 0, setPassword: 0 }),
   };
   const db = t.database.db;
   await db.$executeRawUnsafe(`CREATE TABLE test_fault (mode text)`);

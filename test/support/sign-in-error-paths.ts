@@ -31,6 +31,7 @@ const registration = (overrides: Record<string, unknown> = {}) => ({
 export const SIGN_IN_ERROR_PATHS = (limits: {
   registerMember: number;
   signInPerEmail: number;
+  setPassword: number;
 }): ErrorPaths => ({
   registerMember: {
     [WRITES]: (fx) => as(fx, registration()),
@@ -56,5 +57,20 @@ export const SIGN_IN_ERROR_PATHS = (limits: {
       const { email } = await createMemberWithPassword(fx.db);
       return { ...(await as(fx, { email, password: 'a guess' })), before: limits.signInPerEmail };
     },
+  },
+  // A member's own: the desk's member sets a first one, a member with one names it first.
+  setPassword: {
+    [WRITES]: (fx) => as(fx, { newPassword: PASSWORD }),
+    ValidationError: (fx) => as(fx, { newPassword: 'short' }),
+    InvalidCredentialsError: async (fx) => ({
+      as: (await createMemberWithPassword(fx.db)).id,
+      args: { currentPassword: 'not the password', newPassword: PASSWORD },
+    }),
+    // Wrong current passwords up to the budget, then one more.
+    RateLimitedError: async (fx) => ({
+      as: (await createMemberWithPassword(fx.db)).id,
+      args: { currentPassword: 'a guess', newPassword: PASSWORD },
+      before: limits.setPassword,
+    }),
   },
 });
