@@ -106,6 +106,14 @@ describe('registerMember', () => {
     expect(row.role).toBe('MEMBER');
   });
 
+  it('is one statement, the insert, after one hash', async () => {
+    const input = { name: 'Counted', email: newEmail(), password: PASSWORD };
+    const { result, hashes } = await countHashes(() => t.countStatements(() => register(t, input)));
+    expect(result.result.__typename).toBe('RegisterMemberSuccess');
+    expect(result.statements).toBe(1);
+    expect(hashes).toBe(1);
+  });
+
   it('has no role input: asking for LIBRARIAN is refused, and a librarian registering gets a MEMBER', async () => {
     const res = await t.gql(
       `mutation SignInSneaky($email: String!) {
