@@ -416,7 +416,7 @@ describe('rate limits', () => {
 });
 
 describe('no cache keeps a sign-in', () => {
-  it('identical concurrent signIns each run (single flight on, response cache on)', async () => {
+  it('identical concurrent signIns and registrations each run (single flight and response cache on)', async () => {
     const cached = await createTestApp(
       'sign_in_cached',
       { RESPONSE_CACHE: 'true', SINGLE_FLIGHT: 'true' },
@@ -443,6 +443,16 @@ describe('no cache keeps a sign-in', () => {
       const again = await countHashes(send);
       expect(again.hashes).toBe(1);
       expect(again.result.headers.get('x-cache')).not.toBe('HIT');
+      // Two identical registrations both run: one member, one EMAIL_TAKEN, two hashes.
+      const input = { name: 'Twice', email: newEmail(), password: PASSWORD };
+      const twice = await countHashes(() =>
+        Promise.all([register(cached, input), register(cached, input)]),
+      );
+      expect(twice.result.map((a) => a.__typename).sort()).toEqual([
+        'EmailTakenError',
+        'RegisterMemberSuccess',
+      ]);
+      expect(twice.hashes).toBe(2);
       // Nothing of the answer is in Redis: no key holds the token.
       const token = ((await again.result.json()) as { data: { signIn: Answer } }).data.signIn
         .session?.token;
