@@ -14,7 +14,11 @@ import { signToken } from '../src/domain/tokens.js';
 import { createRedis, deleteKeysByPrefix, waitForRedis } from '../src/redis.js';
 import { TEST_DATABASE_URL } from '../test/support/database.js';
 import { TEST_REDIS_URL } from '../test/support/redis.js';
+import { hold } from './hold.js';
 import { type LoadRequest, MEMBERS, SCENARIOS, type Scenario } from './scenarios.js';
+
+// npm run load -- hold-10k [...]: many keep-alive connections held at once (load/hold.ts).
+if (process.argv[2] === 'hold-10k') process.exit(await hold(process.argv.slice(3)));
 
 // npm run load -- <scenario> [--books 10000] [--duration 10] [--connections 16] [--url URL]
 // Without --url it prepares a catalogue of --books books on TEST_DATABASE_URL's server, starts
