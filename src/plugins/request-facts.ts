@@ -109,6 +109,14 @@ function remember(query: string, document: DocumentNode | null) {
   if (operations.size > 1000) operations.delete(operations.keys().next().value as string);
 }
 
+/**
+ * The path of `request`'s URL, from the URL the fetch API already parsed for it when there is
+ * one (whatwg-node's `parsedUrl`), else parsed here.
+ */
+export function requestPath(request: Request): string {
+  return ((request as { parsedUrl?: URL }).parsedUrl ?? new URL(request.url)).pathname;
+}
+
 /** How `request` was answered by `response`; the same object for every reader. */
 export function answerOf(request: Request, response: Response): Answer {
   const known = answers.get(request);

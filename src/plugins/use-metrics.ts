@@ -1,5 +1,5 @@
-import { createHistogram, type FillLabelsFnParams, usePrometheus } from '@envelop/prometheus';
-import type { Plugin } from 'graphql-yoga';
+import { type DocumentNode, getOperationAST } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { DEFAULT_METRICS_OPERATION_NAMES } from '../config.js';
 import { ERROR_CODES, PROTOCOL_CODES } from '../errors.js';
@@ -9,7 +9,7 @@ import {
   observeHttpAnswer,
   registry as sharedRegistry,
 } from '../metrics.js';
-import { answerOf } from './request-facts.js';
+import { answerOf, requestPath } from './request-facts.js';
 import { settle, wrapResolvers } from './wrap-resolvers.js';
 
 export interface MetricsOptions {
@@ -72,7 +72,7 @@ function once<T>(registry: Registry, name: string, create: () => T): T {
 /**
  * Serves the shared prom-client registry on `endpoint`, and records the GraphQL metrics: every
  * answer and its errors by code (from src/plugins/request-facts.ts: response-cache hits, 304s
- * and refusals included), and through @envelop/prometheus the duration of executed operations,
+ * and refusals included), the duration of executed operations (parse to the end of execute),
  * of their parse / validate / context / execute phases and of `timedResolvers`. Counts every
  * HTTP answer in `http_requests_total`. Labels are bounded: operation names outside
  * `operationNames` are reported as `unknown`, never as sent, and codes that are not bookmall's
@@ -88,58 +88,36 @@ export function useMetrics({
 }: MetricsOptions = {}): Plugin {
   collectProcessMetrics(processLabels);
   const known = new Set(operationNames);
-  const operation = (params: FillLabelsFnParams) => ({
-    operation_type: params.operationType ?? 'unknown',
-    operation_name:
-      params.operationName && known.has(params.operationName)
-        ? params.operationName
-        : UNKNOWN_OPERATION,
-  });
+  const labelsFor = boundedLabels(known);
   const operationLabels = ['operation_type', 'operation_name'] as const;
-  const phase = <Phase>(name: string, help: string) =>
-    createHistogram<Phase, (typeof operationLabels)[number]>({
+  const histogram = (name: string, help: string, buckets: number[]) =>
+    once(
       registry,
-      histogram: { name, help, labelNames: operationLabels, buckets: PHASE_BUCKETS },
-      fillLabelsFn: operation,
-    });
-
-  const prometheus = usePrometheus({
-    registry,
-    skipIntrospection: true,
-    metrics: {
-      graphql_envelop_request_duration: createHistogram({
-        registry,
-        histogram: {
-          name: 'graphql_request_duration_seconds',
-          help: 'GraphQL operations from parse to the end of execute (subscriptions not)',
-          labelNames: operationLabels,
-          buckets: DURATION_BUCKETS,
-        },
-        // Not subscriptions: their "duration" is how long a client stayed connected.
-        phases: ['execute'],
-        fillLabelsFn: operation,
-      }),
-      graphql_envelop_phase_parse: phase('graphql_parse_duration_seconds', 'GraphQL parse'),
-      graphql_envelop_phase_validate: phase(
-        'graphql_validate_duration_seconds',
-        'GraphQL validation',
-      ),
-      graphql_envelop_phase_context: phase(
-        'graphql_context_duration_seconds',
-        'Building the context (loaders, viewer from the token)',
-      ),
-      graphql_envelop_phase_execute: createHistogram({
-        registry,
-        histogram: {
-          name: 'graphql_execute_duration_seconds',
-          help: 'GraphQL execute',
-          labelNames: operationLabels,
-          buckets: DURATION_BUCKETS,
-        },
-        fillLabelsFn: operation,
-      }),
-    },
-  });
+      name,
+      () =>
+        new Histogram({ name, help, labelNames: operationLabels, buckets, registers: [registry] }),
+    );
+  const phases = {
+    request: histogram(
+      'graphql_request_duration_seconds',
+      'GraphQL operations from parse to the end of execute (subscriptions not)',
+      DURATION_BUCKETS,
+    ),
+    parse: histogram('graphql_parse_duration_seconds', 'GraphQL parse', PHASE_BUCKETS),
+    validate: histogram('graphql_validate_duration_seconds', 'GraphQL validation', PHASE_BUCKETS),
+    context: histogram(
+      'graphql_context_duration_seconds',
+      'Building the context (loaders, viewer from the token)',
+      PHASE_BUCKETS,
+    ),
+    execute: histogram('graphql_execute_duration_seconds', 'GraphQL execute', DURATION_BUCKETS),
+  };
+  const labelsOf = operationLabelsFor(known);
+  // The operation of each request being served, keyed by its context (the same object from
+  // parse to execute): its labels, resolved once per document and operation name, and when
+  // its parse began.
+  const operations = new WeakMap<object, { labels: OperationLabels; started: number }>();
+  const seconds = (since: number) => (performance.now() - since) / 1000;
 
   // One of each per registry, whatever the number of apps built on it (tests build several).
   const resolverDuration = once(
@@ -180,26 +158,54 @@ export function useMetrics({
 
   return {
     onSchemaChange({ schema }) {
-      // Our own wrapper rather than @envelop/prometheus's resolver metric, which wraps every
-      // field of the schema (see wrap-resolvers.ts).
+      // Only the timed fields are wrapped, not every field of the schema (see wrap-resolvers.ts).
       wrapResolvers(schema, coordinates, timedFields, (field, info, run) => {
         const started = performance.now();
         return settle(run, () => {
-          const name = info.operation.name?.value;
-          resolverDuration.observe(
-            {
-              operation_type: info.operation.operation,
-              operation_name: name && known.has(name) ? name : UNKNOWN_OPERATION,
-              field,
-            },
-            (performance.now() - started) / 1000,
-          );
+          const labels = labelsFor(info.operation.operation, info.operation.name?.value);
+          resolverDuration.observe({ ...labels, field }, seconds(started));
         });
       });
     },
-    onPluginInit({ addPlugin }) {
-      // @envelop/prometheus is typed for a bare Envelop context; Yoga's extends it.
-      addPlugin(prometheus as Plugin);
+    onParse({ context, params }) {
+      // Introspection (GraphiQL's schema fetch, tooling) is not an operation of the API.
+      if (typeof params.source === 'string' && params.source.includes('__schema')) return;
+      const started = performance.now();
+      return ({ result }) => {
+        const labels =
+          result && !(result instanceof Error)
+            ? labelsOf(result, context.params?.operationName ?? undefined)
+            : UNPARSED;
+        phases.parse.observe(labels, seconds(started));
+        if (labels !== UNPARSED) operations.set(context, { labels, started });
+      };
+    },
+    onValidate({ context }) {
+      const operation = operations.get(context);
+      if (!operation) return;
+      const started = performance.now();
+      return () => phases.validate.observe(operation.labels, seconds(started));
+    },
+    onContextBuilding({ context }) {
+      const operation = operations.get(context);
+      if (!operation) return;
+      const started = performance.now();
+      return () => phases.context.observe(operation.labels, seconds(started));
+    },
+    onExecute({ args }) {
+      const operation = operations.get(args.contextValue as object);
+      if (!operation) return;
+      const started = performance.now();
+      const done = () => {
+        phases.execute.observe(operation.labels, seconds(started));
+        phases.request.observe(operation.labels, seconds(operation.started));
+      };
+      return {
+        onExecuteDone: ({ result }) => {
+          if (isAsyncIterable(result)) return { onEnd: done };
+          done();
+        },
+      };
     },
     async onRequest({ url, endResponse, fetchAPI }) {
       if (!endpoint || url.pathname !== endpoint) return;
@@ -219,20 +225,63 @@ export function useMetrics({
     },
     onResponse({ request, response }) {
       const answer = answerOf(request, response);
-      const route = httpRoute(new URL(request.url).pathname, endpoint || undefined);
+      const route = httpRoute(requestPath(request), endpoint || undefined);
       observeHttpAnswer(request.method, route, response.status, answer.seconds);
       if (!answer.graphql) return;
-      const labels = {
-        operation_type: answer.operationType ?? 'unknown',
-        operation_name:
-          answer.operationName && known.has(answer.operationName)
-            ? answer.operationName
-            : UNKNOWN_OPERATION,
-      };
+      const labels = labelsFor(answer.operationType, answer.operationName);
       requests.inc(labels);
       for (const code of answer.errorCodes) {
         errors.inc({ ...labels, phase: answer.phase, code: errorCode(code) });
       }
     },
+  };
+}
+
+/** The labels of an operation's metrics. */
+type OperationLabels = Readonly<{ operation_type: string; operation_name: string }>;
+
+/** The labels of an operation that did not parse. */
+const UNPARSED: OperationLabels = { operation_type: 'unknown', operation_name: UNKNOWN_OPERATION };
+
+/**
+ * Bounded labels of an operation type and name, one frozen object per pair: a name outside
+ * `known` is `unknown`, so at most (types x known names) objects ever exist.
+ */
+function boundedLabels(known: ReadonlySet<string>) {
+  const byPair = new Map<string, OperationLabels>();
+  return (type: string | undefined, name: string | undefined): OperationLabels => {
+    const operationType = type ?? 'unknown';
+    const operationName = name && known.has(name) ? name : UNKNOWN_OPERATION;
+    const key = `${operationType} ${operationName}`;
+    let labels = byPair.get(key);
+    if (!labels) {
+      labels = Object.freeze({ operation_type: operationType, operation_name: operationName });
+      byPair.set(key, labels);
+    }
+    return labels;
+  };
+}
+
+/**
+ * The labels of the operation a request runs, resolved once per parsed document and operation
+ * name (Yoga's parse cache hands the same document to every request of the same text), not
+ * once per phase of every request.
+ */
+function operationLabelsFor(known: ReadonlySet<string>) {
+  const labelsFor = boundedLabels(known);
+  const byDocument = new WeakMap<DocumentNode, Map<string | undefined, OperationLabels>>();
+  return (document: DocumentNode, operationName: string | undefined): OperationLabels => {
+    let byName = byDocument.get(document);
+    if (!byName) {
+      byName = new Map();
+      byDocument.set(document, byName);
+    }
+    let labels = byName.get(operationName);
+    if (!labels) {
+      const operation = getOperationAST(document, operationName);
+      labels = labelsFor(operation?.operation, operation ? operation.name?.value : undefined);
+      byName.set(operationName, labels);
+    }
+    return labels;
   };
 }

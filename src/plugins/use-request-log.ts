@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
 import { type Logger, type RequestScope, requestScope } from '../logger.js';
-import { answerOf, noteRequest } from './request-facts.js';
+import { answerOf, noteRequest, requestPath } from './request-facts.js';
 
 export interface RequestLogOptions {
   /** Where the one line per request goes; `false` keeps only the request id. Default `false`. */
@@ -76,7 +76,7 @@ export function useRequestLog({
         requestId: state.scope.requestId,
         traceId: state.scope.traceId,
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: requestPath(request),
         operationName: answer.operationName,
         operationType: answer.operationType,
         durationMs: Math.round(answer.seconds * 100_000) / 100,
