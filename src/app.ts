@@ -26,6 +26,7 @@ import { useDisableIntrospection } from './plugins/use-disable-introspection.js'
 import { type MetricsOptions, useMetrics } from './plugins/use-metrics.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
+import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
 import { useResponseCache } from './plugins/use-response-cache.js';
@@ -163,9 +164,13 @@ export function createApp(options: AppOptions) {
     healthCheckEndpoint: '/healthz',
     // Unexpected errors become "Unexpected error." with no stack; errors with a code pass.
     maskedErrors: { isDev: !config.maskErrors },
+    // The same limit through useRequestBodyLimit, which does not stream every body through a
+    // byte-counting TransformStream when its Content-Length already says how long it is.
+    maxRequestBodySize: false,
     plugins: [
       // First: its request id and log scope wrap everything the other plugins do.
       on('requestLog') && useRequestLog({ logger: config.logRequests ? logger : false }),
+      useRequestBodyLimit(),
       useReadinessCheck({
         endpoint: '/readyz',
         // Ready while PostgreSQL answers. Redis down is a degradation, not unreadiness: the
