@@ -69,6 +69,11 @@ export function englishMatch(words: readonly string[], correct: boolean): Prisma
     ) a)`;
 }
 
+/** The words as one tsquery of the simple configuration: each word, as written. */
+export function titleWords(words: readonly string[]): Prisma.Sql {
+  return Prisma.sql`plainto_tsquery('simple'::regconfig, ${words.join(' ')})`;
+}
+
 /** The candidate branches of `query`; none when it has nothing searchable (e.g. only "%"). */
 export function candidateBranches(query: SearchQuery): Prisma.Sql[] {
   const branches: Prisma.Sql[] = [];
@@ -92,6 +97,13 @@ export function candidateBranches(query: SearchQuery): Prisma.Sql[] {
     // "corrections" (long, want) would only add noise. Its words still match as written.
     const match = englishMatch(query.words, !query.pinyin);
     branches.push(capped(Prisma.sql`s.english @@ ${match}`));
+    // Stop words only ("the"): the english tsquery is empty and matches nothing, so the
+    // title's words are looked up as written (the simple configuration keeps stop words).
+    // numnode() of the empty tsquery is 0: a one-time filter, the branch costs nothing else.
+    branches.push(
+      capped(Prisma.sql`numnode(${match}) = 0
+        AND to_tsvector('simple'::regconfig, s.title) @@ ${titleWords(query.words)}`),
+    );
   }
   if (query.pinyin && query.letters.length >= MIN_TRIGRAM_LIKE) {
     branches.push(capped(Prisma.sql`s.pinyin LIKE ${`%${likeEscape(query.letters)}%`}`));

@@ -8,8 +8,9 @@ import type { SearchQuery } from './search-query.js';
  *   substring    1 + 0.99 * share of the field
  *   fuzzy        0.99 * similarity in [0, 1)   (trigram word similarity for Latin text,
  *                                              share of the query's character pairs for Chinese)
- * times the weight of the field, and of the reading (pinyin and initials are less certain
- * than the characters themselves). An ISBN is 4: nothing ranks above the book it names.
+ * (a title holding the query's words whole and in order takes a share of at least
+ * WHOLE_WORDS_SHARE), times the weight of the field, and of the reading (pinyin and initials
+ * are less certain than the characters themselves). An ISBN is 4: nothing ranks above the book it names.
  */
 export const SEARCH_FIELDS = ['TITLE', 'SUBTITLE', 'AUTHOR', 'ISBN'] as const;
 export type SearchField = (typeof SEARCH_FIELDS)[number];
@@ -28,6 +29,14 @@ export const ISBN_SCORE = 4;
  * other books.
  */
 export const WHOLE_BOOK_BONUS = 0.1;
+
+/**
+ * The least share of a prefix or substring match in a title that holds the query's words as
+ * whole words, in order ("harry" in "Harry Potter and ...", not in "Harrying"): at 0.9 such a
+ * title outranks every author-only match of the same tier, since an author's score is at most
+ * FIELD_WEIGHT.AUTHOR (0.9) times a full tier.
+ */
+export const WHOLE_WORDS_SHARE = 0.9;
 
 /** Chinese character pairs of a query that are scored (a 200-character query has ~200). */
 export const MAX_SCORED_GRAMS = 32;
@@ -77,9 +86,18 @@ const first = (column: string): Listed => one(`split_part(${column}, '|', 2)`);
  * 3 / 2 + share / 1 + share for an exact / prefix / substring match of `value` in `field`.
  * A field that does not contain `value` at all costs one strpos.
  */
-function tiers(field: Listed, value: string, substring: boolean): Prisma.Sql {
-  const share = Prisma.sql`0.99 * least(1, ${[...value].length}::float8
-    / greatest(${field.length}, 1))`;
+function tiers(
+  field: Listed,
+  value: string,
+  substring: boolean,
+  wholeWords?: Prisma.Sql,
+): Prisma.Sql {
+  const fraction = Prisma.sql`least(1, ${[...value].length}::float8 / greatest(${field.length}, 1))`;
+  // Whole words (see WHOLE_WORDS_SHARE): the share moves into the top tenth of the tier.
+  const share = wholeWords
+    ? Prisma.sql`0.99 * CASE WHEN ${wholeWords} THEN ${num(WHOLE_WORDS_SHARE)}
+        + ${num(1 - WHOLE_WORDS_SHARE)} * ${fraction} ELSE ${fraction} END`
+    : Prisma.sql`0.99 * ${fraction}`;
   const exact = field.single
     ? Prisma.sql`${field.plain} = ${value}`
     : Prisma.sql`strpos(${field.list}, ${`|${value}|`}) > 0`;
@@ -98,7 +116,17 @@ interface FieldColumns {
   /** Readings: the likeliest, and all of them (the others weighted ALTERNATE_READING_WEIGHT). */
   pinyin: [Listed, Listed?];
   initials: [Listed, Listed?];
+  /** Whether the field holds the query's words as whole words, in order (titles only). */
+  words?: (query: SearchQuery) => Prisma.Sql | undefined;
 }
+
+/** `column` (folded text, words between single spaces) holds the query's words in order. */
+const holdsWords =
+  (column: string) =>
+  (query: SearchQuery): Prisma.Sql | undefined =>
+    query.words.length === 0
+      ? undefined
+      : Prisma.sql`strpos(' ' || ${raw(column)} || ' ', ${` ${query.words.join(' ')} `}) > 0`;
 
 /** tiers() of the likeliest reading, or (a little less) of another one. */
 function readingTiers([first, others]: [Listed, Listed?], value: string, substring: boolean) {
@@ -117,7 +145,7 @@ function gramCoverage(query: SearchQuery, list: Prisma.Sql): Prisma.Sql {
 /** The score of one field against the query (see the top of this file). */
 function fieldScore(query: SearchQuery, f: FieldColumns): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
-  if (query.key) parts.push(tiers(f.key, query.key, true));
+  if (query.key) parts.push(tiers(f.key, query.key, true, f.words?.(query)));
   // One character or pair is a substring match already; coverage tells several pairs apart.
   if (query.grams.length > 1) parts.push(Prisma.sql`0.99 * ${gramCoverage(query, f.key.plain)}`);
   if (query.words.length > 0) {
@@ -136,7 +164,8 @@ function fieldScore(query: SearchQuery, f: FieldColumns): Prisma.Sql {
 }
 
 /** A title's or subtitle's columns (`name` is title or subtitle). */
-const textField = (name: string): FieldColumns => ({
+const textField = (name: string, words?: FieldColumns['words']): FieldColumns => ({
+  words,
   key: one(`s.${name}_key`),
   text: raw(`s.${name}`),
   pinyin: [first(`s.${name}_pinyin`), many(`s.${name}_pinyin`)],
@@ -168,7 +197,8 @@ export function fieldScores(query: SearchQuery): Prisma.Sql {
         )}`
       : raw('0');
   return Prisma.sql`${isbn}::float8 AS isbn_score, ${wholeBook}::float8 AS whole_book_bonus,
-    ${num(FIELD_WEIGHT.TITLE)} * ${fieldScore(query, textField('title'))} AS title_score,
+    ${num(FIELD_WEIGHT.TITLE)} * ${fieldScore(query, textField('title', holdsWords('s.title')))}
+      AS title_score,
     ${num(FIELD_WEIGHT.AUTHOR)} * ${fieldScore(query, AUTHORS)} AS author_score,
     ${num(FIELD_WEIGHT.SUBTITLE)} * ${fieldScore(query, textField('subtitle'))} AS subtitle_score`;
 }

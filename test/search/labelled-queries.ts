@@ -37,6 +37,8 @@ const HARRY_POTTER = [
   'Harry Potter and the Goblet of Fire',
   'Harry Potter and the Deathly Hallows',
 ];
+/** Every seeded real title that starts with the word "The". */
+const THE_TITLES = REAL_BOOKS.filter((book) => /^The /.test(book.title)).map((book) => book.title);
 const DICKENS = ['Great Expectations', 'A Tale of Two Cities', 'Oliver Twist', 'A Christmas Carol'];
 const SHERLOCK = ['The Adventures of Sherlock Holmes', 'The Hound of the Baskervilles'];
 const LUO_GUANZHONG = ['三国演义', 'Romance of the Three Kingdoms'];
@@ -178,6 +180,11 @@ export const LABELLED_QUERIES: readonly LabelledQuery[] = [
   { query: 'kahneman', expected: 'Thinking, Fast and Slow', kind: 'english' },
   { query: 'romeo juliet', expected: 'Romeo and Juliet', kind: 'english' },
   { query: hyphenated(seededIsbn('活着')), expected: '活着', kind: 'isbn' },
+  // Added with the storefront work (issue 12): a query of stop words only falls back to the
+  // titles' words; a title holding the query's words outranks books matched by author only.
+  { query: 'the', expected: THE_TITLES, kind: 'english' },
+  { query: 'harry', expected: HARRY_POTTER, kind: 'initials' },
+  { query: 'young', expected: 'The Diary of a Young Girl', kind: 'english' },
   // ISBNs, with or without hyphens.
   { query: hyphenated(seededIsbn('三国演义')), expected: '三国演义', kind: 'isbn' },
   {
