@@ -25,14 +25,14 @@ export interface SearchRow {
   id: number;
   score: number;
   matchedField: SearchField;
-  /** `book_search.borrow_count`. */
+  /** `book.borrow_count`. */
   popularity: number;
   /** Matches across all pages. */
   total: number;
 }
 
 const RESULT_COLUMNS = Prisma.raw(`id, isbn, title, subtitle, description, language, price,
-  "publishedAt", "categoryId", "totalCopies", "availableCopies", "createdAt", "updatedAt",
+  "publishedAt", "categoryId", "totalCopies", "availableCopies", "borrowCount", "createdAt", "updatedAt",
   score, "matchedField", popularity, total`);
 
 /** (-score, -popularity, id) orders like the results: comparing it cuts at a cursor. */
@@ -58,7 +58,7 @@ export function searchPageSql(query: SearchQuery, filter: BookFilter, page: Sear
     -- MATERIALIZED: each field's score is computed once per book, not again for each of the
     -- filter, the best score and the best field that read it.
     scored AS MATERIALIZED (
-      SELECT ${BOOK_COLUMNS}, s.borrow_count AS popularity, ${fieldScores(query)}
+      SELECT ${BOOK_COLUMNS}, b.borrow_count AS popularity, ${fieldScores(query)}
       FROM candidates c
       JOIN book_search s ON s.book_id = c.book_id
       -- A lookup by primary key per candidate: never a scan of the whole book table, however

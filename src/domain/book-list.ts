@@ -19,6 +19,7 @@ export const BOOK_SORT_KEYS = {
   PUBLISHED_AT: { name: 'PUBLISHED_AT', column: 'b.published_at', type: 'date', nullable: true },
   PRICE: { name: 'PRICE', column: 'b.price', type: 'numeric', nullable: false },
   CREATED_AT: { name: 'CREATED_AT', column: 'b.created_at', type: 'timestamptz', nullable: false },
+  POPULARITY: { name: 'POPULARITY', column: 'b.borrow_count', type: 'integer', nullable: false },
 } as const satisfies Record<string, SortKey>;
 
 export type BookSortField = keyof typeof BOOK_SORT_KEYS;
@@ -29,6 +30,7 @@ export const BOOK_SORT_PROPERTY = {
   PUBLISHED_AT: 'publishedAt',
   PRICE: 'price',
   CREATED_AT: 'createdAt',
+  POPULARITY: 'borrowCount',
 } as const satisfies Record<BookSortField, string>;
 
 export interface BookOrder {

@@ -16,13 +16,13 @@ export const HOT_BOOKS_KEY = 'hot-books';
 const SEED_SIZE = 100;
 
 /**
- * The database's own count, `book_search.borrow_count`, bumped in each checkout's transaction:
+ * The database's own count, `book.borrow_count`, bumped in each checkout's transaction:
  * the truth, and the fallback whenever Redis has nothing.
  */
 async function topFromDatabase(db: Db, limit: number) {
   return db.$queryRaw<{ book_id: number; borrow_count: number }[]>`
-    SELECT book_id, borrow_count FROM book_search
-    WHERE borrow_count > 0 ORDER BY borrow_count DESC, book_id LIMIT ${limit}`;
+    SELECT id AS book_id, borrow_count FROM book
+    WHERE borrow_count > 0 ORDER BY borrow_count DESC, id LIMIT ${limit}`;
 }
 
 /**

@@ -213,8 +213,8 @@ export async function applyTransition(
       WHERE id = ${loan.copyId}`;
   }
   if (action === 'CHECKOUT') {
-    // Popularity for search ranking: most borrowed first among equal matches.
-    await tx.$executeRaw`UPDATE book_search SET borrow_count = borrow_count + 1 WHERE book_id = ${loan.bookId}`;
+    // Popularity: `books(orderBy: POPULARITY)`, and most borrowed first among equal matches.
+    await tx.$executeRaw`UPDATE book SET borrow_count = borrow_count + 1 WHERE id = ${loan.bookId}`;
   }
   await insertEvent(tx, deps, loan.id, loan.status, rule.to, action, actor, now);
   return tx.loan.findUniqueOrThrow({ where: { id: loan.id } });

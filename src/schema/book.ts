@@ -42,6 +42,9 @@ export const BookRef = builder.prismaNode('Book', {
     availableCopies: t.exposeInt('availableCopies', {
       description: 'Copies on the shelf now, that borrowBook or reserveBook may take',
     }),
+    borrowCount: t.exposeInt('borrowCount', {
+      description: 'Times a copy was borrowed, counted at each checkout: what POPULARITY sorts by',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was added' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed' }),
   }),
@@ -76,6 +79,7 @@ export const BookOrderInput = orderInput('BookOrder', 'books', {
   PUBLISHED_AT: 'Publication date; books without one come last when ascending',
   PRICE: 'Price',
   CREATED_AT: 'When the book was added',
+  POPULARITY: 'Times a copy was borrowed (`borrowCount`); most borrowed first with direction DESC',
 } satisfies Record<keyof typeof BOOK_SORT_KEYS, string>);
 
 const DecimalRange = builder.inputType('DecimalRange', {

@@ -1,7 +1,7 @@
 import { type DefaultConnectionArguments, resolveCursorConnection } from '@pothos/plugin-relay';
 import type DataLoader from 'dataloader';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
-import { cursorValue, type KeysetPage, type SortKey } from '../domain/keyset.js';
+import { cursorValue, isCursorValue, type KeysetPage, type SortKey } from '../domain/keyset.js';
 import { badUserInput, NotFoundError } from '../errors.js';
 
 export { parseGlobalId, parseLocalId } from '../domain/global-id.js';
@@ -38,8 +38,13 @@ export function keysetConnection<T extends { id: number }>(
   fetch: (page: KeysetPage) => Promise<T[]>,
 ) {
   checkPageSizes(args);
-  const after = args.after ? decodeCursor(args.after, key.name) : undefined;
-  const before = args.before ? decodeCursor(args.before, key.name) : undefined;
+  const decode = (raw: string) => {
+    const cursor = decodeCursor(raw, key.name);
+    if (!isCursorValue(key, cursor.v)) throw badUserInput(`Invalid cursor "${raw.slice(0, 64)}"`);
+    return cursor;
+  };
+  const after = args.after ? decode(args.after) : undefined;
+  const before = args.before ? decode(args.before) : undefined;
   return resolveCursorConnection(
     {
       args,

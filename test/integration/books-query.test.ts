@@ -40,6 +40,8 @@ beforeAll(async () => {
       createdAt: new Date(Date.UTC(2024, 0, 1, 0, 0, i % 10)),
     });
   }
+  // Popularity with ties: book i was borrowed (i * 3) % 5 times.
+  await db.$executeRaw`UPDATE book SET borrow_count = (substr(title, 2)::int * 3) % 5`;
 });
 afterAll(() => t?.close());
 
@@ -107,6 +109,8 @@ describe('books pagination', () => {
     ['PRICE', 'DESC'],
     ['CREATED_AT', 'ASC'],
     ['TITLE', 'DESC'],
+    ['POPULARITY', 'DESC'],
+    ['POPULARITY', 'ASC'],
   ])('orders by %s %s with ties and nulls, same both ways', async (field, direction) => {
     const { forward, backward } = await walk({ field, direction }, 3);
     expect(forward).toHaveLength(25);
@@ -114,6 +118,23 @@ describe('books pagination', () => {
     expect(backward).toEqual(forward);
     const all = titles(await page({ first: 100, orderBy: { field, direction } }));
     expect(all).toEqual(forward);
+  });
+
+  it('orders by POPULARITY as the borrow counts say, most borrowed first when DESC', async () => {
+    const res = await t.gql<{
+      books: { edges: { node: { title: string; borrowCount: number } }[] };
+    }>(
+      `{ books(first: 100, orderBy: { field: POPULARITY, direction: DESC }) {
+        edges { node { title borrowCount } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    const rows = await t.database.db.book.findMany({
+      orderBy: [{ borrowCount: 'desc' }, { id: 'desc' }],
+    });
+    expect(res.data?.books.edges.map((e) => e.node)).toEqual(
+      rows.map((b) => ({ title: b.title, borrowCount: b.borrowCount })),
+    );
+    expect(res.data?.books.edges[0]?.node.borrowCount).toBe(4);
   });
 
   it('puts undated books last when ascending by publication date', async () => {
