@@ -41,7 +41,8 @@ export const SEARCH_BOOKS = /* GraphQL */ `
 export const BOOK_DETAIL = /* GraphQL */ `
   query BookDetail($id: ID!) {
     book(id: $id) {
-      id isbn title subtitle description language price publishedAt totalCopies availableCopies
+      id isbn title subtitle description language price { amount currency } publishedAt
+      totalCopies availableCopies publisher pageCount coverImageUrl
       authors { id name }
       category { id name ancestors { name } }
     }

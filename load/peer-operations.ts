@@ -37,6 +37,7 @@ export const PEER_BOOK_DETAIL = `
   query BookDetail($id: Int!) {
     bookByRowId(rowId: $id) {
       id isbn title subtitle description language price publishedAt totalCopies availableCopies
+      publisher pageCount coverImageUrl
       bookAuthorsByBookId(orderBy: POSITION_ASC) { nodes { authorByAuthorId { id name } } }
       categoryByCategoryId { id name categoryByParentId { name } }
     }

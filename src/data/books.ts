@@ -26,7 +26,8 @@ export const BOOK_COLUMNS = Prisma.raw(
   `b.id, b.isbn, b.title, b.subtitle, b.description, b.language, b.price,
    b.published_at AS "publishedAt", b.category_id AS "categoryId",
    b.total_copies AS "totalCopies", b.available_copies AS "availableCopies",
-   b.borrow_count AS "borrowCount",
+   b.borrow_count AS "borrowCount", b.publisher, b.page_count AS "pageCount",
+   b.cover_image_url AS "coverImageUrl",
    b.created_at AS "createdAt", b.updated_at AS "updatedAt"`,
 );
 

@@ -32,7 +32,8 @@ export interface SearchRow {
 }
 
 const RESULT_COLUMNS = Prisma.raw(`id, isbn, title, subtitle, description, language, price,
-  "publishedAt", "categoryId", "totalCopies", "availableCopies", "borrowCount", "createdAt", "updatedAt",
+  "publishedAt", "categoryId", "totalCopies", "availableCopies", "borrowCount", publisher, "pageCount", "coverImageUrl",
+  "createdAt", "updatedAt",
   score, "matchedField", popularity, total`);
 
 /** (-score, -popularity, id) orders like the results: comparing it cuts at a cursor. */

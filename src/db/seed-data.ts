@@ -1132,6 +1132,34 @@ export interface BookRow extends GeneratedTitle {
   createdAt: string;
   /** In title-page order: book_author.position is the index. */
   authorIds: number[];
+  publisher: string;
+  pageCount: number;
+  /** null for one book in twenty: a storefront must draw a book without a cover. */
+  coverImageUrl: string | null;
+}
+
+const PUBLISHERS: Record<Language, readonly string[]> = {
+  zh: ['人民文学出版社', '中华书局', '上海译文出版社', '作家出版社', '三联书店', '译林出版社'],
+  en: ['Penguin Classics', 'Vintage', 'HarperCollins', "O'Reilly Media", 'Macmillan', 'Faber'],
+};
+
+/** Where the demo catalogue's covers would be served from (a reserved domain: nothing is). */
+export const COVER_BASE_URL = 'https://covers.bookmall.example';
+
+type Storefront = Pick<BookRow, 'publisher' | 'pageCount' | 'coverImageUrl'>;
+
+/**
+ * Publisher, page count and cover of a seeded book, drawn from a generator of its own seeded by
+ * the ISBN: the seed's shared generator is not advanced, so every other seeded value (the
+ * titles the relevance set is labelled on) stays as it was.
+ */
+export function storefrontOf(isbn: string, language: Language): Storefront {
+  const random = mulberry32(Number(isbn.slice(-9)));
+  return {
+    publisher: pick(random, PUBLISHERS[language]),
+    pageCount: between(random, 80, 900),
+    coverImageUrl: random() < 0.05 ? null : `${COVER_BASE_URL}/${isbn}.jpg`,
+  };
 }
 
 type Stock = Pick<BookRow, 'totalCopies' | 'availableCopies' | 'price' | 'createdAt'>;
@@ -1173,6 +1201,7 @@ export function realBookRow(
     categoryId,
     authorIds,
     ...stock(random, now),
+    ...storefrontOf(isbnFor(n, book.language), book.language),
   };
 }
 
@@ -1210,6 +1239,7 @@ export function generatedBookRow(
     categoryId: category.id,
     authorIds: [...authorIds],
     ...stock(random, now),
+    ...storefrontOf(isbnFor(n, language), language),
   };
 }
 

@@ -127,12 +127,14 @@ async function insertAuthors(
 const INSERT_BOOKS = `
 WITH inserted AS (
   INSERT INTO book (isbn, title, subtitle, description, language, price, published_at, category_id,
-                    total_copies, available_copies, created_at, updated_at)
+                    total_copies, available_copies, created_at, publisher, page_count,
+                    cover_image_url, updated_at)
   SELECT t.*, t.created_at
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::date[],
-              $8::int[], $9::int[], $10::int[], $11::timestamptz[])
+              $8::int[], $9::int[], $10::int[], $11::timestamptz[], $16::text[], $17::int[],
+              $18::text[])
     AS t(isbn, title, subtitle, description, language, price, published_at, category_id,
-         total_copies, available_copies, created_at)
+         total_copies, available_copies, created_at, publisher, page_count, cover_image_url)
   RETURNING id, isbn
 ), links AS (
   INSERT INTO book_author (book_id, author_id, position)
@@ -178,6 +180,9 @@ async function insertBooks(
     links.map((l) => l[1]),
     links.map((l) => l[2]),
     JSON.stringify(docs),
+    column('publisher'),
+    column('pageCount'),
+    column('coverImageUrl'),
   ]);
 }
 

@@ -4,6 +4,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { transaction } from '../db/transaction.js';
 import { isValidIsbn13, normalizeIsbn } from '../domain/isbn.js';
+import { CATALOGUE_CURRENCY } from '../domain/money.js';
 import { refreshSearchRows } from '../domain/search-index.js';
 import {
   ConflictError,
@@ -19,6 +20,8 @@ import { parseGlobalId } from './pagination.js';
 
 const MAX_AUTHORS = 20;
 const MAX_COPIES = 10_000;
+const MAX_PAGES = 100_000;
+const MAX_URL_LENGTH = 2000;
 
 const authorCount = `must list 1 to ${MAX_AUTHORS} authors`;
 
@@ -41,6 +44,12 @@ const bookRules = z.looseObject({
     .refine((price) => !price.startsWith('-'), { error: 'must not be negative' })
     .nullish(),
   totalCopies: between(0, MAX_COPIES).nullish(),
+  publisher: text(1, 200).nullish(),
+  pageCount: between(1, MAX_PAGES).nullish(),
+  coverImageUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+    .max(MAX_URL_LENGTH, { error: `must be at most ${MAX_URL_LENGTH} characters` })
+    .nullish(),
   categoryId: globalId('Category').nullish(),
   authorIds: z
     .array(globalId('Author'))
@@ -82,7 +91,16 @@ function bookFields(t: InputFieldBuilder, required: boolean) {
     subtitle: t.string({ description: 'At most 500 characters; null clears it' }),
     description: t.string({ description: 'At most 10,000 characters; null clears it' }),
     language: t.string({ required, description: 'ISO 639 code, lower case: zh, en, ...' }),
-    price: t.field({ type: 'Decimal', required, description: 'Not negative' }),
+    price: t.field({
+      type: 'Decimal',
+      required,
+      description: `Not negative; the amount of Book.price, in ${CATALOGUE_CURRENCY}`,
+    }),
+    publisher: t.string({ description: '1 to 200 characters, trimmed; null clears it' }),
+    pageCount: t.int({ description: `1 to ${MAX_PAGES}; null clears it` }),
+    coverImageUrl: t.string({
+      description: `An http or https URL of at most ${MAX_URL_LENGTH} characters; null clears it`,
+    }),
     publishedAt: t.field({ type: 'Date', description: 'null clears it' }),
     categoryId: t.id({ required, description: 'An existing category' }),
     authorIds: t.idList({
@@ -120,6 +138,9 @@ async function checkReferences(input: BookInput, ctx: Context) {
     language: input.language ?? undefined,
     price: input.price ?? undefined,
     publishedAt: input.publishedAt,
+    publisher: input.publisher,
+    pageCount: input.pageCount,
+    coverImageUrl: input.coverImageUrl,
     categoryId,
   };
   return { data, authorIds };

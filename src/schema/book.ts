@@ -9,10 +9,12 @@ import {
   type BookPartition,
   DEFAULT_BOOK_ORDER,
 } from '../domain/book-list.js';
+import { moneyOf } from '../domain/money.js';
 import type { Book } from '../generated/prisma/client.js';
 import { AuthorRef } from './author.js';
 import { CategoryRef } from './category.js';
 import { selects } from './lookahead.js';
+import { MoneyRef } from './money.js';
 import { orderInput } from './ordering.js';
 import { keysetConnection, loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
 
@@ -30,7 +32,23 @@ export const BookRef = builder.prismaNode('Book', {
       description: 'A blurb, plain text; null when there is none',
     }),
     language: t.exposeString('language', { description: 'ISO 639 code, e.g. zh or en' }),
-    price: t.expose('price', { type: 'Decimal', description: 'Shelf price' }),
+    price: t.field({
+      type: MoneyRef,
+      description: 'Shelf price, with its currency',
+      resolve: (book) => moneyOf(book.price),
+    }),
+    publisher: t.exposeString('publisher', {
+      nullable: true,
+      description: 'The publisher of this edition; null when unknown',
+    }),
+    pageCount: t.exposeInt('pageCount', {
+      nullable: true,
+      description: 'Pages of this edition; null when unknown',
+    }),
+    coverImageUrl: t.exposeString('coverImageUrl', {
+      nullable: true,
+      description: 'An http(s) URL of the cover image, served from elsewhere; null when none',
+    }),
     publishedAt: t.expose('publishedAt', {
       type: 'Date',
       nullable: true,

@@ -26,7 +26,8 @@ const CREATE_BOOK = /* GraphQL */ `
   mutation CreateBook($input: CreateBookInput!) {
     createBook(input: $input) {
       ${RESULT}
-      ... on CreateBookSuccess { book { id isbn title price totalCopies availableCopies authors { name } category { slug } } }
+      ... on CreateBookSuccess { book { id isbn title price { amount currency } totalCopies availableCopies
+        publisher pageCount coverImageUrl authors { name } category { slug } } }
     }
   }
 `;
@@ -64,7 +65,10 @@ describe('createBook', () => {
       book: {
         isbn: raw,
         title: 'Fortress Besieged',
-        price: '39.90',
+        price: { amount: '39.90', currency: 'CNY' },
+        publisher: null,
+        pageCount: null,
+        coverImageUrl: null,
         totalCopies: 3,
         availableCopies: 3,
         authors: [{ name: 'Second' }, { name: 'First' }],
@@ -127,6 +131,87 @@ describe('createBook', () => {
     const refused = await t.gql(CREATE_BOOK, { input: bookInput() }, { as: member.id });
     expect(refused.data).toBeNull();
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('storefront metadata', () => {
+  const UPDATE = /* GraphQL */ `mutation($id: ID!, $input: UpdateBookInput!) {
+    updateBook(id: $id, input: $input) { ${RESULT}
+      ... on UpdateBookSuccess { book { publisher pageCount coverImageUrl price { amount currency } } } } }`;
+  const update = async (id: string, input: Record<string, unknown>) => {
+    const res = await t.gql<{ updateBook: Result }>(UPDATE, { id, input }, { as: 'LIBRARIAN' });
+    expect(res.errors).toBeUndefined();
+    return res.data!.updateBook;
+  };
+
+  it('creates a book with publisher, page count and cover, trimmed; update changes and clears them', async () => {
+    const created = await createBookViaApi(
+      bookInput({
+        publisher: '  人民文学出版社 ',
+        pageCount: 352,
+        coverImageUrl: 'https://covers.example/fortress.jpg',
+      }),
+    );
+    expect(created).toMatchObject({
+      __typename: 'CreateBookSuccess',
+      book: {
+        publisher: '人民文学出版社',
+        pageCount: 352,
+        coverImageUrl: 'https://covers.example/fortress.jpg',
+        price: { amount: '39.90', currency: 'CNY' },
+      },
+    });
+    const id = (created.book as { id: string }).id;
+    expect(await update(id, { pageCount: 360, price: '42.00' })).toMatchObject({
+      book: {
+        publisher: '人民文学出版社',
+        pageCount: 360,
+        coverImageUrl: 'https://covers.example/fortress.jpg',
+        price: { amount: '42.00', currency: 'CNY' },
+      },
+    });
+    expect(
+      await update(id, { publisher: null, pageCount: null, coverImageUrl: null }),
+    ).toMatchObject({
+      book: { publisher: null, pageCount: null, coverImageUrl: null },
+    });
+    const { isbn: saved } = created.book as { isbn: string };
+    const row = await t.database.db.book.findUniqueOrThrow({ where: { isbn: saved } });
+    expect(row).toMatchObject({ publisher: null, pageCount: null, coverImageUrl: null });
+  });
+
+  it('refuses a blank publisher, a page count out of range and a cover that is not http(s), each listed', async () => {
+    const before = await t.database.db.book.count();
+    const result = await createBookViaApi(
+      bookInput({ publisher: '   ', pageCount: 0, coverImageUrl: 'javascript:alert(1)' }),
+    );
+    expect(result).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION_FAILED' });
+    expect(result.fields?.map((f) => f.path.join('.')).sort()).toEqual([
+      'input.coverImageUrl',
+      'input.pageCount',
+      'input.publisher',
+    ]);
+    expect(await t.database.db.book.count()).toBe(before);
+    const long = await createBookViaApi(
+      bookInput({
+        pageCount: 100_001,
+        coverImageUrl: `https://covers.example/${'x'.repeat(2000)}`,
+      }),
+    );
+    expect(long.fields?.map((f) => f.path.join('.')).sort()).toEqual([
+      'input.coverImageUrl',
+      'input.pageCount',
+    ]);
+  });
+
+  it('the database refuses what the API would, written around it', async () => {
+    const book = await t.database.db.book.findFirstOrThrow();
+    await expect(
+      t.database.db.$executeRaw`UPDATE book SET cover_image_url = 'ftp://x' WHERE id = ${book.id}`,
+    ).rejects.toThrow(/cover_image_url/);
+    await expect(
+      t.database.db.$executeRaw`UPDATE book SET page_count = 0 WHERE id = ${book.id}`,
+    ).rejects.toThrow(/page_count/);
   });
 });
 

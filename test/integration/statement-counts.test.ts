@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTHORS_WITH_BOOKS, NESTED_BOOKS } from '../../load/operations.js';
+import { AUTHORS_WITH_BOOKS, BOOK_DETAIL, NESTED_BOOKS } from '../../load/operations.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createAuthor, createBook, createCategory, gid } from '../support/factories.js';
 
@@ -197,6 +197,24 @@ describe('one book', () => {
     expect(category.name).toBe(book.category.name);
     expect(category.parent.name).toBe(book.category.parent?.name);
     expect(category.ancestors.map((a) => a.name)).toEqual([book.category.parent?.name]);
+  });
+
+  it('the storefront detail (price with currency, publisher, pages, cover) is still 1 statement', async () => {
+    await t.database.db.book.update({
+      where: { id: 4 },
+      data: { publisher: 'Vintage', pageCount: 212, coverImageUrl: 'https://covers.example/4.jpg' },
+    });
+    const { result, statements } = await t.countStatements(() =>
+      t.gql<{ book: Record<string, unknown> }>(BOOK_DETAIL, { id: gid('Book', 4) }),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(statements).toBe(1);
+    expect(result.data?.book).toMatchObject({
+      price: { amount: '10.00', currency: 'CNY' },
+      publisher: 'Vintage',
+      pageCount: 212,
+      coverImageUrl: 'https://covers.example/4.jpg',
+    });
   });
 
   it('several books by id with their pages cost 1 statement, however many', async () => {
