@@ -47,14 +47,27 @@ const cursorPosition = (c: SearchCursor) =>
  * look up (it matches no book).
  */
 export function searchPageSql(query: SearchQuery, filter: BookFilter, page: SearchPage) {
-  const branches = candidateBranches(query);
-  if (branches.length === 0) return null;
+  const matches = matchesSql(query, filter);
+  if (!matches) return null;
   const cuts: Prisma.Sql[] = [];
   if (page.after) cuts.push(Prisma.sql`${position} > ${cursorPosition(page.after)}`);
   if (page.before) cuts.push(Prisma.sql`${position} < ${cursorPosition(page.before)}`);
   const order = page.inverted
     ? Prisma.raw('score ASC, popularity ASC, id DESC')
     : Prisma.raw('score DESC, popularity DESC, id ASC');
+  return Prisma.sql`${matches}
+    SELECT ${RESULT_COLUMNS} FROM ranked WHERE ${and(cuts)} ORDER BY ${order} LIMIT ${page.limit}`;
+}
+
+/**
+ * `WITH ... ranked AS (...)`: every match of `query` among the books `filter` keeps, with the
+ * book's columns (as BOOK_COLUMNS names them), score, best field and total, for a statement
+ * to select from; null when the query has nothing to look up. The page and the facets of a
+ * search read the same matches.
+ */
+export function matchesSql(query: SearchQuery, filter: BookFilter): Prisma.Sql | null {
+  const branches = candidateBranches(query);
+  if (branches.length === 0) return null;
   return Prisma.sql`WITH candidates AS (${Prisma.join(branches, ' UNION ')}),
     -- MATERIALIZED: each field's score is computed once per book, not again for each of the
     -- filter, the best score and the best field that read it.
@@ -72,8 +85,7 @@ export function searchPageSql(query: SearchQuery, filter: BookFilter, page: Sear
         (count(*) OVER ())::int AS total
       FROM scored
       WHERE greatest(isbn_score, title_score, author_score, subtitle_score) > 0
-    )
-    SELECT ${RESULT_COLUMNS} FROM ranked WHERE ${and(cuts)} ORDER BY ${order} LIMIT ${page.limit}`;
+    )`;
 }
 
 /** One page of `query`'s matches with their rank; empty when the query can match nothing. */

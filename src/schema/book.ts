@@ -1,6 +1,8 @@
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import * as bookFacets from '../data/book-facets.js';
 import * as books from '../data/books.js';
+import { pathOf } from '../data/categories.js';
 import {
   BOOK_SORT_KEYS,
   BOOK_SORT_PROPERTY,
@@ -12,6 +14,7 @@ import {
 import { moneyOf } from '../domain/money.js';
 import type { Book } from '../generated/prisma/client.js';
 import { AuthorRef } from './author.js';
+import { BookFacetsRef, FACETS_DESCRIPTION, resolveFacets } from './book-facets.js';
 import { CategoryRef } from './category.js';
 import { selects } from './lookahead.js';
 import { MoneyRef } from './money.js';
@@ -73,6 +76,14 @@ export const BookConnection = builder.connectionObject(
   { type: BookRef, name: 'BookConnection', description: 'A page of books' },
   { name: 'BookEdge', description: 'A book in a page of books' },
 );
+
+builder.objectFields(BookConnection, (t) => ({
+  facets: t.field({
+    type: BookFacetsRef,
+    description: FACETS_DESCRIPTION,
+    resolve: resolveFacets,
+  }),
+}));
 
 // Relations are added apart from the type so that refs between files stay acyclic for TypeScript.
 builder.objectFields(BookRef, (t) => ({
@@ -198,6 +209,7 @@ builder.queryFields((t) => ({
         return {
           ...connection,
           totalCount: () => books.count(ctx.readSql, filter),
+          facets: () => primedFacets(ctx, bookFacets.ofList(ctx.readSql, { filter })),
         };
       },
     },
@@ -235,5 +247,20 @@ export async function nestedBooks(
   return {
     ...connection,
     totalCount: () => ctx.loaders.bookPages.count(partition, filter).load(parentId),
+    // One statement per list that asks (not batched across parents, unlike the pages).
+    facets: () =>
+      primedFacets(
+        ctx,
+        bookFacets.ofList(ctx.readSql, { filter, parent: { partition, id: parentId } }),
+      ),
   };
+}
+
+/** Facets whose categories (and parents) go into the request's category loader. */
+export async function primedFacets(ctx: Context, pending: Promise<bookFacets.BookFacets>) {
+  const facets = await pending;
+  for (const { category } of facets.categories) {
+    for (const c of pathOf(category)) ctx.loaders.category.prime(c.id, c);
+  }
+  return facets;
 }

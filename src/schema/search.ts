@@ -1,6 +1,7 @@
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import * as bookFacets from '../data/book-facets.js';
 import * as search from '../data/search.js';
 import type { BookFilter } from '../domain/book-list.js';
 import { decodeSearchCursor, encodeSearchCursor, queryTag } from '../domain/search-cursor.js';
@@ -8,7 +9,8 @@ import { MAX_QUERY_LENGTH, parseSearchQuery, type SearchQuery } from '../domain/
 import { SEARCH_FIELDS } from '../domain/search-rank.js';
 import type { Book } from '../generated/prisma/client.js';
 import { searchLatency } from '../metrics.js';
-import { BookFilterInput, BookRef, toBookFilter } from './book.js';
+import { BookFilterInput, BookRef, primedFacets, toBookFilter } from './book.js';
+import { BookFacetsRef, FACETS_DESCRIPTION, resolveFacets } from './book-facets.js';
 import { checkPageSizes, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination.js';
 
 const SEARCH_FIELD_DESCRIPTIONS = {
@@ -100,6 +102,7 @@ builder.queryFields((t) => ({
                   }
                 : null,
             ),
+            facets: () => primedFacets(ctx, bookFacets.ofSearch(ctx.sql, query, filter)),
             // Past the last page no row carries the total: then it costs one more statement.
             totalCount:
               total ??
@@ -112,7 +115,17 @@ builder.queryFields((t) => ({
         }
       },
     },
-    { name: 'BookSearchConnection', description: 'A page of search matches, best first' },
+    {
+      name: 'BookSearchConnection',
+      description: 'A page of search matches, best first',
+      fields: (connection) => ({
+        facets: connection.field({
+          type: BookFacetsRef,
+          description: `${FACETS_DESCRIPTION}. Of a search: its matches, as \`totalCount\` counts them`,
+          resolve: resolveFacets,
+        }),
+      }),
+    },
     {
       name: 'BookSearchEdge',
       description: 'A book matched by a search, with how well and where it matched',
