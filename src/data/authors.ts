@@ -1,7 +1,7 @@
 import { AUTHOR_SORT_KEYS, type AuthorFilter, type AuthorOrder } from '../domain/author-list.js';
 import { and, type KeysetPage, keysetConditions, keysetOrder } from '../domain/keyset.js';
 import { type Author, Prisma } from '../generated/prisma/client.js';
-import type { SqlClient } from './sql.js';
+import { likeEscape, type SqlClient } from './sql.js';
 
 /** Every statement that reads authors. */
 
@@ -11,7 +11,7 @@ const AUTHOR_COLUMNS = Prisma.raw(
 
 function conditions(filter: AuthorFilter): Prisma.Sql[] {
   if (!filter.nameContains) return [];
-  const pattern = `%${filter.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `%${likeEscape(filter.nameContains)}%`;
   return [Prisma.sql`a.name ILIKE ${pattern}`];
 }
 

@@ -12,6 +12,15 @@ import { Prisma } from '../generated/prisma/client.js';
  * texts are built from a bounded set of shapes: filters, orders, cursors, never values).
  */
 
+/**
+ * Escapes LIKE wildcards (and the escape itself) so that user text matches literally: every
+ * LIKE or ILIKE that takes user text (a Prisma `contains` too, which passes its text through
+ * as a pattern) takes it through here.
+ */
+export function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** A parameterised statement: text with $1, $2 ... and its values (Prisma.sql builds these). */
 export interface Statement {
   readonly text: string;

@@ -1,3 +1,4 @@
+import { likeEscape } from '../data/sql.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { SearchQuery } from './search-query.js';
 
@@ -26,11 +27,6 @@ export const MAX_EDITS = { short: 1, long: 2 } as const;
 
 /** The shortest Latin string a trigram LIKE can look up without reading the whole index. */
 const MIN_TRIGRAM_LIKE = 3;
-
-/** Escapes LIKE wildcards (and the escape itself) so that the text matches literally. */
-export function likeEscape(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 // OFFSET 0 plans the match for all its rows, through the index (a LIMIT beside it would tempt
 // the planner into reading the table until it has enough); the LIMIT outside stops it early.

@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
+import { likeEscape } from '../data/sql.js';
 import { LoanConnection, LoanRef, loanStatusArg, loansConnection } from './loan.js';
 import { orderInput } from './ordering.js';
 import { loadOrNull, parseGlobalId, parseLocalId, TOTAL_COUNT_DESCRIPTION } from './pagination.js';
@@ -69,7 +70,8 @@ const MemberFilter = builder.inputType('MemberFilter', {
 
 /** The members a filter keeps: a case-insensitive substring of name or email, a role. */
 function memberWhere(filter: typeof MemberFilter.$inferInput | null | undefined) {
-  const text = filter?.nameOrEmail ?? undefined;
+  // Prisma's `contains` is a LIKE pattern: its wildcards are escaped to match literally.
+  const text = filter?.nameOrEmail ? likeEscape(filter.nameOrEmail) : undefined;
   return {
     ...(text && {
       OR: [
