@@ -1,7 +1,6 @@
 import type { Context } from '../context.js';
 import {
   BookUnavailableError,
-  ForbiddenError,
   InvalidLoanTransitionError,
   LoanLimitExceededError,
   NotFoundError,
@@ -221,8 +220,8 @@ export async function applyTransition(
 }
 
 /**
- * Runs `action` on loan `loanId` for `actor`: members act on their own loans only, librarians
- * on any. One transaction.
+ * Runs `action` on loan `loanId` for `actor`: members act on their own loans only (another's is
+ * NOT_FOUND, like a missing one), librarians on any. One transaction.
  */
 export async function transitionLoan(
   deps: Deps,
@@ -257,9 +256,10 @@ export async function transitionLoanOnce(
     claim,
     async (tx) => {
       const loan = await tx.loan.findUnique({ where: { id: loanId } });
-      if (!loan) throw new NotFoundError('Loan', globalIdOf('Loan', loanId));
-      if (!actor || (!actor.librarian && loan.memberId !== actor.memberId)) {
-        throw new ForbiddenError('This loan belongs to another member');
+      // Another member's loan is as invisible as a missing one: the same NOT_FOUND, so that
+      // loan ids cannot be probed for existence.
+      if (!loan || !actor || (!actor.librarian && loan.memberId !== actor.memberId)) {
+        throw new NotFoundError('Loan', globalIdOf('Loan', loanId));
       }
       from = loan.status;
       return applyTransition(tx, deps, loan, action, actor);

@@ -13,7 +13,7 @@ import { LoanActionEnum, LoanStatusEnum } from './loan.js';
 // The expected failures of the loan mutations, each a member of the unions that can return it.
 builder.objectType(ForbiddenError, {
   name: 'ForbiddenError',
-  description: errorDescription('FORBIDDEN', ': the loan is not yours, or the member not you'),
+  description: errorDescription('FORBIDDEN', ': the member named is not you'),
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ForbiddenError,
 });

@@ -165,8 +165,8 @@ openLoanField('reserve', 'Holds an available copy (PENDING) until the pickup dea
 const KEYED_ACTIONS: LoanAction[] = ['RETURN', 'RENEW'];
 
 /**
- * A mutation moving one loan by `action`. Each lists its own errors: NOT_FOUND, FORBIDDEN and
- * INVALID_LOAN_TRANSITION for every one, IDEMPOTENCY_KEY_REUSED for those that take a key,
+ * A mutation moving one loan by `action`. Each lists its own errors: NOT_FOUND (no such loan,
+ * or another member's: no existence oracle) and INVALID_LOAN_TRANSITION for every one, IDEMPOTENCY_KEY_REUSED for those that take a key,
  * plus what only its action can meet (`extra`).
  */
 const transitionField = (
@@ -180,13 +180,12 @@ const transitionField = (
     return t.field({
       type: LoanRef,
       description:
-        `${description} ${MEMBERS} NOT_FOUND: no such loan; FORBIDDEN: another member's ` +
-        `loan; INVALID_LOAN_TRANSITION: not allowed from its state (\`from\` says which)` +
+        `${description} ${MEMBERS} NOT_FOUND: no such loan, or another member's (the same ` +
+        `answer); INVALID_LOAN_TRANSITION: not allowed from its state (\`from\` says which)` +
         `${keyed ? '; IDEMPOTENCY_KEY_REUSED: the key names another change' : ''}${extra.text}.`,
       errors: resultOf(loanResult('the loan after the change'), [
         ValidationError,
         NotFoundError,
-        ForbiddenError,
         InvalidLoanTransitionError,
         ...(keyed ? [IdempotencyKeyReusedError] : []),
         ...extra.errors,

@@ -31,7 +31,10 @@ describe('addCopies on a nonexistent book', () => {
         { as: 'LIBRARIAN' },
       );
       expect(result.errors).toBeUndefined();
-      expect(result.data?.addCopies).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
+      expect(result.data?.addCopies).toMatchObject({
+        __typename: 'NotFoundError',
+        code: 'NOT_FOUND',
+      });
     }
     expect(await t.database.db.copy.count()).toBe(0);
   });
