@@ -14,11 +14,29 @@ import { isGlobalIdOf } from '../domain/global-id.js';
  */
 export const argumentRules = <Shape extends z.ZodRawShape>(shape: Shape) => z.looseObject(shape);
 
-/** A string of `min`..`max` characters once trimmed; the resolver gets it trimmed. */
+/**
+ * Characters that show nothing: white space (U+0085 too, which `trim` keeps), controls, format
+ * characters (zero-width spaces and joiners, U+00AD, U+2060) and the blank fillers of Hangul
+ * and Braille.
+ */
+const INVISIBLE = /^[\p{White_Space}\p{Cc}\p{Cf}\u115F\u1160\u2800\u3164\uFFA0]*$/u;
+
+/**
+ * A string of `min`..`max` characters once trimmed; the resolver gets it trimmed. Characters are
+ * code points (an emoji is one, not two UTF-16 units), and text of invisible characters alone
+ * is blank: refused, even where empty text is allowed.
+ */
 export const text = (min: number, max: number) => {
   const error =
     min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters`;
-  return z.string().trim().min(min, { error }).max(max, { error });
+  const length = (value: string) => [...value].length;
+  return z
+    .string()
+    .trim()
+    .refine((value) => length(value) >= min && length(value) <= max, { error })
+    .refine((value) => value === '' || !INVISIBLE.test(value), {
+      error: 'must not be blank (only invisible characters)',
+    });
 };
 
 /** An integer `min`..`max`. */
