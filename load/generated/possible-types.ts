@@ -24,7 +24,6 @@
     "CancelReservationResult": [
       "CancelReservationSuccess",
       "ConflictError",
-      "ForbiddenError",
       "InvalidLoanTransitionError",
       "NotFoundError",
       "TimeoutError",
@@ -33,7 +32,6 @@
     "CheckoutLoanResult": [
       "CheckoutLoanSuccess",
       "ConflictError",
-      "ForbiddenError",
       "InvalidLoanTransitionError",
       "NotFoundError",
       "TimeoutError",
@@ -119,7 +117,6 @@
     ],
     "RenewLoanResult": [
       "ConflictError",
-      "ForbiddenError",
       "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "NotFoundError",
@@ -142,7 +139,6 @@
     ],
     "ReturnBookResult": [
       "ConflictError",
-      "ForbiddenError",
       "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "NotFoundError",
@@ -235,7 +231,6 @@
     "CancelReservationResult": [
       "CancelReservationSuccess",
       "ConflictError",
-      "ForbiddenError",
       "InvalidLoanTransitionError",
       "NotFoundError",
       "TimeoutError",
@@ -244,7 +239,6 @@
     "CheckoutLoanResult": [
       "CheckoutLoanSuccess",
       "ConflictError",
-      "ForbiddenError",
       "InvalidLoanTransitionError",
       "NotFoundError",
       "TimeoutError",
@@ -330,7 +324,6 @@
     ],
     "RenewLoanResult": [
       "ConflictError",
-      "ForbiddenError",
       "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "NotFoundError",
@@ -353,7 +346,6 @@
     ],
     "ReturnBookResult": [
       "ConflictError",
-      "ForbiddenError",
       "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "NotFoundError",

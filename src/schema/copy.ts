@@ -1,5 +1,5 @@
 import { builder } from '../builder.js';
-import { viewerId } from '../context.js';
+import { isLibrarian, viewerId } from '../context.js';
 import { transaction } from '../db/transaction.js';
 import { withIdempotencyKey } from '../domain/idempotency.js';
 import type { CopyStatus } from '../domain/loan-transitions.js';
@@ -42,7 +42,14 @@ export const CopyStatusEnum = builder.enumType('CopyStatus', {
 export const CopyRef = builder.prismaNode('Copy', {
   description: 'A physical item of a book, with its own barcode',
   id: { field: 'id' },
-  findUnique: (id) => ({ id: parseLocalId(id, 'Copy') }),
+  // node(id) finds only what the other paths show: any copy for librarians (Book.copies), a
+  // copy lent to the caller for a member (Loan.copy); anything else is as missing as no copy.
+  findUnique: (id, ctx) => {
+    const copyId = parseLocalId(id, 'Copy');
+    return isLibrarian(ctx.viewer)
+      ? { id: copyId }
+      : { id: copyId, loans: { some: { memberId: viewerId(ctx.viewer) ?? 0 } } };
+  },
   nullable: true,
   fields: (t) => ({
     barcode: t.exposeString('barcode', { description: 'Printed on the copy: BM and 10 digits' }),

@@ -46,7 +46,14 @@ const WHO_SEES_LOANS = 'Visible to its member and to librarians.';
 export const LoanRef = builder.prismaNode('Loan', {
   description: `One copy lent to (or held for) one member, from reserve or borrow to its end. ${WHO_SEES_LOANS} The per-state fields say in which states they are set.`,
   id: { resolve: (loan) => loan.id.toString() },
-  findUnique: (id) => ({ id: parseSnowflakeLocalId(String(id), 'Loan') }),
+  // node(id) finds only a loan the caller may see: someone else's is as missing as no loan,
+  // as with `loan(id)` (no FORBIDDEN telling that it exists).
+  findUnique: (id, ctx) => {
+    const loanId = parseSnowflakeLocalId(String(id), 'Loan');
+    return isLibrarian(ctx.viewer)
+      ? { id: loanId }
+      : { id: loanId, memberId: viewerId(ctx.viewer) ?? 0 };
+  },
   nullable: true,
   authScopes: (loan, ctx) => canSee(loan, ctx),
   fields: (t) => ({

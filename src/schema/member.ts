@@ -25,7 +25,14 @@ export const MemberRef = builder.prismaNode('Member', {
     'Someone with a library card. Visible to themself and to librarians; for anyone else a ' +
     'field returning a member is null with a FORBIDDEN error.',
   id: { field: 'id' },
-  findUnique: (id) => ({ id: parseLocalId(id, 'Member') }),
+  // node(id) finds only a member the caller may see (themself; librarians anyone): anyone
+  // else is as missing as no member, so that node ids tell nothing of who exists.
+  findUnique: (id, ctx) => {
+    const memberId = parseLocalId(id, 'Member');
+    return isLibrarian(ctx.viewer) || memberId === viewerId(ctx.viewer)
+      ? { id: memberId }
+      : { id: memberId, AND: [{ id: 0 }] };
+  },
   nullable: true,
   authScopes: (member, ctx) => canSee(member, ctx),
   fields: (t) => ({

@@ -32,7 +32,13 @@ export const NoticeRef = builder.prismaNode('Notice', {
     'A message to a member about one of their loans, written when its event happened and ' +
     'delivered by the notice transport (webhook or log). Readable by its member and librarians',
   id: { resolve: (notice) => notice.id.toString() },
-  findUnique: (id) => ({ id: parseSnowflakeLocalId(String(id), 'Notice') }),
+  // node(id) finds only a notice the caller may see: someone else's is as missing as none.
+  findUnique: (id, ctx) => {
+    const noticeId = parseSnowflakeLocalId(String(id), 'Notice');
+    return isLibrarian(ctx.viewer)
+      ? { id: noticeId }
+      : { id: noticeId, memberId: viewerId(ctx.viewer) ?? 0 };
+  },
   nullable: true,
   authScopes: (notice, ctx) => canSee(notice, ctx),
   fields: (t) => ({

@@ -26,7 +26,7 @@ const BORROW = /* GraphQL */ `
   }
 `;
 const MUTATIONS = ['checkoutLoan', 'returnBook', 'renewLoan', 'cancelReservation'] as const;
-const move = (mutation: string) => /* GraphQL */ `
+const move = (mutation: string) => `
   mutation Oracle($id: ID!) {
     ${mutation}(loanId: $id) { __typename ... on Error { code message } }
   }
