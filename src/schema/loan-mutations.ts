@@ -60,9 +60,13 @@ builder.objectFields(LoanEventRef, (t) => ({
     nullable: true,
     description:
       'Who made the change; null for the system (the overdue sweeper), and for a member ' +
-      'reading their own loan when a librarian made it (a FORBIDDEN error at this path)',
+      'reading their own loan when a librarian made it (hidden, with no error)',
+    // Someone the caller may not see is hidden, not refused: a FORBIDDEN here would fail the
+    // rest of the member's answer for a name they were never meant to read.
     resolve: (event, _a, ctx) =>
-      event.actorId === null ? null : ctx.loaders.member.load(event.actorId),
+      event.actorId === null || (!isLibrarian(ctx.viewer) && event.actorId !== viewerId(ctx.viewer))
+        ? null
+        : ctx.loaders.member.load(event.actorId),
   }),
 }));
 
