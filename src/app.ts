@@ -23,6 +23,7 @@ import { SubscriptionSlots } from './live/subscription-slots.js';
 import type { Logger } from './logger.js';
 import { useRequestFacts } from './plugins/request-facts.js';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
+import { useErrorDisclosure } from './plugins/use-error-disclosure.js';
 import { type MetricsOptions, useMetrics } from './plugins/use-metrics.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
@@ -217,6 +218,11 @@ export function createApp(options: AppOptions) {
           maxTokens: config.maxQueryTokens,
         }),
       config.introspection ? false : useDisableIntrospection(),
+      // Without introspection, no "Did you mean" either; masked errors do not repeat the body.
+      useErrorDisclosure({
+        hideSuggestions: !config.introspection,
+        hideOriginalErrors: config.maskErrors,
+      }),
       // Compiles each operation once into plain JavaScript: the per-field cost of executing a
       // 50-book list drops by about half (see load/ and the README's figures).
       // Only for documents of one operation: the compiled query is cached per document, whatever
