@@ -47,6 +47,8 @@ export const PROTOCOL_CODES = [
   // `extensions.retryAfter` says in how many seconds.
   'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
+  // A request body over MAX_BODY_BYTES: refused (413) before it is read (src/http-limits.ts).
+  'PAYLOAD_TOO_LARGE',
   // Query limits (src/plugins/use-query-limits.ts): the operation is refused before it runs.
   'QUERY_TOO_DEEP',
   'QUERY_TOO_COMPLEX',

@@ -17,6 +17,7 @@ import { startIdempotencySweeper } from './domain/idempotency.js';
 import { startOverdueSweeper } from './domain/overdue-sweeper.js';
 import { reindexSearch } from './domain/search-index.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
+import { capConnections, refuseLargeBody, serverOptions } from './http-limits.js';
 import { createInFlight } from './in-flight.js';
 import { createLiveEvents } from './live/live-events.js';
 import { createLogger, type Logger } from './logger.js';
@@ -126,7 +127,11 @@ export async function startServer(
         )
       : undefined;
   const requests = createInFlight();
-  const server = createServer((req, res) => requests.track(() => app(req, res)));
+  const server = createServer(serverOptions(config), (req, res) => {
+    if (refuseLargeBody(req, res, config.maxBodyBytes)) return;
+    return requests.track(() => app(req, res));
+  });
+  capConnections(server, config);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;

@@ -70,6 +70,33 @@ export const SERVER_VARIABLES = {
     schema: int(1),
     default: '3000',
   }),
+  maxBodyBytes: variable({
+    name: 'MAX_BODY_BYTES',
+    description:
+      'a request body larger than this is refused with `PAYLOAD_TOO_LARGE` (413) before anything reads it',
+    schema: int(1),
+    default: '1048576',
+  }),
+  httpHeadersTimeoutMs: variable({
+    name: 'HTTP_HEADERS_TIMEOUT_MS',
+    description:
+      "a connection that has not sent a request's headers by then is closed (a slow client cannot hold a socket)",
+    schema: int(1),
+    default: '10000',
+  }),
+  httpRequestTimeoutMs: variable({
+    name: 'HTTP_REQUEST_TIMEOUT_MS',
+    description:
+      'a request whose body has not arrived by then is closed (408); at least HTTP_HEADERS_TIMEOUT_MS',
+    schema: int(1),
+    default: '30000',
+  }),
+  maxConnections: variable({
+    name: 'MAX_CONNECTIONS',
+    description: 'open connections per process; more are closed as they arrive',
+    schema: int(1),
+    default: '1000',
+  }),
   graphiql: variable({
     name: 'GRAPHIQL',
     description: 'serve GraphiQL (assets inlined, no CDN)',

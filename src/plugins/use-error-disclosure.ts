@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 /** What errors keep back from clients. */
@@ -45,19 +45,18 @@ export function useErrorDisclosure(options: ErrorDisclosureOptions): Plugin {
   };
   return {
     onResultProcess({ result, setResult }) {
-      const results = Array.isArray(result) ? result : [result];
-      if (!results.every((one) => 'errors' in one || 'data' in one)) return;
-      const rewritten = results.map((one) =>
-        'errors' in one && one.errors
+      // Streams (subscriptions, incremental delivery) are left as they are.
+      if (Symbol.asyncIterator in result) return;
+      const one = (single: ExecutionResult): ExecutionResult =>
+        single.errors
           ? {
-              ...one,
-              errors: one.errors.map((error) =>
+              ...single,
+              errors: single.errors.map((error) =>
                 error instanceof GraphQLError ? rewrite(error) : error,
               ),
             }
-          : one,
-      );
-      setResult(Array.isArray(result) ? rewritten : (rewritten[0] ?? result));
+          : single;
+      setResult(Array.isArray(result) ? result.map(one) : one(result));
     },
   };
 }
