@@ -22,6 +22,7 @@ import { createLiveEvents, type LiveEvents } from './live/live-events.js';
 import { SubscriptionSlots } from './live/subscription-slots.js';
 import type { Logger } from './logger.js';
 import { useRequestFacts } from './plugins/request-facts.js';
+import { corsFor, useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
 import { useErrorDisclosure } from './plugins/use-error-disclosure.js';
 import { type MetricsOptions, useMetrics } from './plugins/use-metrics.js';
@@ -159,6 +160,8 @@ export function createApp(options: AppOptions) {
     // GraphiQL with its assets inlined: it works without reaching a CDN.
     renderGraphiQL,
     landingPage: false,
+    // CORS_ORIGINS: which pages may call from a browser (none by default in production).
+    cors: corsFor(config.corsOrigins),
     // Trusted documents may be named by `documentId`, which Yoga would refuse as unknown.
     extraParamNames: config.persistedOperations === 'trusted' ? [DOCUMENT_ID_PARAM] : undefined,
     logging: logger === false ? false : logger,
@@ -171,7 +174,10 @@ export function createApp(options: AppOptions) {
     plugins: [
       // First: its request id and log scope wrap everything the other plugins do.
       on('requestLog') && useRequestLog({ logger: config.logRequests ? logger : false }),
-      useRequestBodyLimit(),
+      // MAX_BODY_BYTES again for callers that reach the app without src/server.ts's check.
+      useRequestBodyLimit({ maxBytes: config.maxBodyBytes }),
+      // A form, multipart or text/plain POST (no preflight) needs a header only scripts set.
+      useCsrfPrevention(),
       useReadinessCheck({
         endpoint: '/readyz',
         // Ready while PostgreSQL answers. Redis down is a degradation, not unreadiness: the

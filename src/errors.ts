@@ -47,6 +47,9 @@ export const PROTOCOL_CODES = [
   // `extensions.retryAfter` says in how many seconds.
   'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
+  // A POST a browser sends without a preflight (a form, multipart, text/plain) that lacks the
+  // header only a script can set (src/plugins/use-csrf-prevention.ts): refused, 403.
+  'CSRF_HEADER_REQUIRED',
   // A request body over MAX_BODY_BYTES: refused (413) before it is read (src/http-limits.ts).
   'PAYLOAD_TOO_LARGE',
   // Query limits (src/plugins/use-query-limits.ts): the operation is refused before it runs.

@@ -70,6 +70,13 @@ export const SERVER_VARIABLES = {
     schema: int(1),
     default: '3000',
   }),
+  corsOrigins: variable({
+    name: 'CORS_ORIGINS',
+    description:
+      'comma-separated origins browsers may call from; `*`: any; `none`: no CORS answer at all. Never with credentials',
+    schema: list().transform((origins) => origins.filter((origin) => origin !== 'none')),
+    default: byMode({ otherwise: '*', production: 'none' }),
+  }),
   maxBodyBytes: variable({
     name: 'MAX_BODY_BYTES',
     description:
