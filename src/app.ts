@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, getOperationAST, Kind } from 'graphql';
-import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
 import { cdnPurgerFor, surrogateKeyHeader } from './cache/cdn.js';
 import {
   createMemoryResponseCache,
@@ -11,6 +11,11 @@ import {
 } from './cache/response-cache-store.js';
 import type { Config } from './config.js';
 import { type ContextDeps, createContext } from './context.js';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  databaseUnavailable,
+  isDatabaseUnavailable,
+} from './db/unavailable.js';
 import type { DbHandle } from './db.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createMemoryHotBooks, createRedisHotBooks } from './domain/hot-books.js';
@@ -167,7 +172,12 @@ export function createApp(options: AppOptions) {
     logging: logger === false ? false : logger,
     healthCheckEndpoint: '/healthz',
     // Unexpected errors become "Unexpected error." with no stack; errors with a code pass.
-    maskedErrors: { isDev: !config.maskErrors },
+    // A database that cannot be reached is no internal error: 503 SERVICE_UNAVAILABLE, retryable.
+    maskedErrors: {
+      isDev: !config.maskErrors,
+      maskError: (error, message, isDev) =>
+        isDatabaseUnavailable(error) ? databaseUnavailable() : maskError(error, message, isDev),
+    },
     // The same limit through useRequestBodyLimit, which does not stream every body through a
     // byte-counting TransformStream when its Content-Length already says how long it is.
     maxRequestBodySize: false,
@@ -183,14 +193,23 @@ export function createApp(options: AppOptions) {
         // Ready while PostgreSQL answers. Redis down is a degradation, not unreadiness: the
         // server still answers without it (no cache, no shared limits), so the body says so
         // and the status stays 200 rather than taking every pod out of the Service at once.
+        // Unready, the body says why: draining, or PostgreSQL down (and how Redis is).
         check: async ({ fetchAPI }) => {
-          if (isDraining()) return false;
+          const redisState = redis ? (isRedisReady(redis) ? 'up' : 'down') : 'in-process';
+          if (isDraining()) {
+            return fetchAPI.Response.json(
+              { status: 'draining', redis: redisState },
+              { status: 503 },
+            );
+          }
           try {
             await database.pool.query('SELECT 1');
           } catch {
-            return false;
+            return fetchAPI.Response.json(
+              { status: 'unavailable', postgres: 'down', redis: redisState },
+              { status: 503, headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) } },
+            );
           }
-          const redisState = redis ? (isRedisReady(redis) ? 'up' : 'down') : 'in-process';
           return fetchAPI.Response.json({
             status: redisState === 'down' ? 'degraded' : 'ready',
             postgres: 'up',

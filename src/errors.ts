@@ -50,6 +50,8 @@ export const PROTOCOL_CODES = [
   // A POST a browser sends without a preflight (a form, multipart, text/plain) that lacks the
   // header only a script can set (src/plugins/use-csrf-prevention.ts): refused, 403.
   'CSRF_HEADER_REQUIRED',
+  // The database cannot be reached (src/db/unavailable.ts): 503 with Retry-After, retryable.
+  'SERVICE_UNAVAILABLE',
   // A request body over MAX_BODY_BYTES: refused (413) before it is read (src/http-limits.ts).
   'PAYLOAD_TOO_LARGE',
   // Query limits (src/plugins/use-query-limits.ts): the operation is refused before it runs.
