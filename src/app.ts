@@ -186,8 +186,6 @@ export function createApp(options: AppOptions) {
       on('requestLog') && useRequestLog({ logger: config.logRequests ? logger : false }),
       // MAX_BODY_BYTES again for callers that reach the app without src/server.ts's check.
       useRequestBodyLimit({ maxBytes: config.maxBodyBytes }),
-      // A form, multipart or text/plain POST (no preflight) needs a header only scripts set.
-      useCsrfPrevention(),
       useReadinessCheck({
         endpoint: '/readyz',
         // Ready while PostgreSQL answers. Redis down is a degradation, not unreadiness: the
@@ -217,6 +215,8 @@ export function createApp(options: AppOptions) {
           });
         },
       }),
+      // A form, multipart or text/plain POST (no preflight) needs a header only scripts set.
+      useCsrfPrevention(),
       // Persisted queries / trusted documents turn a hash into `params.query` in onParams: they
       // must stay before the response cache (and anything else keyed on `params.query`).
       on('persistedOperations') && persistedOperations,
