@@ -52,8 +52,9 @@ export const PROTOCOL_CODES = [
   'CSRF_HEADER_REQUIRED',
   // The database cannot be reached (src/db/unavailable.ts): 503 with Retry-After, retryable.
   'SERVICE_UNAVAILABLE',
-  // A request body over MAX_BODY_BYTES: refused (413) before it is read (src/http-limits.ts).
-  'PAYLOAD_TOO_LARGE',
+  // A request body over MAX_BODY_BYTES: refused (413) before it is parsed (src/http-limits.ts,
+  // src/plugins/use-request-body-limit.ts).
+  'REQUEST_ENTITY_TOO_LARGE',
   // Query limits (src/plugins/use-query-limits.ts): the operation is refused before it runs.
   'QUERY_TOO_DEEP',
   'QUERY_TOO_COMPLEX',

@@ -32,7 +32,7 @@ const tooLarge = (maxBodyBytes: number) =>
     errors: [
       {
         message: `The request body is larger than ${maxBodyBytes} bytes`,
-        extensions: { code: 'PAYLOAD_TOO_LARGE' },
+        extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' },
       },
     ],
   });

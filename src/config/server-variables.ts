@@ -80,7 +80,7 @@ export const SERVER_VARIABLES = {
   maxBodyBytes: variable({
     name: 'MAX_BODY_BYTES',
     description:
-      'a request body larger than this is refused with `PAYLOAD_TOO_LARGE` (413) before anything reads it',
+      'a request body larger than this is refused with `REQUEST_ENTITY_TOO_LARGE` (413) before anything reads it',
     schema: int(1),
     default: '1048576',
   }),

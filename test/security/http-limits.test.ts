@@ -65,7 +65,7 @@ const closed = (socket: Socket) =>
   });
 
 describe('request limits over a real socket', () => {
-  it('a body over MAX_BODY_BYTES is 413 PAYLOAD_TOO_LARGE and runs nothing', async () => {
+  it('a body over MAX_BODY_BYTES is 413 REQUEST_ENTITY_TOO_LARGE and runs nothing', async () => {
     const librarian = await createMember(database.db, { role: 'LIBRARIAN' });
     const token = await signToken(
       loadConfig({ NODE_ENV: 'test' }).jwtSecret,
@@ -89,7 +89,7 @@ describe('request limits over a real socket', () => {
       errors: [
         {
           message: 'The request body is larger than 2000 bytes',
-          extensions: { code: 'PAYLOAD_TOO_LARGE' },
+          extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' },
         },
       ],
     });
