@@ -48,10 +48,17 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   return decoded;
 }
 
-/** Parses the local part of a global ID of `typename` to a row id, or throws BAD_USER_INPUT. */
+/** The largest serial key: the ids of Book, Author, Category, Member and Copy are int4. */
+export const MAX_SERIAL_ID = 2 ** 31 - 1;
+
+/**
+ * Parses the local part of a global ID of `typename` to a row id (1..MAX_SERIAL_ID, in its
+ * canonical decimal form), or throws BAD_USER_INPUT: past int4, PostgreSQL would refuse it with
+ * an internal error.
+ */
 export function parseLocalId(localId: string | number, typename: string): number {
   const id = Number(localId);
-  if (!Number.isSafeInteger(id) || id <= 0 || `${id}` !== `${localId}`) {
+  if (!Number.isInteger(id) || id <= 0 || id > MAX_SERIAL_ID || `${id}` !== `${localId}`) {
     throw badUserInput(`"${shown(String(localId))}" is not the ID of a ${typename}`);
   }
   return id;
