@@ -19,6 +19,7 @@ import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Prisma } from './generated/prisma/client.js';
 import { EDGES_COST, fieldCost } from './schema/cost.js';
+import PageArgsPlugin from './schema/page-args-plugin.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schema/pagination.js';
 import RateLimitPlugin from './schema/rate-limit-plugin.js';
 import ValidateAfterAuthPlugin from './schema/validate-after-auth-plugin.js';
@@ -50,12 +51,14 @@ export const builder = new SchemaBuilder<{
 }>({
   // The errors plugin must come before the prisma plugin (see the plugin's README). The first
   // plugin wraps the outermost resolver: rate limits count only calls that passed authScopes,
-  // and input is validated after them too (src/schema/validate-after-auth-plugin.ts).
+  // and input is validated after them too (src/schema/validate-after-auth-plugin.ts), page
+  // arguments of every connection as well (src/schema/page-args-plugin.ts).
   plugins: [
     ErrorsPlugin,
     ScopeAuthPlugin,
     RateLimitPlugin,
     ValidateAfterAuthPlugin,
+    PageArgsPlugin,
     PrismaPlugin,
     RelayPlugin,
     ComplexityPlugin,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { badUserInput } from '../errors.js';
+import { isRowId } from './cursor.js';
 import type { SearchQuery } from './search-query.js';
 
 /**
@@ -26,6 +27,9 @@ export function encodeSearchCursor(tag: string, cursor: SearchCursor): string {
   return Buffer.from(json).toString('base64url');
 }
 
+/** How often a book was borrowed, as the SQL compares it (an int4, never negative). */
+const isPopularity = (value: unknown) => isRowId(value) || value === 0;
+
 /** Decodes a client cursor of a search for `tag`, or throws BAD_USER_INPUT. */
 export function decodeSearchCursor(raw: string, tag: string): SearchCursor {
   let parsed: unknown;
@@ -40,8 +44,8 @@ export function decodeSearchCursor(raw: string, tag: string): SearchCursor {
     parsed[0] !== 'search' ||
     typeof parsed[1] !== 'string' ||
     !Number.isFinite(parsed[2]) ||
-    !Number.isSafeInteger(parsed[3]) ||
-    !Number.isSafeInteger(parsed[4])
+    !isPopularity(parsed[3]) ||
+    !isRowId(parsed[4])
   ) {
     throw badUserInput(`Invalid cursor "${raw.slice(0, 64)}"`);
   }

@@ -1,6 +1,8 @@
 import { builder } from '../builder.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
 import { likeEscape } from '../data/sql.js';
+import { isRowId } from '../domain/cursor.js';
+import { badUserInput } from '../errors.js';
 import { LoanConnection, LoanRef, loanStatusArg, loansConnection } from './loan.js';
 import { orderInput } from './ordering.js';
 import { loadOrNull, parseGlobalId, parseLocalId, TOTAL_COUNT_DESCRIPTION } from './pagination.js';
@@ -137,8 +139,11 @@ builder.queryFields((t) => ({
       },
       totalCount: (_root, { filter }, ctx) =>
         ctx.readDb.member.count({ where: memberWhere(filter) }),
-      resolve: (query, _root, { filter, orderBy }, ctx) =>
-        ctx.db.member.findMany({
+      resolve: (query, _root, { filter, orderBy }, ctx) => {
+        // The plugin decodes the cursor to whatever number it holds: one past the serial's
+        // range would reach PostgreSQL.
+        if (query.cursor && !isRowId(query.cursor.id)) throw badUserInput('Invalid cursor');
+        return ctx.db.member.findMany({
           ...query,
           where: memberWhere(filter),
           // The id breaks ties, so that the cursor (the id) cuts the list at one place.
@@ -151,7 +156,8 @@ builder.queryFields((t) => ({
                 { id: orderBy.direction === 'DESC' ? 'desc' : 'asc' },
               ]
             : [{ id: 'asc' }],
-        }),
+        });
+      },
     },
     {
       name: 'MemberConnection',

@@ -21,7 +21,10 @@ function checkSize(name: string, value: number | null | undefined) {
   }
 }
 
-/** Refuses `first`/`last` outside 0..MAX_PAGE_SIZE with BAD_USER_INPUT. */
+/**
+ * Refuses `first`/`last` outside 0..MAX_PAGE_SIZE with BAD_USER_INPUT: run for every connection
+ * field by src/schema/page-args-plugin.ts, before its resolver.
+ */
 export function checkPageSizes(args: DefaultConnectionArguments) {
   checkSize('first', args.first);
   checkSize('last', args.last);
@@ -37,9 +40,8 @@ export function keysetConnection<T extends { id: number }>(
   sortValue: (row: T) => unknown,
   fetch: (page: KeysetPage) => Promise<T[]>,
 ) {
-  checkPageSizes(args);
   const decode = (raw: string) => {
-    const cursor = decodeCursor(raw, key.name);
+    const cursor = decodeCursor(raw, key);
     if (!isCursorValue(key, cursor.v)) throw badUserInput(`Invalid cursor "${raw.slice(0, 64)}"`);
     return cursor;
   };
