@@ -22,6 +22,7 @@ import { EDGES_COST, fieldCost } from './schema/cost.js';
 import PageArgsPlugin from './schema/page-args-plugin.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schema/pagination.js';
 import RateLimitPlugin from './schema/rate-limit-plugin.js';
+import TextInputPlugin from './schema/text-input-plugin.js';
 import ValidateAfterAuthPlugin from './schema/validate-after-auth-plugin.js';
 
 const capitalize = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
@@ -52,12 +53,14 @@ export const builder = new SchemaBuilder<{
   // The errors plugin must come before the prisma plugin (see the plugin's README). The first
   // plugin wraps the outermost resolver: rate limits count only calls that passed authScopes,
   // and input is validated after them too (src/schema/validate-after-auth-plugin.ts), page
-  // arguments of every connection as well (src/schema/page-args-plugin.ts).
+  // arguments of every connection and NULs in any argument as well
+  // (src/schema/page-args-plugin.ts, text-input-plugin.ts).
   plugins: [
     ErrorsPlugin,
     ScopeAuthPlugin,
     RateLimitPlugin,
     ValidateAfterAuthPlugin,
+    TextInputPlugin,
     PageArgsPlugin,
     PrismaPlugin,
     RelayPlugin,

@@ -21,7 +21,10 @@ const memberInput = (required: boolean) =>
       : 'The fields to change; a field left out (or null) stays as it is',
     fields: (t) => ({
       name: t.string({ required, description: '1 to 200 characters, trimmed' }),
-      email: t.string({ required, description: 'An address; stored in lower case; unique' }),
+      email: t.string({
+        required,
+        description: 'An address of at most 254 characters; stored in lower case; unique',
+      }),
       role: t.field({
         type: MemberRoleEnum,
         description: required ? 'MEMBER unless given' : 'The new role',
@@ -31,12 +34,16 @@ const memberInput = (required: boolean) =>
       }),
     }),
   });
+const MAX_EMAIL_LENGTH = 254;
+
 const memberRules = z.looseObject({
   name: text(1, 200).nullish(),
   email: z
     .string()
     .trim()
     .toLowerCase()
+    // RFC 5321's limit for a path; far below what the unique index's row can hold.
+    .max(MAX_EMAIL_LENGTH, { error: `must be at most ${MAX_EMAIL_LENGTH} characters` })
     .regex(/^[^@\s]+@[^@\s]+$/, { error: 'is not an email address' })
     .nullish(),
   maxActiveLoans: between(0, 100).nullish(),

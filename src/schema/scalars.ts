@@ -15,26 +15,59 @@ function asBadUserInput<T>(parse: () => T): T {
   }
 }
 
-/** A graphql-scalars scalar whose parse errors say BAD_USER_INPUT (and the given description). */
-function scalar<T>(from: GraphQLScalarType<T, unknown>, description: string) {
+/** Years a date or an instant may have: what PostgreSQL and `toISOString()` both hold. */
+export const YEARS = { min: 1, max: 9999 } as const;
+
+/** A parsed date within YEARS (in UTC, as it is stored), or BAD_USER_INPUT. */
+function inYears(name: string, date: Date): Date {
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(year) || year < YEARS.min || year > YEARS.max) {
+    throw badUserInput(`${name} must lie in the years ${YEARS.min} to ${YEARS.max}`);
+  }
+  return date;
+}
+
+/**
+ * A graphql-scalars date scalar whose parse errors say BAD_USER_INPUT, limited to YEARS (year 0
+ * would pass the RFC and fail in PostgreSQL), with the given description.
+ */
+function dateScalar(name: string, from: GraphQLScalarType<Date, unknown>, description: string) {
   return {
     description,
     specifiedByURL: from.specifiedByURL,
     serialize: from.serialize,
-    parseValue: (value: unknown) => asBadUserInput(() => from.parseValue(value)),
+    parseValue: (value: unknown) =>
+      inYears(
+        name,
+        asBadUserInput(() => from.parseValue(value)),
+      ),
     parseLiteral: (ast: Parameters<GraphQLScalarType['parseLiteral']>[0]) =>
-      asBadUserInput(() => from.parseLiteral(ast, undefined)),
+      inYears(
+        name,
+        asBadUserInput(() => from.parseLiteral(ast, undefined)),
+      ),
   };
 }
 
 // RFC 3339 date-time, serialized as toISOString() (UTC, milliseconds).
 builder.scalarType(
   'DateTime',
-  scalar(GraphQLDateTimeISO, 'An instant, as an RFC 3339 string in UTC: 2026-01-31T09:30:00.000Z'),
+  dateScalar(
+    'DateTime',
+    GraphQLDateTimeISO,
+    'An instant, as an RFC 3339 string in UTC: 2026-01-31T09:30:00.000Z (years 1 to 9999)',
+  ),
 );
 
 // RFC 3339 full-date; parsed to midnight UTC.
-builder.scalarType('Date', scalar(GraphQLDate, 'A calendar date, RFC 3339 full-date: 2026-01-31'));
+builder.scalarType(
+  'Date',
+  dateScalar(
+    'Date',
+    GraphQLDate,
+    'A calendar date, RFC 3339 full-date: 2026-01-31 (years 1 to 9999)',
+  ),
+);
 
 function parseDecimal(value: unknown): string {
   if (typeof value !== 'string' || !DECIMAL.test(value)) {
