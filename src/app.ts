@@ -45,6 +45,7 @@ import {
   trustedDocumentLookup,
   useTrustedDocuments,
 } from './plugins/use-trusted-documents.js';
+import { useVariableLimits } from './plugins/use-variable-limits.js';
 import { isRedisReady, type Redis } from './redis.js';
 import { schema } from './schema/index.js';
 
@@ -217,6 +218,9 @@ export function createApp(options: AppOptions) {
       }),
       // A form, multipart or text/plain POST (no preflight) needs a header only scripts set.
       useCsrfPrevention(),
+      // Before anything reads the variables (the cache key, single flight, graphql-js): over-deep
+      // ones are refused before a recursive walk overflows the stack.
+      useVariableLimits({ schema }),
       // Persisted queries / trusted documents turn a hash into `params.query` in onParams: they
       // must stay before the response cache (and anything else keyed on `params.query`).
       on('persistedOperations') && persistedOperations,
