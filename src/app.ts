@@ -38,6 +38,7 @@ import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
 import { useResponseCache } from './plugins/use-response-cache.js';
 import { useSingleFlight } from './plugins/use-single-flight.js';
+import { useSubscriptionTransport } from './plugins/use-subscription-transport.js';
 import { useTracing } from './plugins/use-tracing.js';
 import {
   DOCUMENT_ID_PARAM,
@@ -267,6 +268,8 @@ export function createApp(options: AppOptions) {
               getOperationAST(document, operationName)?.operation !== 'subscription',
           },
         ),
+      // A subscription that cannot be streamed to this client is refused before it subscribes.
+      useSubscriptionTransport(),
       // After the JIT, so that it wraps the compiled executor.
       on('requestTimeout') && useRequestTimeout({ timeoutMs: config.requestTimeoutMs }),
       // Identical concurrent queries execute once; the response cache then wraps that.

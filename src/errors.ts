@@ -64,6 +64,9 @@ export const PROTOCOL_CODES = [
   // A caller holding MAX_SUBSCRIPTIONS_PER_MEMBER open subscriptions asked for another
   // (`extensions.limit`).
   'SUBSCRIPTION_LIMIT_REACHED',
+  // A subscription sent with an Accept header that takes no stream (application/json,
+  // multipart/mixed): HTTP 406, send Accept: text/event-stream.
+  'SUBSCRIPTION_NEEDS_STREAM',
 ] as const;
 export type ProtocolCode = (typeof PROTOCOL_CODES)[number];
 
