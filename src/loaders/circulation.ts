@@ -29,6 +29,7 @@ const LOAN_COLUMNS = Prisma.raw(`l.id, l.member_id AS "memberId", l.book_id AS "
 /** Loaders of members, copies, loans and their events; each batch is one statement. */
 export function createCirculationLoaders(db: Db) {
   const loanPages = new Map<string, DataLoader<number, Loan[]>>();
+  const loanCounts = new Map<string, DataLoader<number, number>>();
   return {
     member: createLoader<number, Member>('member', async (ids) =>
       byKey(
@@ -101,6 +102,32 @@ export function createCirculationLoaders(db: Db) {
           );
         });
         loanPages.set(signature, loader);
+      }
+      return loader;
+    },
+    /**
+     * How many loans each parent (member or book) has in `statuses` (all when none): the
+     * `totalCount` of Member.loans and Book.loans, one statement for a whole list of parents.
+     */
+    loanCount(
+      partition: LoanPageRequest['partition'],
+      statuses: readonly string[] | undefined,
+    ): DataLoader<number, number> {
+      const signature = JSON.stringify([partition, statuses ?? null]);
+      let loader = loanCounts.get(signature);
+      if (!loader) {
+        const parent = Prisma.raw(partition === 'member' ? 'member_id' : 'book_id');
+        const status = statuses?.length
+          ? Prisma.sql` AND status::text = ANY(${[...statuses]}::text[])`
+          : Prisma.empty;
+        loader = createLoader('loanCount', async (parentIds) => {
+          const rows = await db.$queryRaw<{ parentId: number; n: bigint }[]>`
+            SELECT ${parent} AS "parentId", count(*) AS n FROM loan
+            WHERE ${parent} = ANY(${[...parentIds]}::int[])${status} GROUP BY ${parent}`;
+          const counts = new Map(rows.map((row) => [row.parentId, Number(row.n)]));
+          return parentIds.map((id) => counts.get(id) ?? 0);
+        });
+        loanCounts.set(signature, loader);
       }
       return loader;
     },

@@ -26,6 +26,7 @@ const NOTICE_COLUMNS = Prisma.raw(`n.id, n.member_id AS "memberId", n.kind::text
 /** Loaders of notices and of loans by id; each batch is one statement. */
 export function createNoticeLoaders(db: Db) {
   const pages = new Map<string, DataLoader<number, Notice[]>>();
+  const counts = new Map<string, DataLoader<number, number>>();
   return {
     loan: createLoader<bigint, Loan>('loan', async (ids) =>
       byKey(
@@ -64,6 +65,25 @@ export function createNoticeLoaders(db: Db) {
           );
         });
         pages.set(signature, loader);
+      }
+      return loader;
+    },
+    /** How many notices of `kinds` (all when none) each member has: one statement per list. */
+    noticeCount(kinds: readonly NoticeKind[] | undefined): DataLoader<number, number> {
+      const signature = JSON.stringify(kinds ?? null);
+      let loader = counts.get(signature);
+      if (!loader) {
+        const kind = kinds?.length
+          ? Prisma.sql` AND kind::text = ANY(${[...kinds]}::text[])`
+          : Prisma.empty;
+        loader = createLoader('noticeCount', async (memberIds) => {
+          const rows = await db.$queryRaw<{ memberId: number; n: bigint }[]>`
+            SELECT member_id AS "memberId", count(*) AS n FROM notice
+            WHERE member_id = ANY(${[...memberIds]}::int[])${kind} GROUP BY member_id`;
+          const byMember = new Map(rows.map((row) => [row.memberId, Number(row.n)]));
+          return memberIds.map((id) => byMember.get(id) ?? 0);
+        });
+        counts.set(signature, loader);
       }
       return loader;
     },

@@ -167,8 +167,11 @@ interface LoanListArgs {
   status?: readonly string[] | null;
 }
 
-/** A connection of loans, newest first, one windowed statement for a whole list of parents. */
-export function loansConnection(
+/**
+ * A connection of loans, newest first: one windowed statement for a whole list of parents, and
+ * one grouped count for their `totalCount` when asked.
+ */
+export async function loansConnection(
   partition: LoanPageRequest['partition'],
   parentId: number,
   args: LoanListArgs,
@@ -177,13 +180,14 @@ export function loansConnection(
   // Newest first: "after" a cursor means older ids, "before" newer ones.
   const older = args.after ? loanIdOfCursor(args.after) : undefined;
   const newer = args.before ? loanIdOfCursor(args.before) : undefined;
-  return resolveCursorConnection(
+  const statuses = args.status ? [...args.status] : undefined;
+  const page = await resolveCursorConnection(
     { args, toCursor: cursorOf, maxSize: MAX_PAGE_SIZE },
     ({ limit, inverted }: { limit: number; inverted: boolean }) =>
       ctx.loaders
         .loanPage({
           partition,
-          statuses: args.status ? [...args.status] : undefined,
+          statuses,
           before: older,
           after: newer,
           limit,
@@ -191,6 +195,10 @@ export function loansConnection(
         })
         .load(parentId),
   );
+  return {
+    ...page,
+    totalCount: () => ctx.loaders.loanCount(partition, statuses).load(parentId),
+  };
 }
 
 builder.queryFields((t) => ({

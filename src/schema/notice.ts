@@ -123,8 +123,7 @@ builder.objectFields(MemberRef, (t) => ({
               })
               .load(member.id),
         );
-        const where = { memberId: member.id, ...(kinds && { kind: { in: kinds } }) };
-        return { ...page, totalCount: () => ctx.db.notice.count({ where }) };
+        return { ...page, totalCount: () => ctx.loaders.noticeCount(kinds).load(member.id) };
       },
     },
     { name: 'NoticeConnection', description: 'A page of notices' },
