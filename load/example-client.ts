@@ -94,6 +94,9 @@ function explain(code: ErrorCode): string {
     case 'INVALID_LOAN_TRANSITION':
     case 'RENEWAL_LIMIT_REACHED':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'HOLDS_WAITING':
+    case 'HOLD_LIMIT_EXCEEDED':
+    case 'HOLD_ALREADY_PLACED':
       return 'the request was wrong';
     default: {
       const unhandled: never = code;

@@ -22,7 +22,10 @@ import { createLoaders, type Loaders } from './loaders/index.js';
 export type Viewer = { kind: 'anonymous' } | { kind: 'member'; memberId: number; role: Role };
 
 /** Loan rules taken from the configuration. */
-export type LoanPolicy = Pick<Config, 'loanPeriodDays' | 'holdPickupDays' | 'maxRenewals'>;
+export type LoanPolicy = Pick<
+  Config,
+  'loanPeriodDays' | 'holdPickupDays' | 'maxRenewals' | 'maxActiveHolds'
+>;
 
 /** What every request shares: built once per process. */
 export interface ContextDeps {

@@ -14,6 +14,10 @@ export const ERROR_CODE_DESCRIPTIONS = {
   LOAN_LIMIT_EXCEEDED: "The member's open loans are at their maximum",
   INVALID_LOAN_TRANSITION: 'The loan state machine does not allow this action from this state',
   RENEWAL_LIMIT_REACHED: 'The loan was renewed as often as MAX_RENEWALS allows',
+  HOLDS_WAITING:
+    'Other members queue for this title (placeHold): the copy must come back for them, so the loan cannot be renewed',
+  HOLD_LIMIT_EXCEEDED: "The member's holds (QUEUED or READY) are at MAX_ACTIVE_HOLDS",
+  HOLD_ALREADY_PLACED: 'The member already has a hold (QUEUED or READY) on this title',
   RATE_LIMITED: "The caller is over this mutation's rate limit; retry after `retryAfter` seconds",
   // The change did not commit in time and was rolled back (src/db/transaction.ts).
   REQUEST_TIMEOUT:
@@ -177,6 +181,28 @@ export class InvalidCredentialsError extends BaseError {
   readonly code = 'INVALID_CREDENTIALS';
   constructor() {
     super('The email address or the password is wrong');
+  }
+}
+
+/** A renewal refused because members queue for the title. */
+export class HoldsWaitingError extends BaseError {
+  readonly code = 'HOLDS_WAITING';
+  constructor(readonly queueLength: number) {
+    super(`${queueLength} member(s) wait for this title: return it instead of renewing`);
+  }
+}
+
+export class HoldLimitExceededError extends BaseError {
+  readonly code = 'HOLD_LIMIT_EXCEEDED';
+  constructor(readonly limit: number) {
+    super(`The member already has the maximum of ${limit} holds`);
+  }
+}
+
+export class HoldAlreadyPlacedError extends BaseError {
+  readonly code = 'HOLD_ALREADY_PLACED';
+  constructor() {
+    super('The member already has a hold on this title');
   }
 }
 

@@ -5,6 +5,7 @@ import {
   LOAN_OPENING_ACTIONS,
   LOAN_TRANSITIONS,
   type LoanStatus,
+  OPENS_IN,
 } from './domain/loan-transitions.js';
 import { SEARCH_KINDS } from './domain/search-query.js';
 
@@ -256,7 +257,7 @@ export const loanTransitions = new Counter({
   registers: [registry],
 });
 for (const action of LOAN_OPENING_ACTIONS) {
-  loanTransitions.inc({ action, from: 'NONE', to: 'PENDING' }, 0);
+  loanTransitions.inc({ action, from: 'NONE', to: OPENS_IN[action] }, 0);
 }
 for (const { action, from, to } of LOAN_TRANSITIONS) loanTransitions.inc({ action, from, to }, 0);
 

@@ -99,7 +99,14 @@ export async function startServer(
   const sweeper =
     config.overdueSweepIntervalMs > 0
       ? startOverdueSweeper(
-          { db: database.db, clock: systemClock, ids, dueSoonDays: config.dueSoonDays },
+          {
+            db: database.db,
+            clock: systemClock,
+            ids,
+            loanPolicy: config,
+            dueSoonDays: config.dueSoonDays,
+            live,
+          },
           config.overdueSweepIntervalMs,
           (error) => logger.error({ err: error }, 'overdue sweep failed'),
         )

@@ -21,6 +21,15 @@
       "TimeoutError",
       "ValidationError"
     ],
+    "CancelHoldResult": [
+      "CancelHoldSuccess",
+      "ConflictError",
+      "IdempotencyKeyReusedError",
+      "InvalidLoanTransitionError",
+      "NotFoundError",
+      "TimeoutError",
+      "ValidationError"
+    ],
     "CancelReservationResult": [
       "CancelReservationSuccess",
       "ConflictError",
@@ -33,6 +42,7 @@
       "CheckoutLoanSuccess",
       "ConflictError",
       "InvalidLoanTransitionError",
+      "LoanLimitExceededError",
       "NotFoundError",
       "TimeoutError",
       "ValidationError"
@@ -87,6 +97,9 @@
       "ConflictError",
       "EmailTakenError",
       "ForbiddenError",
+      "HoldAlreadyPlacedError",
+      "HoldLimitExceededError",
+      "HoldsWaitingError",
       "IdempotencyKeyReusedError",
       "InvalidCredentialsError",
       "InvalidLoanTransitionError",
@@ -94,6 +107,15 @@
       "NotFoundError",
       "RateLimitedError",
       "RenewalLimitReachedError",
+      "TimeoutError",
+      "ValidationError"
+    ],
+    "MoveHoldResult": [
+      "ConflictError",
+      "IdempotencyKeyReusedError",
+      "InvalidLoanTransitionError",
+      "MoveHoldSuccess",
+      "NotFoundError",
       "TimeoutError",
       "ValidationError"
     ],
@@ -107,6 +129,17 @@
       "Member",
       "Notice"
     ],
+    "PlaceHoldResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "HoldAlreadyPlacedError",
+      "HoldLimitExceededError",
+      "IdempotencyKeyReusedError",
+      "NotFoundError",
+      "PlaceHoldSuccess",
+      "TimeoutError",
+      "ValidationError"
+    ],
     "RegisterMemberResult": [
       "ConflictError",
       "EmailTakenError",
@@ -117,6 +150,7 @@
     ],
     "RenewLoanResult": [
       "ConflictError",
+      "HoldsWaitingError",
       "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "NotFoundError",
@@ -228,6 +262,15 @@
       "TimeoutError",
       "ValidationError"
     ],
+    "CancelHoldResult": [
+      "CancelHoldSuccess",
+      "ConflictError",
+      "IdempotencyKeyReusedError",
+      "InvalidLoanTransitionError",
+      "NotFoundError",
+      "TimeoutError",
+      "ValidationError"
+    ],
     "CancelReservationResult": [
       "CancelReservationSuccess",
       "ConflictError",
@@ -240,6 +283,7 @@
       "CheckoutLoanSuccess",
       "ConflictError",
       "InvalidLoanTransitionError",
+      "LoanLimitExceededError",
       "NotFoundError",
       "TimeoutError",
       "ValidationError"
@@ -294,6 +338,9 @@
       "ConflictError",
       "EmailTakenError",
       "ForbiddenError",
+      "HoldAlreadyPlacedError",
+      "HoldLimitExceededError",
+      "HoldsWaitingError",
       "IdempotencyKeyReusedError",
       "InvalidCredentialsError",
       "InvalidLoanTransitionError",
@@ -301,6 +348,15 @@
       "NotFoundError",
       "RateLimitedError",
       "RenewalLimitReachedError",
+      "TimeoutError",
+      "ValidationError"
+    ],
+    "MoveHoldResult": [
+      "ConflictError",
+      "IdempotencyKeyReusedError",
+      "InvalidLoanTransitionError",
+      "MoveHoldSuccess",
+      "NotFoundError",
       "TimeoutError",
       "ValidationError"
     ],
@@ -314,6 +370,17 @@
       "Member",
       "Notice"
     ],
+    "PlaceHoldResult": [
+      "ConflictError",
+      "ForbiddenError",
+      "HoldAlreadyPlacedError",
+      "HoldLimitExceededError",
+      "IdempotencyKeyReusedError",
+      "NotFoundError",
+      "PlaceHoldSuccess",
+      "TimeoutError",
+      "ValidationError"
+    ],
     "RegisterMemberResult": [
       "ConflictError",
       "EmailTakenError",
@@ -324,6 +391,7 @@
     ],
     "RenewLoanResult": [
       "ConflictError",
+      "HoldsWaitingError",
       "IdempotencyKeyReusedError",
       "InvalidLoanTransitionError",
       "NotFoundError",

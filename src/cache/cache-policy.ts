@@ -46,20 +46,31 @@ export const MUTATION_INVALIDATES: Record<string, CacheTag[]> = {
   deleteCategory: CATEGORY_LISTS,
 };
 
-/** What a loan's transition changes: its book's availableCopies, its copy, the member's loans. */
+/**
+ * What a loan's transition changes: its book's availableCopies, its copy, the member's loans.
+ * A hold's position moves with every change to its queue, changes no tag of its own says
+ * (another member's cancel, a librarian's moveHold, an expiry): `Loan.position` and
+ * `Book.holdQueueLength` are never cached ({@link UNCACHED_COORDINATES}).
+ */
 export function loanChangeTags(loan: {
   id: bigint;
   bookId: number;
-  copyId: number;
+  copyId: number | null;
   memberId: number;
 }): CacheTag[] {
   return [
     { typename: 'Book', id: encodeGlobalID('Book', loan.bookId) },
-    { typename: 'Copy', id: encodeGlobalID('Copy', loan.copyId) },
+    // A QUEUED hold has no copy yet.
+    ...(loan.copyId === null
+      ? []
+      : [{ typename: 'Copy', id: encodeGlobalID('Copy', loan.copyId) }]),
     { typename: 'Loan', id: encodeGlobalID('Loan', loan.id.toString()) },
     { typename: 'Member', id: encodeGlobalID('Member', loan.memberId) },
   ];
 }
+
+/** Fields whose answers are never cached: a response selecting one is not stored. */
+export const UNCACHED_COORDINATES = ['Loan.position', 'Book.holdQueueLength'] as const;
 
 /** TTLs in ms by type or `Type.field`, as @envelop/response-cache's `ttlPerSchemaCoordinate`. */
 export function ttlPerSchemaCoordinate(
@@ -73,6 +84,7 @@ export function ttlPerSchemaCoordinate(
   for (const field of PRIVATE_ROOT_FIELDS) {
     ttls[field] = config.responseCachePrivateTtlSeconds * 1000;
   }
+  for (const field of UNCACHED_COORDINATES) ttls[field] = 0;
   return ttls;
 }
 

@@ -199,9 +199,15 @@ export const SERVER_VARIABLES = {
   }),
   holdPickupDays: variable({
     name: 'HOLD_PICKUP_DAYS',
-    description: 'days a reserved copy waits for pickup',
+    description: 'days a reserved copy, or the copy of a READY hold, waits for pickup',
     schema: int(1),
     default: '3',
+  }),
+  maxActiveHolds: variable({
+    name: 'MAX_ACTIVE_HOLDS',
+    description: 'holds (QUEUED or READY) a member may have at once, over all titles',
+    schema: int(0),
+    default: '10',
   }),
   maxRenewals: variable({
     name: 'MAX_RENEWALS',

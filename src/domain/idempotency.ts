@@ -11,6 +11,9 @@ import {
   BookUnavailableError,
   ConflictError,
   ForbiddenError,
+  HoldAlreadyPlacedError,
+  HoldLimitExceededError,
+  HoldsWaitingError,
   IdempotencyKeyReusedError,
   InvalidLoanTransitionError,
   LoanLimitExceededError,
@@ -74,6 +77,9 @@ const REFUSALS: Record<string, { prototype: BaseError }> = {
   LOAN_LIMIT_EXCEEDED: LoanLimitExceededError,
   INVALID_LOAN_TRANSITION: InvalidLoanTransitionError,
   RENEWAL_LIMIT_REACHED: RenewalLimitReachedError,
+  HOLDS_WAITING: HoldsWaitingError,
+  HOLD_LIMIT_EXCEEDED: HoldLimitExceededError,
+  HOLD_ALREADY_PLACED: HoldAlreadyPlacedError,
 };
 
 /**

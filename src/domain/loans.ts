@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import {
   BookUnavailableError,
+  HoldsWaitingError,
   InvalidLoanTransitionError,
   LoanLimitExceededError,
   NotFoundError,
@@ -10,8 +11,12 @@ import type { Loan } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { countLoanTransition } from '../metrics.js';
 import { globalIdOf } from './global-id.js';
+import { type FilledHold, queueLength, releaseCopy } from './hold-queue.js';
 import { type Outcome, withIdempotencyKey } from './idempotency.js';
+import { type Actor, insertEvent } from './loan-events.js';
 import { findTransition, type LoanAction, type LoanStatus, sourcesOf } from './loan-transitions.js';
+
+export type { Actor } from './loan-events.js';
 
 type Tx = Prisma.TransactionClient;
 type Deps = Pick<Context, 'db' | 'clock' | 'ids' | 'loanPolicy'> &
@@ -26,24 +31,6 @@ export const LOAN_TX_OPTIONS = { maxWaitMs: 15_000, timeoutMs: 10_000 } as const
 
 const DAY_MS = 86_400_000;
 const days = (from: Date, n: number) => new Date(from.getTime() + n * DAY_MS);
-
-/** The actor of a change: a member, or null for the system (the overdue sweeper). */
-export type Actor = { memberId: number; librarian: boolean } | null;
-
-async function insertEvent(
-  tx: Tx,
-  deps: Deps,
-  loanId: bigint,
-  from: string | null,
-  to: string,
-  action: string,
-  actor: Actor,
-  at: Date,
-) {
-  await tx.$executeRaw`INSERT INTO loan_event (id, loan_id, from_status, to_status, action, actor_id, at)
-    VALUES (${deps.ids.next()}, ${loanId}, ${from}::loan_status, ${to}::loan_status, ${action},
-            ${actor?.memberId ?? null}, ${at})`;
-}
 
 /** The loan a replayed idempotency key names, as it is now. */
 const loanNamed = (deps: Deps) => (id: string) =>
@@ -167,6 +154,7 @@ export async function applyTransition(
   loan: Loan,
   action: LoanAction,
   actor: Actor,
+  onFill: (hold: FilledHold) => void = () => undefined,
 ): Promise<Loan> {
   const now = deps.clock.now();
   const rule = findTransition(loan.status, action);
@@ -187,8 +175,12 @@ export async function applyTransition(
         'An overdue loan cannot be renewed',
       );
     }
+    // The copy is owed to the queue: no renewal while a hold of the title is QUEUED.
+    const waiting = await queueLength(tx, loan.bookId);
+    if (waiting > 0) throw new HoldsWaitingError(waiting);
     set = Prisma.sql`, renewals = renewals + 1, due_at = ${days(now, policy.loanPeriodDays)}`;
-    guard = Prisma.sql` AND renewals < ${policy.maxRenewals} AND due_at >= ${now}`;
+    guard = Prisma.sql` AND renewals < ${policy.maxRenewals} AND due_at >= ${now}
+      AND NOT EXISTS (SELECT 1 FROM loan h WHERE h.book_id = ${loan.bookId} AND h.status = 'QUEUED')`;
   }
   const [updated] = await tx.$queryRaw<{ id: bigint }[]>`UPDATE loan
     SET status = ${rule.to}::loan_status, version = version + 1, updated_at = ${now}${set}
@@ -196,18 +188,37 @@ export async function applyTransition(
       AND status = ANY(${sourcesOf(action)}::loan_status[])${guard}
     RETURNING id`;
   if (!updated) {
-    // Someone else moved it first: report the state it is in now.
+    // Someone else moved it first (or, for a renewal, someone queued): say what stands now.
+    if (action === 'RENEW') {
+      const waiting = await queueLength(tx, loan.bookId);
+      if (waiting > 0) throw new HoldsWaitingError(waiting);
+    }
     const current = await tx.loan.findUniqueOrThrow({ where: { id: loan.id } });
     throw new InvalidLoanTransitionError(current.status, action);
   }
-  if (rule.closes) {
-    await tx.$executeRaw`UPDATE member SET active_loans = active_loans - 1 WHERE id = ${loan.memberId}`;
+  if (rule.opens) {
+    // A READY hold picked up becomes a loan: it counts against the loan limit from now on.
+    const counted = await tx.$executeRaw`UPDATE member SET active_loans = active_loans + 1,
+        active_holds = active_holds - 1
+      WHERE id = ${loan.memberId} AND active_loans < max_active_loans`;
+    if (counted === 0) {
+      const member = await tx.member.findUniqueOrThrow({ where: { id: loan.memberId } });
+      throw new LoanLimitExceededError(member.maxActiveLoans);
+    }
+  } else if (rule.closes || rule.endsHold) {
+    await tx.$executeRaw`UPDATE member
+      SET active_loans = active_loans - ${rule.closes ? 1 : 0},
+          active_holds = active_holds - ${rule.endsHold ? 1 : 0}
+      WHERE id = ${loan.memberId}`;
   }
-  if (rule.copyTo === 'AVAILABLE') {
-    await tx.$executeRaw`UPDATE book SET available_copies = available_copies + 1, updated_at = ${now}
-      WHERE id = ${loan.bookId}`;
+  if (rule.copyTo && loan.copyId === null) {
+    throw new Error(`A ${loan.status} loan without a copy cannot ${action}`);
   }
-  if (rule.copyTo) {
+  if (rule.copyTo === 'AVAILABLE' && loan.copyId !== null) {
+    // Back to the first hold in the title's queue, or onto the shelf.
+    const filled = await releaseCopy(tx, deps, loan.bookId, loan.copyId);
+    if (filled) onFill(filled);
+  } else if (rule.copyTo && loan.copyId !== null) {
     await tx.$executeRaw`UPDATE copy SET status = ${rule.copyTo}::copy_status, updated_at = ${now}
       WHERE id = ${loan.copyId}`;
   }
@@ -232,6 +243,16 @@ export async function transitionLoan(
   return (await transitionLoanOnce(deps, loanId, action, actor)).value;
 }
 
+/**
+ * What one mutation moves: the states it accepts (cancelReservation cancels a PENDING loan,
+ * cancelHold a hold), refused as INVALID_LOAN_TRANSITION otherwise, and the operation its
+ * idempotency keys name.
+ */
+export interface TransitionScope {
+  accepts: readonly LoanStatus[];
+  operation: string;
+}
+
 /** {@link transitionLoan} under the actor's `idempotencyKey`: the outcome says if it replayed. */
 export async function transitionLoanOnce(
   deps: Deps,
@@ -239,14 +260,16 @@ export async function transitionLoanOnce(
   action: LoanAction,
   actor: Actor,
   idempotencyKey?: string,
-): Promise<Outcome<Loan>> {
+  scope?: TransitionScope,
+): Promise<Outcome<Loan> & { filled: FilledHold | null }> {
   let from: LoanStatus | null = null;
+  let filled: FilledHold | null = null;
   const claim =
     idempotencyKey && actor
       ? {
           memberId: actor.memberId,
           key: idempotencyKey,
-          operation: action,
+          operation: scope?.operation ?? action,
           args: { loanId: loanId.toString() },
           resultId: loanId.toString(),
         }
@@ -255,6 +278,7 @@ export async function transitionLoanOnce(
     deps,
     claim,
     async (tx) => {
+      filled = null;
       const loan = await tx.loan.findUnique({ where: { id: loanId } });
       // Another member's loan is as invisible as a missing one: the same NOT_FOUND, so that
       // loan ids cannot be probed for existence.
@@ -262,11 +286,19 @@ export async function transitionLoanOnce(
         throw new NotFoundError('Loan', globalIdOf('Loan', loanId));
       }
       from = loan.status;
-      return applyTransition(tx, deps, loan, action, actor);
+      if (scope && !scope.accepts.includes(loan.status)) {
+        throw new InvalidLoanTransitionError(loan.status, action);
+      }
+      return applyTransition(tx, deps, loan, action, actor, (hold) => {
+        filled = hold;
+      });
     },
     loanNamed(deps),
     LOAN_TX_OPTIONS,
   );
-  if (!moved.replayed) countLoanTransition(action, from, moved.value.status);
-  return moved;
+  if (moved.replayed) return { ...moved, filled: null };
+  countLoanTransition(action, from, moved.value.status);
+  // The copy it freed went to the first hold in the queue.
+  if (filled) countLoanTransition('FILL', 'QUEUED', 'READY');
+  return { ...moved, filled };
 }

@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { transaction } from '../db/transaction.js';
 import { countLoanTransition } from '../metrics.js';
 import { sweepDueSoon } from '../notices/due-soon-sweep.js';
+import { sweepExpiredHolds } from './holds.js';
 import { type LoanStatus, sourcesOf } from './loan-transitions.js';
 import { enqueueNotices } from './notices.js';
 
@@ -76,18 +77,26 @@ export async function sweepOverdue(deps: Deps, batchSize = SWEEP_BATCH_SIZE): Pr
 }
 
 /**
- * Runs the sweeps every `intervalMs` until stopped: overdue loans, then due-soon notices
+ * Runs the sweeps every `intervalMs` until stopped: overdue loans, expired READY holds
+ * (src/domain/holds.ts; their copies pass to the next hold), then due-soon notices
  * (`dueSoonDays` ahead). A run still going when the next is due is not doubled. Errors are
  * reported, not thrown.
  */
 export function startOverdueSweeper(
-  deps: Deps & { dueSoonDays: number },
+  deps: Deps &
+    Pick<Context, 'loanPolicy'> & {
+      dueSoonDays: number;
+      /** Told of the titles whose queues the hold expiry moved. Default: no one. */
+      live?: Pick<Context['live'], 'bookChanged'>;
+    },
   intervalMs: number,
   onError: (error: unknown) => void,
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> | undefined;
   const sweep = async () => {
     await sweepOverdue(deps);
+    const { bookIds } = await sweepExpiredHolds(deps);
+    for (const bookId of bookIds) deps.live?.bookChanged(bookId);
     await sweepDueSoon(deps, deps.dueSoonDays);
   };
   const timer = setInterval(() => {

@@ -72,6 +72,37 @@ export function createCirculationLoaders(db: Db) {
       });
       return groupByKey(memberIds, rows, (l) => l.memberId);
     }),
+    /** A member's holds (QUEUED or READY), oldest first. */
+    holdsOfMember: createLoader<number, Loan[]>('holdsOfMember', async (memberIds) => {
+      const rows = await db.loan.findMany({
+        where: { memberId: { in: [...memberIds] }, status: { in: ['QUEUED', 'READY'] } },
+        orderBy: { id: 'asc' },
+      });
+      return groupByKey(memberIds, rows, (l) => l.memberId);
+    }),
+    /**
+     * The position of QUEUED holds in their titles' queues (1 is next), null for other loans:
+     * row numbers by (queue_rank, id), computed on read, so dense 1..n.
+     */
+    holdPosition: createLoader<bigint, number | null>('holdPosition', async (loanIds) => {
+      const ids = loanIds.map(String);
+      const rows = await db.$queryRaw<{ id: bigint; position: number }[]>`SELECT id, position
+        FROM (SELECT id, row_number() OVER (PARTITION BY book_id ORDER BY queue_rank, id)::int
+                AS position
+              FROM loan WHERE status = 'QUEUED'
+                AND book_id IN (SELECT book_id FROM loan WHERE id = ANY(${ids}::bigint[]))) q
+        WHERE id = ANY(${ids}::bigint[])`;
+      const byId = new Map(rows.map((r) => [r.id, r.position]));
+      return loanIds.map((id) => byId.get(id) ?? null);
+    }),
+    /** How many holds of each book are QUEUED. */
+    holdQueueLength: createLoader<number, number>('holdQueueLength', async (bookIds) => {
+      const rows = await db.$queryRaw<{ bookId: number; n: number }[]>`SELECT book_id AS "bookId",
+          count(*)::int AS n FROM loan
+        WHERE status = 'QUEUED' AND book_id = ANY(${[...bookIds]}::int[]) GROUP BY book_id`;
+      const byId = new Map(rows.map((r) => [r.bookId, r.n]));
+      return bookIds.map((id) => byId.get(id) ?? 0);
+    }),
     /** A page of loans per member or per book, for a whole list of parents in one statement. */
     loanPage(request: LoanPageRequest): DataLoader<number, Loan[]> {
       const signature = JSON.stringify(request, (_k, v) =>

@@ -1,6 +1,9 @@
 import { builder } from '../builder.js';
+import { loanChangeTags } from '../cache/cache-policy.js';
 import { isLibrarian, viewerId } from '../context.js';
 import { transaction } from '../db/transaction.js';
+import type { FilledHold } from '../domain/hold-queue.js';
+import { fillFromNewCopies } from '../domain/holds.js';
 import { withIdempotencyKey } from '../domain/idempotency.js';
 import type { CopyStatus } from '../domain/loan-transitions.js';
 import { COPY_STATUSES } from '../domain/loan-transitions.js';
@@ -11,6 +14,7 @@ import {
   translateDbError,
   ValidationError,
 } from '../errors.js';
+import { countLoanTransition } from '../metrics.js';
 import { BookRef } from './book.js';
 import { resultOf } from './error.js';
 import {
@@ -25,7 +29,7 @@ import { parseGlobalId, parseLocalId } from './pagination.js';
 
 const COPY_STATUS_DESCRIPTIONS = {
   AVAILABLE: 'On the shelf: the next borrowBook or reserveBook may take it',
-  HELD: 'Kept for a PENDING loan until it is checked out or cancelled',
+  HELD: 'Kept for a PENDING loan or a READY hold until it is checked out, cancelled or expired',
   ON_LOAN: 'With the member of a BORROWED or OVERDUE loan',
   LOST: 'Missing; out of circulation',
   WITHDRAWN: 'Taken out of circulation by withdrawCopy',
@@ -103,7 +107,7 @@ builder.mutationFields((t) => ({
   addCopies: t.field({
     type: BookRef,
     description:
-      'Librarians only. New copies go on the shelf: total and available counts grow with them. NOT_FOUND: no such book; IDEMPOTENCY_KEY_REUSED: the key names another change.',
+      'Librarians only. New copies go to the holds QUEUED for the title first (READY, in queue order), the rest on the shelf: the total count grows by all, the available count by those shelved. NOT_FOUND: no such book; IDEMPOTENCY_KEY_REUSED: the key names another change.',
     errors: resultOf({ name: 'book', description: 'the book with its new counts' }, [
       ValidationError,
       NotFoundError,
@@ -133,21 +137,36 @@ builder.mutationFields((t) => ({
               resultId: String(id),
             }
           : undefined;
+      let filled: FilledHold[] = [];
       const added = await withIdempotencyKey(
         ctx,
         claim,
-        // The book's row before its new copies (src/db/transaction.ts).
+        // The book's row before its new copies (src/db/transaction.ts), then the queue.
         async (tx) => {
-          const book = await tx.book.update({
+          filled = [];
+          await tx.book.update({
             where: { id },
             data: { totalCopies: { increment: count }, availableCopies: { increment: count } },
           });
-          await tx.copy.createMany({ data: Array.from({ length: count }, () => ({ bookId: id })) });
-          return book;
+          const copies = await tx.copy.createManyAndReturn({
+            data: Array.from({ length: count }, () => ({ bookId: id })),
+            select: { id: true },
+          });
+          filled = await fillFromNewCopies(
+            tx,
+            ctx,
+            id,
+            copies.map((c) => c.id),
+          );
+          return tx.book.findUniqueOrThrow({ where: { id } });
         },
         (book) => ctx.db.book.findUniqueOrThrow({ where: { id: Number(book) } }),
       ).catch((error) => translateDbError(error, { typename: 'Book', id: bookId }));
-      if (!added.replayed) ctx.live.bookChanged(id);
+      if (!added.replayed) {
+        countLoanTransition('FILL', 'QUEUED', 'READY', filled.length);
+        for (const hold of filled) ctx.cacheChanges.push(...loanChangeTags(hold));
+        ctx.live.bookChanged(id);
+      }
       return added.value;
     },
   }),

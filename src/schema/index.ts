@@ -15,6 +15,7 @@ import './sign-in.js';
 import './copy.js';
 import './loan-errors.js';
 import './loan-mutations.js';
+import './hold.js';
 import './notice.js';
 import './subscriptions.js';
 import './search.js';

@@ -2,12 +2,20 @@ import { builder } from '../builder.js';
 import { loanChangeTags } from '../cache/cache-policy.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
 import { parseSnowflakeGlobalId } from '../domain/global-id.js';
+import type { FilledHold } from '../domain/hold-queue.js';
 import type { Outcome } from '../domain/idempotency.js';
 import type { LoanAction } from '../domain/loan-transitions.js';
-import { type Actor, openLoanOnce, transitionLoanOnce } from '../domain/loans.js';
 import {
+  type Actor,
+  openLoanOnce,
+  type TransitionScope,
+  transitionLoanOnce,
+} from '../domain/loans.js';
+import {
+  type BaseError,
   BookUnavailableError,
   ForbiddenError,
+  HoldsWaitingError,
   IdempotencyKeyReusedError,
   InvalidLoanTransitionError,
   LoanLimitExceededError,
@@ -39,8 +47,9 @@ builder.objectFields(LoanRef, (t) => ({
   }),
   copy: t.field({
     type: CopyRef,
-    description: 'The copy lent (or held)',
-    resolve: (loan, _a, ctx) => ctx.loaders.copy.load(loan.copyId),
+    nullable: true,
+    description: 'The copy lent (or held); null while a hold is QUEUED (no copy came back yet)',
+    resolve: (loan, _a, ctx) => (loan.copyId === null ? null : ctx.loaders.copy.load(loan.copyId)),
   }),
   member: t.field({
     type: MemberRef,
@@ -70,13 +79,13 @@ builder.objectFields(LoanEventRef, (t) => ({
   }),
 }));
 
-const actorOf = (ctx: Context): Actor => {
+export const actorOf = (ctx: Context): Actor => {
   const memberId = viewerId(ctx.viewer);
   return memberId === undefined ? null : { memberId, librarian: isLibrarian(ctx.viewer) };
 };
 
 /** Members open loans for themselves; librarians at the desk may name any member. */
-function borrowerOf(ctx: Context, memberId: string | null | undefined): number {
+export function borrowerOf(ctx: Context, memberId: string | null | undefined): number {
   const self = viewerId(ctx.viewer) ?? 0;
   if (!memberId) return self;
   const id = parseGlobalId(memberId, 'Member');
@@ -87,16 +96,18 @@ function borrowerOf(ctx: Context, memberId: string | null | undefined): number {
 }
 
 /**
- * After a transition commits: the response cache drops the loan's book, copy, loan and member,
- * subscribers of the book's availability hear of it, and a checkout counts towards the hot list
- * (once: an idempotency key's replay changed nothing, so it tells no one).
+ * After a transition commits: the response cache drops the loan's book, copy, loan and member
+ * (and those of the hold its freed copy went to), subscribers of the book's availability hear
+ * of it, and a checkout counts towards the hot list (once: an idempotency key's replay changed
+ * nothing, so it tells no one).
  */
-async function noteLoanChange(
+export async function noteLoanChange(
   ctx: Context,
-  { value: loan, replayed }: Outcome<Loan>,
+  { value: loan, replayed, filled }: Outcome<Loan> & { filled?: FilledHold | null },
   checkedOut: boolean,
 ): Promise<Loan> {
   ctx.cacheChanges.push(...loanChangeTags(loan));
+  if (filled) ctx.cacheChanges.push(...loanChangeTags(filled));
   if (replayed) return loan;
   ctx.live.bookChanged(loan.bookId);
   if (checkedOut) await ctx.hotBooks.recordBorrow(loan.bookId);
@@ -168,19 +179,29 @@ openLoanField('reserve', 'Holds an available copy (PENDING) until the pickup dea
 /** The transitions that take a copy back or a due date further take an idempotency key. */
 const KEYED_ACTIONS: LoanAction[] = ['RETURN', 'RENEW'];
 
+/** What one transition mutation adds to the errors every one can return. */
+export interface TransitionExtra {
+  errors: (new (...args: never[]) => BaseError)[];
+  text: string;
+  /** It takes an idempotency key (the actions of KEYED_ACTIONS always do). */
+  keyed?: boolean;
+  /** The states it accepts and the operation its keys name (default: any its action leaves). */
+  scope?: TransitionScope;
+}
+
 /**
  * A mutation moving one loan by `action`. Each lists its own errors: NOT_FOUND (no such loan,
  * or another member's: no existence oracle) and INVALID_LOAN_TRANSITION for every one, IDEMPOTENCY_KEY_REUSED for those that take a key,
  * plus what only its action can meet (`extra`).
  */
-const transitionField = (
+export const transitionField = (
   name: string,
   action: LoanAction,
   description: string,
-  extra: { errors: (typeof RenewalLimitReachedError)[]; text: string } = { errors: [], text: '' },
+  extra: TransitionExtra = { errors: [], text: '' },
 ) =>
   builder.mutationField(name, (t) => {
-    const keyed = KEYED_ACTIONS.includes(action);
+    const keyed = extra.keyed ?? KEYED_ACTIONS.includes(action);
     return t.field({
       type: LoanRef,
       description:
@@ -206,25 +227,50 @@ const transitionField = (
       resolve: async (_root, args, ctx) => {
         const id = parseSnowflakeGlobalId(args.loanId, 'Loan');
         const key = 'idempotencyKey' in args ? (args.idempotencyKey as string | null) : null;
-        const loan = await transitionLoanOnce(ctx, id, action, actorOf(ctx), key ?? undefined);
+        const loan = await transitionLoanOnce(
+          ctx,
+          id,
+          action,
+          actorOf(ctx),
+          key ?? undefined,
+          extra.scope,
+        );
         return noteLoanChange(ctx, loan, action === 'CHECKOUT');
       },
     });
   });
 
-transitionField('checkoutLoan', 'CHECKOUT', 'PENDING -> BORROWED: the held copy is picked up.');
+transitionField(
+  'checkoutLoan',
+  'CHECKOUT',
+  'PENDING or READY -> BORROWED: the held copy (of a reservation or a READY hold) is picked up.',
+  {
+    errors: [LoanLimitExceededError],
+    text: '; LOAN_LIMIT_EXCEEDED: a READY hold picked up by a member with maxActiveLoans open',
+  },
+);
 transitionField(
   'returnBook',
   'RETURN',
-  'BORROWED or OVERDUE -> RETURNED: the copy is back on the shelf.',
+  'BORROWED or OVERDUE -> RETURNED: the copy goes to the first QUEUED hold of the title ' +
+    '(READY, with a HOLD_READY notice), else back on the shelf.',
 );
 transitionField(
   'renewLoan',
   'RENEW',
-  'BORROWED -> BORROWED with a new due date (MAX_RENEWALS times, never once past due).',
+  'BORROWED -> BORROWED with a new due date (MAX_RENEWALS times, never once past due, never ' +
+    'while holds of the title are QUEUED).',
   {
-    errors: [RenewalLimitReachedError],
-    text: '; RENEWAL_LIMIT_REACHED: renewed MAX_RENEWALS times already',
+    errors: [RenewalLimitReachedError, HoldsWaitingError],
+    text:
+      '; RENEWAL_LIMIT_REACHED: renewed MAX_RENEWALS times already; HOLDS_WAITING: members ' +
+      'queue for the title (`queueLength`)',
   },
 );
-transitionField('cancelReservation', 'CANCEL', 'PENDING -> CANCELLED: the held copy goes back.');
+transitionField(
+  'cancelReservation',
+  'CANCEL',
+  'PENDING -> CANCELLED: the held copy goes to the first QUEUED hold, else back on the shelf ' +
+    '(holds: cancelHold).',
+  { errors: [], text: '', scope: { accepts: ['PENDING'], operation: 'CANCEL' } },
+);

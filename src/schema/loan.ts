@@ -2,7 +2,12 @@ import { encodeGlobalID, resolveCursorConnection } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
 import { parseSnowflakeGlobalId, parseSnowflakeLocalId } from '../domain/global-id.js';
-import { LOAN_STATUSES, type LoanAction, type LoanStatus } from '../domain/loan-transitions.js';
+import {
+  LOAN_STATUSES,
+  type LoanAction,
+  type LoanOpeningAction,
+  type LoanStatus,
+} from '../domain/loan-transitions.js';
 import { parseSnowflake } from '../domain/snowflake.js';
 import { badUserInput } from '../errors.js';
 import type { Loan } from '../generated/prisma/client.js';
@@ -14,7 +19,13 @@ const LOAN_STATUS_DESCRIPTIONS = {
   BORROWED: 'The member has the copy until `dueAt` (checkoutLoan, or borrowBook at once)',
   RETURNED: 'The copy is back (returnBook); closed',
   OVERDUE: 'The due date or the pickup deadline passed (the overdue sweeper); still open',
-  CANCELLED: 'The hold was given up before pickup (cancelReservation); closed',
+  CANCELLED:
+    'The reservation or hold was given up before pickup (cancelReservation, cancelHold); closed',
+  QUEUED: "A hold waiting in its title's queue (placeHold) for a copy to come back; no copy yet",
+  READY:
+    'A hold whose copy came back: HELD for the member until `pickupDeadline` (checkoutLoan picks it up)',
+  EXPIRED:
+    'A READY hold not picked up by `pickupDeadline` (the sweeper); closed, the copy passed on',
 } satisfies Record<LoanStatus, string>;
 
 export const LoanStatusEnum = builder.enumType('LoanStatus', {
@@ -29,12 +40,18 @@ export const LoanActionEnum = builder.enumType('LoanAction', {
   values: {
     BORROW: { description: 'borrowBook opened it (then CHECKOUT followed at once)' },
     RESERVE: { description: 'reserveBook opened it, PENDING' },
-    CHECKOUT: { description: 'The held copy was picked up: PENDING to BORROWED' },
-    CANCEL: { description: 'cancelReservation: PENDING to CANCELLED' },
+    CHECKOUT: { description: 'The held copy was picked up: PENDING or READY to BORROWED' },
+    CANCEL: {
+      description: 'cancelReservation or cancelHold: PENDING, QUEUED or READY to CANCELLED',
+    },
     RETURN: { description: 'returnBook: BORROWED or OVERDUE to RETURNED' },
     RENEW: { description: 'renewLoan: a new due date, still BORROWED' },
     MARK_OVERDUE: { description: 'The overdue sweeper: past the due date or pickup deadline' },
-  } satisfies Record<LoanAction | 'BORROW' | 'RESERVE', { description: string }>,
+    PLACE_HOLD: { description: 'placeHold opened it, QUEUED' },
+    FILL: { description: 'A copy came back for the first hold in the queue: QUEUED to READY' },
+    MOVE: { description: 'moveHold: a librarian moved the QUEUED hold in its queue' },
+    EXPIRE: { description: 'The hold sweeper: READY past its pickup deadline, to EXPIRED' },
+  } satisfies Record<LoanAction | LoanOpeningAction, { description: string }>,
 });
 
 /** Librarians see every loan; a member sees only their own. */
@@ -69,8 +86,9 @@ export const LoanRef = builder.prismaNode('Loan', {
       type: 'DateTime',
       nullable: true,
       description:
-        'Set when the loan opens (PENDING), and kept: a PENDING loan not checked out by then ' +
-        'becomes OVERDUE. Always set while PENDING',
+        'Set when the loan opens (PENDING) or a hold becomes READY, and kept: a PENDING loan ' +
+        'not checked out by then becomes OVERDUE, a READY hold EXPIRED. Always set while ' +
+        'PENDING or READY; null while QUEUED',
     }),
     borrowedAt: t.expose('borrowedAt', {
       type: 'DateTime',

@@ -8,8 +8,8 @@ import { BookRef } from './book.js';
 import { NoticeRef, type NoticeWithLoan } from './notice.js';
 import { parseGlobalId } from './pagination.js';
 
-// Holds (issue 13) add `holdQueueLength` to BookAvailability and call `ctx.live.bookChanged`
-// after each change to a title's queue; the hold-expiry sweep too, for the copies it frees.
+// Every change to a title's queue (placeHold, cancelHold, moveHold, a copy filling a hold, the
+// hold-expiry sweep) calls `live.bookChanged` after it commits, as loans do.
 builder.subscriptionType({
   description:
     'Live updates, over Server-Sent Events (`Accept: text/event-stream`). Every replica sees ' +
@@ -30,6 +30,12 @@ function createFreshReaders(db: Db) {
       const rows = await db.book.findMany({ where: { id: { in: [...ids] } } });
       return ids.map((id) => rows.find((row) => row.id === id) ?? null);
     }, options),
+    queueLength: new DataLoader<number, number>(async (ids) => {
+      const rows = await db.$queryRaw<{ bookId: number; n: number }[]>`SELECT book_id AS "bookId",
+          count(*)::int AS n FROM loan
+        WHERE status = 'QUEUED' AND book_id = ANY(${[...ids]}::int[]) GROUP BY book_id`;
+      return ids.map((id) => rows.find((row) => row.bookId === id)?.n ?? 0);
+    }, options),
     notice: new DataLoader<bigint, NoticeWithLoan | null>(async (ids) => {
       const rows = await db.notice.findMany({
         where: { id: { in: [...ids] } },
@@ -48,7 +54,18 @@ const readersOf = (db: Db) => {
   return readers;
 };
 
-const BookAvailabilityRef = builder.objectRef<Book>('BookAvailability').implement({
+type Availability = Book & { queueLength: number };
+
+/** A book with its queue's length, as one subscriber event shows it (null: no such book). */
+async function availabilityOf(readers: ReturnType<typeof readersOf>, bookId: number) {
+  const [book, queueLength] = await Promise.all([
+    readers.book.load(bookId),
+    readers.queueLength.load(bookId),
+  ]);
+  return book && { ...book, queueLength };
+}
+
+const BookAvailabilityRef = builder.objectRef<Availability>('BookAvailability').implement({
   description: 'How many copies of a book can be borrowed now',
   fields: (t) => ({
     book: t.field({ type: BookRef, description: 'The book', resolve: (book) => book }),
@@ -58,17 +75,23 @@ const BookAvailabilityRef = builder.objectRef<Book>('BookAvailability').implemen
     totalCopies: t.exposeInt('totalCopies', {
       description: 'Copies in circulation (not lost or withdrawn)',
     }),
+    holdQueueLength: t.exposeInt('queueLength', {
+      description: 'Holds QUEUED for a copy of this title',
+    }),
   }),
 });
 
-const countsOf = (book: Book) => `${book.availableCopies}/${book.totalCopies}`;
+// What a subscriber is sent again when it changes: the queue too (a hold placed or cancelled).
+const countsOf = (book: Availability) =>
+  `${book.availableCopies}/${book.totalCopies}/${book.queueLength}`;
 
 builder.subscriptionFields((t) => ({
   bookAvailability: t.field({
     type: BookAvailabilityRef,
     description:
-      "A book's copy counts: the current ones at once, then each change (a borrow, return, " +
-      'reservation, cancellation, new or withdrawn copies) after it commits. Anyone may ' +
+      "A book's copy counts and hold queue: the current ones at once, then each change (a " +
+      'borrow, return, reservation, cancellation, hold, new or withdrawn copies) after it ' +
+      'commits. Anyone may ' +
       'subscribe. BAD_USER_INPUT for an id of no book',
     args: {
       bookId: t.arg.id({ required: true, description: 'The global id of the book' }),
@@ -78,7 +101,7 @@ builder.subscriptionFields((t) => ({
       const readers = readersOf(ctx.db);
       const signals = ctx.live.bookChanges(id);
       // Subscribed before reading: a change committed in between is not missed.
-      const current = await readers.book.load(id).catch((error: unknown) => {
+      const current = await availabilityOf(readers, id).catch((error: unknown) => {
         void signals.return();
         throw error;
       });
@@ -90,7 +113,7 @@ builder.subscriptionFields((t) => ({
         ctx,
         'bookAvailability',
         signals,
-        (signal) => readers.book.load(signal.bookId),
+        (signal) => availabilityOf(readers, signal.bookId),
         countsOf,
         current,
       );

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
   findTransition,
+  isHold,
   LOAN_STATUSES,
   LOAN_TRANSITIONS,
   type LoanAction,
   sourcesOf,
 } from '../../src/domain/loan-transitions.js';
 
-const ACTIONS: LoanAction[] = ['CHECKOUT', 'CANCEL', 'RETURN', 'RENEW', 'MARK_OVERDUE'];
+const ACTIONS: LoanAction[] = [
+  'CHECKOUT',
+  'CANCEL',
+  'RETURN',
+  'RENEW',
+  'MARK_OVERDUE',
+  'FILL',
+  'MOVE',
+  'EXPIRE',
+];
 
 describe('LOAN_TRANSITIONS', () => {
   it('is exactly the machine of the issue', () => {
@@ -20,14 +30,21 @@ describe('LOAN_TRANSITIONS', () => {
         'BORROWED -MARK_OVERDUE-> OVERDUE',
         'OVERDUE -RETURN-> RETURNED',
         'BORROWED -RENEW-> BORROWED',
+        'QUEUED -FILL-> READY',
+        'QUEUED -MOVE-> QUEUED',
+        'QUEUED -CANCEL-> CANCELLED',
+        'READY -CHECKOUT-> BORROWED',
+        'READY -CANCEL-> CANCELLED',
+        'READY -EXPIRE-> EXPIRED',
       ].sort(),
     );
   });
 
-  it('leaves RETURNED and CANCELLED final', () => {
+  it('leaves RETURNED, CANCELLED and EXPIRED final', () => {
     for (const action of ACTIONS) {
       expect(findTransition('RETURNED', action)).toBeUndefined();
       expect(findTransition('CANCELLED', action)).toBeUndefined();
+      expect(findTransition('EXPIRED', action)).toBeUndefined();
     }
   });
 
@@ -42,9 +59,20 @@ describe('LOAN_TRANSITIONS', () => {
   });
 
   it('frees the copy and the member slot exactly when a loan closes', () => {
-    for (const t of LOAN_TRANSITIONS) {
+    for (const t of LOAN_TRANSITIONS.filter((t) => !isHold(t.from))) {
       expect(Boolean(t.closes)).toBe(t.to === 'RETURNED' || t.to === 'CANCELLED');
       if (t.closes) expect(t.copyTo).toBe('AVAILABLE');
+    }
+  });
+
+  it('frees the hold slot exactly when a hold leaves QUEUED and READY, and a READY copy with it', () => {
+    for (const t of LOAN_TRANSITIONS.filter((t) => isHold(t.from))) {
+      expect(Boolean(t.endsHold)).toBe(!isHold(t.to));
+      expect(Boolean(t.closes)).toBe(false);
+      // A READY hold's copy is picked up or passed on; a QUEUED hold has none to free.
+      if (t.from === 'READY' && t.to !== 'BORROWED') expect(t.copyTo).toBe('AVAILABLE');
+      if (t.from === 'QUEUED') expect(t.copyTo === 'AVAILABLE').toBe(false);
+      expect(Boolean(t.opens)).toBe(t.to === 'BORROWED');
     }
   });
 });

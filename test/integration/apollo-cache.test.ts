@@ -81,6 +81,9 @@ function advice(code: ErrorCode): string {
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'EMAIL_TAKEN':
     case 'INVALID_CREDENTIALS':
+    case 'HOLDS_WAITING':
+    case 'HOLD_LIMIT_EXCEEDED':
+    case 'HOLD_ALREADY_PLACED':
       return 'tell the member';
     default: {
       const unhandled: never = code;

@@ -33,7 +33,7 @@ it('counts one loan_transitions_total per committed loan_event row, never a refu
     db,
     clock,
     ids: new SnowflakeGenerator({ workerId: 5 }),
-    loanPolicy: { loanPeriodDays: 21, holdPickupDays: 3, maxRenewals: 1 },
+    loanPolicy: { loanPeriodDays: 21, holdPickupDays: 3, maxRenewals: 1, maxActiveHolds: 10 },
   };
   const category = await createCategory(db);
   const book = await createBook(db, { categoryId: category.id, copies: 4 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const DAY = 86_400_000;
-const policy = { loanPeriodDays: 21, holdPickupDays: 3, maxRenewals: 2 };
+const policy = { loanPeriodDays: 21, holdPickupDays: 3, maxRenewals: 2, maxActiveHolds: 10 };
 
 /** Loan deps on a clock of the test's own (each test starts later than the last one's loans). */
 function circulation(start: string) {

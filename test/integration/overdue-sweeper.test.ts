@@ -18,7 +18,7 @@ const DAY = 86_400_000;
 it('moves late loans and expired holds to OVERDUE once, with two sweepers racing', async () => {
   const db = t.database.db;
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
-  const policy = { loanPeriodDays: 21, holdPickupDays: 3, maxRenewals: 2 };
+  const policy = { loanPeriodDays: 21, holdPickupDays: 3, maxRenewals: 2, maxActiveHolds: 10 };
   const deps = (workerId: number) => ({
     db,
     clock,

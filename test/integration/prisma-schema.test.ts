@@ -77,7 +77,7 @@ it('every model and relation of the Prisma schema works on the migrated database
     },
   });
   expect(readLoan.events[0]?.actor?.email).toBe('m@example.test');
-  expect(readLoan.copy.barcode).toMatch(/^BM\d{10}$/);
+  expect(readLoan.copy?.barcode).toMatch(/^BM\d{10}$/);
 
   const readBook = await db.book.findUniqueOrThrow({
     where: { id: book.id },

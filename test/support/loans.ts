@@ -23,8 +23,9 @@ export async function inventoryOf(db: Db, bookId: number) {
   const book = await db.book.findUniqueOrThrow({ where: { id: bookId } });
   const copies = await db.copy.groupBy({ by: ['status'], where: { bookId }, _count: true });
   const count = (status: string) => copies.find((c) => c.status === status)?._count ?? 0;
+  // A READY hold keeps its copy as a PENDING loan does.
   const openLoans = await db.loan.findMany({
-    where: { bookId, status: { in: ['PENDING', 'BORROWED', 'OVERDUE'] } },
+    where: { bookId, status: { in: ['READY', 'PENDING', 'BORROWED', 'OVERDUE'] } },
   });
   return {
     totalCopies: book.totalCopies,
