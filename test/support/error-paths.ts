@@ -52,11 +52,34 @@ export function fixtures(t: TestApp) {
     if (!loanId) throw new Error(`${mutation} failed: ${JSON.stringify(res)}`);
     return { loanId, owner: owner.id, stranger: (await member()).id };
   };
+  /** Places a hold through the API; its id. */
+  const placeHold = async (bookId: number, memberId: number) => {
+    const res = await t.gql<{ placeHold: { hold?: { id: string } } }>(
+      'mutation($id: ID!) { placeHold(bookId: $id) { ... on PlaceHoldSuccess { hold { id } } } }',
+      { id: gid('Book', bookId) },
+      { as: memberId },
+    );
+    const holdId = res.data?.placeHold.hold?.id;
+    if (!holdId) throw new Error(`placeHold failed: ${JSON.stringify(res)}`);
+    return holdId;
+  };
+  /** A hold QUEUED (or READY, when the title has a copy on the shelf), its member and another. */
+  const hold = async (data: { copies?: number; maxActiveLoans?: number } = {}) => {
+    const owner = await member(data);
+    const loanId = await placeHold((await book({ copies: data.copies ?? 0 })).id, owner.id);
+    return { loanId, owner: owner.id, stranger: (await member()).id };
+  };
   return {
     db,
     category,
     book,
     member,
+    placeHold,
+    /** A QUEUED hold, its member and another member. */
+    queued: () => hold(),
+    /** A READY hold of a member who may open `maxActiveLoans` loans. */
+    ready: (maxActiveLoans?: number) =>
+      hold({ copies: 1, ...(maxActiveLoans !== undefined && { maxActiveLoans }) }),
     author: () => createAuthor(db),
     /** A BORROWED loan, its member and another member. */
     borrowed: () => open('borrowBook'),

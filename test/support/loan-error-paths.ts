@@ -2,6 +2,7 @@ import {
   type Call,
   type ErrorPaths,
   type Fixtures,
+  loanIdOf,
   newKey,
   type Scenario,
   WRITES,
@@ -51,7 +52,7 @@ function opening(limit: (fx: Fixtures) => number): Record<string, Scenario> {
  */
 function transition(
   wrongState: 'borrowed' | 'pending',
-  rightState: 'borrowed' | 'pending',
+  rightState: 'borrowed' | 'pending' | 'queued',
   keyed = false,
 ): Record<string, Scenario> {
   return {
@@ -87,9 +88,17 @@ export const LOAN_ERROR_PATHS = (limits: {
 }): ErrorPaths => ({
   borrowBook: opening(() => limits.borrowBook),
   reserveBook: opening(() => limits.reserveBook),
-  checkoutLoan: transition('borrowed', 'pending'),
   returnBook: transition('pending', 'borrowed', true),
   cancelReservation: transition('borrowed', 'pending'),
+  checkoutLoan: {
+    ...transition('borrowed', 'pending'),
+    // A READY hold of a member with no loan to spare: picking it up would open one too many.
+    LoanLimitExceededError: async (fx) => {
+      const { loanId, owner } = await fx.ready(0);
+      return as(owner, { loanId });
+    },
+  },
+  ...HOLD_ERROR_PATHS,
   renewLoan: {
     ...transition('pending', 'borrowed', true),
     // Renewed as often as allowed first, then once more.
@@ -97,5 +106,63 @@ export const LOAN_ERROR_PATHS = (limits: {
       const { loanId, owner } = await fx.borrowed();
       return { ...as(owner, { loanId }), before: limits.maxRenewals };
     },
+    // Someone queues for the title of the loan (its only copy is out).
+    HoldsWaitingError: async (fx) => {
+      const { loanId, owner, stranger } = await fx.borrowed();
+      const loan = await fx.db.loan.findFirstOrThrow({ where: { id: loanIdOf(loanId) } });
+      await fx.placeHold(loan.bookId, stranger);
+      return as(owner, { loanId });
+    },
   },
 });
+
+/** The holds queue: placeHold like the openings, cancelHold like a transition, moveHold the desk's. */
+const HOLD_ERROR_PATHS: ErrorPaths = {
+  placeHold: {
+    [WRITES]: async (fx) =>
+      as((await fx.member()).id, { bookId: gid('Book', (await fx.book({ copies: 0 })).id) }),
+    IdempotencyKeyReusedError: async (fx) => {
+      const idempotencyKey = newKey();
+      const [first, second] = [await fx.book({ copies: 0 }), await fx.book({ copies: 0 })];
+      return {
+        ...as((await fx.member()).id, { bookId: gid('Book', second.id), idempotencyKey }),
+        first: { bookId: gid('Book', first.id), idempotencyKey },
+      };
+    },
+    ValidationError: async (fx) => as((await fx.member()).id, { bookId: 'nonsense' }),
+    NotFoundError: async (fx) => as((await fx.member()).id, { bookId: fx.missing('Book') }),
+    ForbiddenError: async (fx) => {
+      const [member, other] = [await fx.member(), await fx.member()];
+      const bookId = gid('Book', (await fx.book({ copies: 0 })).id);
+      return as(member.id, { bookId, memberId: gid('Member', other.id) });
+    },
+    // The same hold twice.
+    HoldAlreadyPlacedError: async (fx) => {
+      const bookId = gid('Book', (await fx.book({ copies: 0 })).id);
+      return { ...as((await fx.member()).id, { bookId }), first: { bookId } };
+    },
+    // A member whose hold count stands past any MAX_ACTIVE_HOLDS.
+    HoldLimitExceededError: async (fx) => {
+      const member = await fx.member();
+      await fx.db.member.update({ where: { id: member.id }, data: { activeHolds: 100_000 } });
+      return as(member.id, { bookId: gid('Book', (await fx.book({ copies: 0 })).id) });
+    },
+  },
+  cancelHold: transition('borrowed', 'queued', true),
+  moveHold: {
+    [WRITES]: async (fx) => as('LIBRARIAN', { holdId: (await fx.queued()).loanId, position: 1 }),
+    IdempotencyKeyReusedError: async (fx) => {
+      const idempotencyKey = newKey();
+      return {
+        ...as('LIBRARIAN', { holdId: fx.missing('Loan'), position: 1, idempotencyKey }),
+        first: { holdId: gid('Loan', '987654321'), position: 1, idempotencyKey },
+      };
+    },
+    ValidationError: async (fx) =>
+      as('LIBRARIAN', { holdId: (await fx.queued()).loanId, position: 0 }),
+    NotFoundError: async (fx) => as('LIBRARIAN', { holdId: fx.missing('Loan'), position: 1 }),
+    // A loan, not a hold in a queue.
+    InvalidLoanTransitionError: async (fx) =>
+      as('LIBRARIAN', { holdId: (await fx.borrowed()).loanId, position: 1 }),
+  },
+};
