@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { README_FILE, withConfigTable } from '../src/cli/config-docs.js';
+import { README_FILE, withConfigTable, withStateDiagram } from '../src/cli/config-docs.js';
 import { VARIABLES } from '../src/config.js';
 
 const readme = readFileSync(README_FILE, 'utf8');
@@ -15,4 +15,16 @@ it('documents every variable once, and only variables the code reads', () => {
   const table = withConfigTable(readme).match(/config:start[\s\S]*config:end/)?.[0] ?? '';
   const rows = [...table.matchAll(/^\| `([A-Z0-9_]+)` /gm)].map((m) => m[1]);
   expect(rows).toEqual(names);
+});
+
+it("README.md's loan state diagram is printed from LOAN_TRANSITIONS (run npm run docs:config)", () => {
+  expect(readme).toBe(withStateDiagram(readme));
+  // Every state and action of the machine appears in it, the holds' too.
+  for (const word of [
+    'QUEUED --> READY: FILL',
+    'READY --> EXPIRED: EXPIRE',
+    'QUEUED --> QUEUED: MOVE',
+  ]) {
+    expect(readme).toContain(word);
+  }
 });
