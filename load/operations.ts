@@ -66,3 +66,54 @@ export const BORROW_BOOK = /* GraphQL */ `
     }
   }
 `;
+
+/** Give a loan back (its copy goes to the first hold in the queue, else the shelf). */
+export const RETURN_BOOK = /* GraphQL */ `
+  mutation ReturnBook($loanId: ID!) {
+    returnBook(loanId: $loanId) {
+      __typename
+      ... on Error { code }
+      ... on ReturnBookSuccess { loan { id status } }
+    }
+  }
+`;
+
+/** Renew a loan (refused while members queue for the title). */
+export const RENEW_LOAN = /* GraphQL */ `
+  mutation RenewLoan($loanId: ID!) {
+    renewLoan(loanId: $loanId) {
+      __typename
+      ... on Error { code }
+      ... on RenewLoanSuccess { loan { id status dueAt } }
+    }
+  }
+`;
+
+/** Pick up a READY hold (or a reservation). */
+export const CHECKOUT_LOAN = /* GraphQL */ `
+  mutation CheckoutLoan($loanId: ID!) {
+    checkoutLoan(loanId: $loanId) {
+      __typename
+      ... on Error { code }
+      ... on CheckoutLoanSuccess { loan { id status dueAt } }
+    }
+  }
+`;
+
+/** Queue for a title. */
+export const PLACE_HOLD = /* GraphQL */ `
+  mutation PlaceHold($bookId: ID!) {
+    placeHold(bookId: $bookId) {
+      __typename
+      ... on Error { code }
+      ... on PlaceHoldSuccess { hold { id status position } }
+    }
+  }
+`;
+
+/** The signed-in member's holds with their places in the queues. */
+export const MY_HOLDS = /* GraphQL */ `
+  query MyHolds {
+    me { holds { id status position pickupDeadline book { title holdQueueLength } } }
+  }
+`;

@@ -98,6 +98,7 @@ async function resetCirculation(databaseUrl: string) {
     UPDATE book SET available_copies = (SELECT count(*) FROM copy c WHERE c.book_id = book.id AND c.status = 'AVAILABLE')
       WHERE available_copies <> (SELECT count(*) FROM copy c WHERE c.book_id = book.id AND c.status = 'AVAILABLE');
     UPDATE member SET active_loans = 0 WHERE active_loans <> 0;
+    UPDATE member SET active_holds = 0 WHERE active_holds <> 0;
     COMMIT`);
   await client.end();
 }
@@ -139,8 +140,10 @@ async function statementsPerRequest(databaseUrl: string, s: Scenario, secret: st
       headers: headersOf(request, tokens),
       body: bodyOf(request),
     });
-    const body = (await response.json()) as { errors?: unknown };
+    const text = await response.text();
+    const body = JSON.parse(text) as { errors?: unknown };
     if (body.errors) throw new Error(`scenario failed: ${JSON.stringify(body.errors)}`);
+    request.onResponse?.(text);
   };
   await send(0);
   // A cached scenario is measured warm, as the timed run (after its warm-up) mostly is.
@@ -201,8 +204,9 @@ async function fire(url: string, s: Scenario, seconds: number, tokens: Map<numbe
         duration: seconds,
         requests: [
           {
-            setupRequest: (request) => {
+            setupRequest: (request, context) => {
               const next = s.request(n++);
+              (context as { pending?: LoadRequest }).pending = next;
               return {
                 ...request,
                 method: 'POST',
@@ -210,6 +214,8 @@ async function fire(url: string, s: Scenario, seconds: number, tokens: Map<numbe
                 body: bodyOf(next),
               };
             },
+            onResponse: (_status, body, context) =>
+              (context as { pending?: LoadRequest }).pending?.onResponse?.(body),
           },
         ],
       },
@@ -238,8 +244,10 @@ async function main() {
   } else {
     const databaseUrl = await prepareDatabase(books);
     if (scenario!.lends) await resetCirculation(databaseUrl);
+    scenario!.reset?.();
     statements = (await statementsPerRequest(databaseUrl, scenario!, secret)).toFixed(2);
     if (scenario!.lends) await resetCirculation(databaseUrl);
+    scenario!.reset?.();
     ({ url, child } = await startServer(databaseUrl, scenario!, secret));
   }
   try {

@@ -1,4 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { circulationScenario } from './circulation.js';
 import {
   AUTHORS_WITH_BOOKS,
   BOOK_DETAIL,
@@ -13,6 +14,8 @@ export interface LoadRequest {
   query: string;
   variables?: Record<string, unknown>;
   member?: number;
+  /** Told the answer's body (a stateful scenario learns loan ids from it). */
+  onResponse?: (body: string) => void;
 }
 
 /** A load scenario: what the n-th request sends. */
@@ -23,6 +26,8 @@ export interface Scenario {
   lends?: boolean;
   /** Served with the response cache on (in Redis). Default: off, every request executes. */
   cached?: boolean;
+  /** Forgets what the scenario learnt: called whenever the runner resets the circulation. */
+  reset?: () => void;
 }
 
 /** Members the scenarios sign in as (row ids 1..MEMBERS of the seeded catalogue). */
@@ -103,4 +108,5 @@ export const SCENARIOS: Record<string, Scenario> = {
     },
     lends: true,
   },
+  circulation: circulationScenario(MEMBERS),
 };

@@ -25,6 +25,11 @@ export const DEFAULT_METRICS_OPERATION_NAMES = [
   'BookDetail',
   'MyLoans',
   'BorrowBook',
+  'ReturnBook',
+  'RenewLoan',
+  'CheckoutLoan',
+  'PlaceHold',
+  'MyHolds',
   'FirstBooks',
 ];
 

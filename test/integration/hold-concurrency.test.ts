@@ -61,6 +61,10 @@ const tally = (results: Answer[]) =>
     return acc;
   }, {});
 
+/** The queue ranks of `holds`, ascending. */
+const ranksOf = (holds: { queueRank: bigint | null }[]) =>
+  holds.map((h) => h.queueRank ?? -1n).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
 describe('the holds queue under concurrency', () => {
   it('100 members queueing while 5 copies come back: each copy to one hold, in queue order', async () => {
     const db = handle.db;
@@ -68,7 +72,7 @@ describe('the holds queue under concurrency', () => {
     const book = await createBook(db, { categoryId: category.id, copies: 5 });
     const bookId = encodeGlobalID('Book', book.id);
     const borrowers = await Promise.all(Array.from({ length: 5 }, () => createMember(db)));
-    const loans = [];
+    const loans: string[] = [];
     for (const b of borrowers)
       loans.push((await call(await tokenOf(b.id), BORROW, { id: bookId })).loan!.id);
     const members = await Promise.all(Array.from({ length: 100 }, () => createMember(db)));
@@ -109,10 +113,8 @@ describe('the holds queue under concurrency', () => {
     expect(copies.map((c) => c.status)).toEqual(Array(5).fill('HELD'));
     // In queue order: every READY hold stood before every QUEUED one, and the copies went to
     // them in their order (the FILL events, by id, follow the ranks).
+    expect(ranksOf(ready).at(-1)! < ranksOf(queued)[0]!).toBe(true);
     const rank = (h: { queueRank: bigint | null }) => h.queueRank ?? -1n;
-    const lastReady = ready.map(rank).reduce((a, b) => (a > b ? a : b));
-    const firstQueued = queued.map(rank).reduce((a, b) => (a < b ? a : b));
-    expect(lastReady < firstQueued).toBe(true);
     const fills = await db.loanEvent.findMany({
       where: { action: 'FILL', loanId: { in: ready.map((h) => h.id) } },
       orderBy: { id: 'asc' },
@@ -161,12 +163,12 @@ describe('the holds queue under concurrency', () => {
     const bookId = encodeGlobalID('Book', book.id);
     const borrowers = await Promise.all(Array.from({ length: 5 }, () => createMember(db)));
     const borrowerTokens = await Promise.all(borrowers.map((b) => tokenOf(b.id)));
-    const loans = [];
+    const loans: string[] = [];
     for (const token of borrowerTokens)
       loans.push((await call(token, BORROW, { id: bookId })).loan!.id);
     const members = await Promise.all(Array.from({ length: 60 }, () => createMember(db)));
     const tokens = await Promise.all(members.map((m) => tokenOf(m.id)));
-    const holdIds = [];
+    const holdIds: string[] = [];
     for (const token of tokens) holdIds.push((await call(token, PLACE, { id: bookId })).hold!.id);
 
     // Ten of the first twenty leave while the five copies come back.
@@ -186,11 +188,7 @@ describe('the holds queue under concurrency', () => {
     const ready = holds.filter((h) => h.status === 'READY');
     const queued = holds.filter((h) => h.status === 'QUEUED');
     expect([ready.length, queued.length]).toEqual([5, 45]);
-    const rank = (h: { queueRank: bigint | null }) => h.queueRank ?? -1n;
-    expect(
-      ready.map(rank).reduce((a, b) => (a > b ? a : b)) <
-        queued.map(rank).reduce((a, b) => (a < b ? a : b)),
-    ).toBe(true);
+    expect(ranksOf(ready).at(-1)! < ranksOf(queued)[0]!).toBe(true);
     expect(await inventoryOf(db, book.id)).toMatchObject({
       availableCopies: 0,
       copiesAvailable: 0,
