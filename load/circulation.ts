@@ -73,7 +73,7 @@ export function circulationScenario(members: number): Scenario {
   };
   return {
     description:
-      'circulation: 40% borrow/return cycles (and pickups of READY holds), 20% renewals, 20% placeHold, 20% reads (my loans, my holds, a book), on 40 popular titles',
+      'a day at the desk: 40% borrow/return cycles (and pickups of READY holds), 20% renewals, 20% placeHold, 20% reads (my loans, my holds, a book), on 40 popular titles',
     lends: true,
     reset: () => desks.clear(),
     request: (n) => {

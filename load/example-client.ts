@@ -94,10 +94,13 @@ function explain(code: ErrorCode): string {
     case 'INVALID_LOAN_TRANSITION':
     case 'RENEWAL_LIMIT_REACHED':
     case 'IDEMPOTENCY_KEY_REUSED':
-    case 'HOLDS_WAITING':
-    case 'HOLD_LIMIT_EXCEEDED':
-    case 'HOLD_ALREADY_PLACED':
       return 'the request was wrong';
+    case 'HOLDS_WAITING':
+      return 'others are waiting for it; return it instead';
+    case 'HOLD_LIMIT_EXCEEDED':
+      return 'too many holds; cancel one first';
+    case 'HOLD_ALREADY_PLACED':
+      return 'you are in the queue already';
     default: {
       const unhandled: never = code;
       return unhandled;
