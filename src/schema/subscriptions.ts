@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { builder } from '../builder.js';
+import { BOOK_COLUMNS } from '../data/books.js';
 import type { Db } from '../db.js';
 import { badUserInput } from '../errors.js';
 import type { Book } from '../generated/prisma/client.js';
@@ -22,19 +23,20 @@ builder.subscriptionType({
  * its whole life, so each event reads the rows anew. One statement per book (or notice) for all
  * subscribers of this process that the same event woke, whatever their number.
  */
+/** A book with its hold queue's length, as one subscriber event shows it. */
+type Availability = Book & { queueLength: number };
+
 const freshReaders = new WeakMap<Db, ReturnType<typeof createFreshReaders>>();
 function createFreshReaders(db: Db) {
   const options = { cache: false, batchScheduleFn: (run: () => void) => setImmediate(run) };
   return {
-    book: new DataLoader<number, Book | null>(async (ids) => {
-      const rows = await db.book.findMany({ where: { id: { in: [...ids] } } });
+    // The book and its queue's length in one statement.
+    book: new DataLoader<number, Availability | null>(async (ids) => {
+      const rows = await db.$queryRaw<Availability[]>`SELECT ${BOOK_COLUMNS},
+          (SELECT count(*)::int FROM loan l WHERE l.book_id = b.id AND l.status = 'QUEUED')
+            AS "queueLength"
+        FROM book b WHERE b.id = ANY(${[...ids]}::int[])`;
       return ids.map((id) => rows.find((row) => row.id === id) ?? null);
-    }, options),
-    queueLength: new DataLoader<number, number>(async (ids) => {
-      const rows = await db.$queryRaw<{ bookId: number; n: number }[]>`SELECT book_id AS "bookId",
-          count(*)::int AS n FROM loan
-        WHERE status = 'QUEUED' AND book_id = ANY(${[...ids]}::int[]) GROUP BY book_id`;
-      return ids.map((id) => rows.find((row) => row.bookId === id)?.n ?? 0);
     }, options),
     notice: new DataLoader<bigint, NoticeWithLoan | null>(async (ids) => {
       const rows = await db.notice.findMany({
@@ -53,17 +55,6 @@ const readersOf = (db: Db) => {
   }
   return readers;
 };
-
-type Availability = Book & { queueLength: number };
-
-/** A book with its queue's length, as one subscriber event shows it (null: no such book). */
-async function availabilityOf(readers: ReturnType<typeof readersOf>, bookId: number) {
-  const [book, queueLength] = await Promise.all([
-    readers.book.load(bookId),
-    readers.queueLength.load(bookId),
-  ]);
-  return book && { ...book, queueLength };
-}
 
 const BookAvailabilityRef = builder.objectRef<Availability>('BookAvailability').implement({
   description: 'How many copies of a book can be borrowed now',
@@ -101,7 +92,7 @@ builder.subscriptionFields((t) => ({
       const readers = readersOf(ctx.db);
       const signals = ctx.live.bookChanges(id);
       // Subscribed before reading: a change committed in between is not missed.
-      const current = await availabilityOf(readers, id).catch((error: unknown) => {
+      const current = await readers.book.load(id).catch((error: unknown) => {
         void signals.return();
         throw error;
       });
@@ -113,7 +104,7 @@ builder.subscriptionFields((t) => ({
         ctx,
         'bookAvailability',
         signals,
-        (signal) => availabilityOf(readers, signal.bookId),
+        (signal) => readers.book.load(signal.bookId),
         countsOf,
         current,
       );

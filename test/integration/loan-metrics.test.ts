@@ -45,7 +45,8 @@ it('counts one loan_transitions_total per committed loan_event row, never a refu
       (error: Error) => error.constructor.name,
     );
   // Every pair of the state machine is reported before anything happens.
-  expect((await loanTransitions.get()).values.length).toBe(9);
+  // 13 transitions of LOAN_TRANSITIONS and 3 opening actions (RESERVE, BORROW, PLACE_HOLD).
+  expect((await loanTransitions.get()).values.length).toBe(16);
   expect(await counted()).toEqual({});
 
   const borrowed = await openLoan(deps, member.id, book.id, actor, 'borrow');
