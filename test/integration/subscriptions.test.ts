@@ -206,6 +206,57 @@ describe('bookAvailability', () => {
   });
 });
 
+describe('bookAvailability and the holds queue', () => {
+  it("tells B's subscriber of each hold placed on A, and of the copy a return hands to the queue", async () => {
+    const category = await createCategory(a.database.db);
+    const book = await createBook(a.database.db, { categoryId: category.id, copies: 1 });
+    const bookId = encodeGlobalID('Book', book.id);
+    const [borrower, first, second] = await Promise.all(
+      [1, 2, 3].map(() => createMember(a.database.db)),
+    );
+    const QUEUE = /* GraphQL */ `
+      subscription Queue($bookId: ID!) { bookAvailability(bookId: $bookId) { availableCopies holdQueueLength } }
+    `;
+    type Queue = { bookAvailability: { availableCopies: number; holdQueueLength: number } };
+    const state = (r: { data?: Queue | null }) =>
+      `${r.data?.bookAvailability.availableCopies}+${r.data?.bookAvailability.holdQueueLength}`;
+    const live = subscribe<Queue>(urlB, QUEUE, { bookId });
+    expect(state(await live.next())).toBe('1+0');
+    const expectNext = async (expected: string) => {
+      const from = live.results.length;
+      expect(state(await live.next((r) => state(r) === expected, from))).toBe(expected);
+    };
+    const loan = (
+      await mutateOnA(
+        'mutation($b: ID!) { borrowBook(bookId: $b) { ... on BorrowBookSuccess { loan { id } } } }',
+        { b: bookId },
+        await a.tokenFor(borrower!.id),
+      )
+    ).borrowBook?.loan as { id: string };
+    await expectNext('0+0');
+    for (const [member, expected] of [
+      [first!, '0+1'],
+      [second!, '0+2'],
+    ] as const) {
+      await mutateOnA(
+        'mutation($b: ID!) { placeHold(bookId: $b) { __typename } }',
+        { b: bookId },
+        await a.tokenFor(member.id),
+      );
+      await expectNext(expected);
+    }
+    // The copy goes to the first hold, not the shelf: still none available, one fewer waiting.
+    await mutateOnA(
+      'mutation($l: ID!) { returnBook(loanId: $l) { __typename } }',
+      { l: loan.id },
+      await a.tokenFor(borrower!.id),
+    );
+    await expectNext('0+1');
+    expect(live.results.map(state)).toEqual(['1+0', '0+0', '0+1', '0+2', '0+1']);
+    live.close();
+  });
+});
+
 describe('subscription limits and metrics', () => {
   it('caps open subscriptions per member with a typed refusal, and frees a slot on disconnect', async () => {
     const category = await createCategory(a.database.db);
