@@ -11,9 +11,8 @@ import type { SnowflakeGenerator } from './snowflake.js';
  * - `OVERDUE`: the overdue sweeper (src/domain/overdue-sweeper.ts), for a BORROWED loan past its
  *   due date, in the batch that marks it OVERDUE.
  * - `DUE_SOON`: the due-soon sweep (src/notices/due-soon-sweep.ts), once per loan and due date.
- * - `HOLD_READY`: the holds queue, in the transaction that makes a hold READY:
- *   `await enqueueNotice(tx, deps, { memberId, kind: 'HOLD_READY', loanId: hold.id,
- *   deadline: hold.pickupDeadline })`.
+ * - `HOLD_READY`: the holds queue (`fillHead` in src/domain/hold-queue.ts), in the transaction
+ *   that makes a hold READY, with its pickup deadline.
  */
 export const NOTICE_KINDS = ['HOLD_READY', 'DUE_SOON', 'OVERDUE'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];

@@ -85,6 +85,17 @@ async function holdsOf(memberId: number): Promise<Hold[]> {
   return res.data?.me.holds ?? [];
 }
 
+/** `me { holds }` with each title's queue length: what a member's holds page reads. */
+async function holdsOfWithQueue(memberId: number) {
+  const res = await t.gql<{ me: { holds: (Hold & { book: { holdQueueLength: number } })[] } }>(
+    `{ me { holds { ${HOLD} book { title holdQueueLength } } } }`,
+    {},
+    { as: memberId },
+  );
+  expect(res.errors).toBeUndefined();
+  return res.data?.me.holds ?? [];
+}
+
 async function queueLengthOf(bookId: number): Promise<number> {
   const res = await t.gql<{ node: { holdQueueLength: number } }>(
     'query($id: ID!) { node(id: $id) { ... on Book { holdQueueLength } } }',
@@ -260,6 +271,28 @@ describe('the holds queue', () => {
       openLoans: 3,
       distinctCopiesLent: 3,
     });
+  });
+});
+
+describe('reading holds', () => {
+  it('costs the same statements for 1 hold as for 3: positions and queue lengths are batched', async () => {
+    const read = async (count: number) => {
+      const [member] = await members(1);
+      for (let i = 0; i < count; i++) {
+        const { book } = await lentOut();
+        const [ahead] = await members(1);
+        await placeHold(book.id, ahead!.id);
+        await placeHold(book.id, member!.id);
+      }
+      const { result, statements } = await t.countStatements(() => holdsOfWithQueue(member!.id));
+      return { positions: result.map((h) => h.position), statements };
+    };
+    // MAX_ACTIVE_HOLDS is 3 here.
+    const one = await read(1);
+    const three = await read(3);
+    expect(one.positions).toEqual([2]);
+    expect(three.positions).toEqual([2, 2, 2]);
+    expect(three.statements).toBe(one.statements);
   });
 });
 
