@@ -10,7 +10,7 @@ export const ERROR_CODE_DESCRIPTIONS = {
   CONFLICT:
     'The change clashes with existing data (a duplicate, or a row still in use), or kept colliding with concurrent changes and was rolled back (try again)',
   FORBIDDEN: 'The caller may not act on this row or for this member',
-  BOOK_UNAVAILABLE: 'Every copy of the book is held or lent',
+  BOOK_UNAVAILABLE: 'Every copy of the book is held or lent (placeHold queues for the next one)',
   LOAN_LIMIT_EXCEEDED: "The member's open loans are at their maximum",
   INVALID_LOAN_TRANSITION: 'The loan state machine does not allow this action from this state',
   RENEWAL_LIMIT_REACHED: 'The loan was renewed as often as MAX_RENEWALS allows',

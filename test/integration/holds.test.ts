@@ -191,6 +191,27 @@ describe('the holds queue', () => {
     });
   });
 
+  it('answers a retried placeHold with the first hold (idempotency key): one row, one slot', async () => {
+    const { book } = await lentOut();
+    const [member] = await members(1);
+    const PLACE = `mutation($b: ID!, $k: String) { placeHold(bookId: $b, idempotencyKey: $k) {
+      __typename ... on PlaceHoldSuccess { hold { id position } } } }`;
+    const send = () =>
+      t.gql<{ placeHold: Result }>(
+        PLACE,
+        { b: gid('Book', book.id), k: 'hold-once' },
+        {
+          as: member!.id,
+        },
+      );
+    const [first, again] = [await send(), await send()];
+    expect(again.data?.placeHold).toEqual(first.data?.placeHold);
+    expect(first.data?.placeHold.hold?.position).toBe(1);
+    expect(await t.database.db.loan.count({ where: { memberId: member!.id } })).toBe(1);
+    const row = await t.database.db.member.findUniqueOrThrow({ where: { id: member!.id } });
+    expect(row.activeHolds).toBe(1);
+  });
+
   it('allows one hold per member and title, and MAX_ACTIVE_HOLDS in all', async () => {
     const [member] = await members(1);
     const books = await Promise.all(
