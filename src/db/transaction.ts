@@ -8,7 +8,8 @@ import { ScopeAbortedError, WriteScope } from './write-scope.js';
  *
  * - Locks are taken in one order, parents first: member, book, copy, loan (then their
  *   children: book_author, book_search, loan_event). Code that changes several of these
- *   follows it, so two writers never wait on each other in a cycle.
+ *   follows it, so two writers never wait on each other in a cycle. The holds of a title's
+ *   queue are loans locked under their book's row (src/domain/hold-queue.ts), after it.
  * - A serialization failure (40001) or a deadlock (40P01) rolls the attempt back and runs the
  *   work again, up to {@link TRANSACTION_ATTEMPTS} times; then the answer is CONFLICT.
  * - The request's deadline (src/plugins/use-request-timeout.ts) aborts an attempt that has
