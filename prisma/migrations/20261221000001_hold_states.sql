@@ -10,4 +10,4 @@ ALTER TYPE loan_status ADD VALUE IF NOT EXISTS 'READY';
 ALTER TYPE loan_status ADD VALUE IF NOT EXISTS 'EXPIRED';
 
 -- migrate:down
--- Enum values cannot be dropped; 20261215000002_holds.sql's down removes the rows using them.
+-- Enum values cannot be dropped; 20261221000002_holds.sql's down removes the rows using them.

@@ -1,6 +1,6 @@
 -- migrate:up
 
--- The holds queue (see 20261215000001_hold_states.sql for its states).
+-- The holds queue (see 20261221000001_hold_states.sql for its states).
 -- A queued hold has no copy yet; every other state has one (a hold cancelled while QUEUED never
 -- had one). queue_rank orders a title's queue: drawn from loan_queue_rank_seq under the book's
 -- row lock when the hold is placed (so FIFO in the order the queue saw them, whatever the
