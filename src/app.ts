@@ -36,7 +36,7 @@ import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
-import { useResponseCache } from './plugins/use-response-cache.js';
+import { useConditionalGet, useResponseCache } from './plugins/use-response-cache.js';
 import { useSingleFlight } from './plugins/use-single-flight.js';
 import { useSubscriptionTransport } from './plugins/use-subscription-transport.js';
 import { useTracing } from './plugins/use-tracing.js';
@@ -184,6 +184,8 @@ export function createApp(options: AppOptions) {
     // byte-counting TransformStream when its Content-Length already says how long it is.
     maxRequestBodySize: false,
     plugins: [
+      // Its onResponse first (it has no other hook): the log and the metrics see its 304s.
+      config.responseCache && useConditionalGet(),
       // First: its request id and log scope wrap everything the other plugins do.
       on('requestLog') && useRequestLog({ logger: config.logRequests ? logger : false }),
       // MAX_BODY_BYTES again for callers that reach the app without src/server.ts's check.

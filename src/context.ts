@@ -69,10 +69,13 @@ export interface Context
   /** Where the request came from (see `clientAddress`); undefined in-process (tests). */
   clientAddress: string | undefined;
   /**
-   * Entities this request changed, beyond what its mutation's name says (see
-   * src/cache/cache-policy.ts): the response cache drops them before the answer leaves.
+   * What this request's committed changes invalidate, as each mutation declares it
+   * (`invalidates`, src/schema/invalidation-plugin.ts): the response cache drops them before
+   * the answer leaves.
    */
   cacheChanges: CacheTag[];
+  /** Transactions of this request that committed (src/db/transaction.ts counts them). */
+  commits: { count: number };
   /** When this request's changes must have committed (armed by the request timeout). */
   deadline: Deadline;
   /**
@@ -186,6 +189,7 @@ export async function createContext(
     viewer: caller.viewer,
     clientAddress: clientAddress(request, socketAddress, trustProxy),
     cacheChanges: [],
+    commits: { count: 0 },
     deadline: new Deadline(),
   };
 }

@@ -1,6 +1,7 @@
 // Kept by hand: @envelop/response-cache-redis (the library for this) has no tombstones, so a query
 // that read before a mutation committed writes stale data back for a whole TTL, and it neither
 // replays failed invalidations nor turns a failing Redis into a miss; this store does all three.
+import { randomBytes } from 'node:crypto';
 import {
   type Cache,
   createInMemoryCache,
@@ -131,6 +132,16 @@ export function createMemoryResponseCache(options: ResponseCacheStoreOptions): R
   };
 }
 
+/**
+ * The ETag of one stored answer: its key (the request's document, variables and viewer scope)
+ * and a version of its own, so that the answer stored after an invalidation, under the same
+ * key, has another ETag and a client holding the old body is not told it is current.
+ */
+export const entityTag = (key: string) => `"${key}.${randomBytes(6).toString('base64url')}"`;
+
+/** The cache key an ETag of {@link entityTag} was made for. */
+export const keyOfEntityTag = (etag: string) => etag.replace(/^"|"$/g, '').split('.')[0] ?? '';
+
 export interface GuardedCacheOptions {
   /** TTL of a response whose root fields include a null (an id that does not exist), in ms. */
   negativeTtlMs: number;
@@ -188,8 +199,10 @@ export function guardCache(store: ResponseCacheStore, options: GuardedCacheOptio
       extensions.http = extensions.http ?? {};
       const expires = new Date(Date.now() + finalTtl).toUTCString();
       const list = [...entities];
+      const etag = entityTag(key);
       extensions.http.headers = {
         ...extensions.http.headers,
+        ETag: etag,
         Expires: expires,
         ...options.entityHeaders?.(list),
       };
@@ -197,10 +210,10 @@ export function guardCache(store: ResponseCacheStore, options: GuardedCacheOptio
         options.onError(error);
         return false;
       });
-      writes.set(key, write);
+      writes.set(etag, write);
       await write;
       // Kept a moment for the HTTP layer of this request to read, then forgotten.
-      setTimeout(() => writes.get(key) === write && writes.delete(key), 5000).unref();
+      setTimeout(() => writes.delete(etag), 5000).unref();
     },
     async get(key) {
       try {
@@ -220,9 +233,9 @@ export function guardCache(store: ResponseCacheStore, options: GuardedCacheOptio
   };
   return {
     cache,
-    /** Whether the response under `key` was stored, once its write (if any) settles. */
-    async stored(key: string): Promise<boolean> {
-      return (await writes.get(key)) ?? true;
+    /** Whether the response of ETag `etag` was stored, once its write (if any) settles. */
+    async stored(etag: string): Promise<boolean> {
+      return (await writes.get(etag)) ?? true;
     },
     /** Replays invalidations that failed while the store was unreachable. */
     replayInvalidations: async () => {

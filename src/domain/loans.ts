@@ -15,7 +15,7 @@ import { findTransition, type LoanAction, type LoanStatus, sourcesOf } from './l
 
 type Tx = Prisma.TransactionClient;
 type Deps = Pick<Context, 'db' | 'clock' | 'ids' | 'loanPolicy'> &
-  Partial<Pick<Context, 'deadline' | 'idempotencyKeyTtlSeconds'>>;
+  Partial<Pick<Context, 'deadline' | 'commits' | 'idempotencyKeyTtlSeconds'>>;
 
 /**
  * Interactive transactions wait for a pooled connection; a borrow storm of hundreds of

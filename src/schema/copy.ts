@@ -1,4 +1,6 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
+import { bookChangeTags } from '../cache/cache-policy.js';
 import { isLibrarian, viewerId } from '../context.js';
 import { transaction } from '../db/transaction.js';
 import { withIdempotencyKey } from '../domain/idempotency.js';
@@ -11,6 +13,7 @@ import {
   translateDbError,
   ValidationError,
 } from '../errors.js';
+import type { Book, Copy } from '../generated/prisma/client.js';
 import { BookRef } from './book.js';
 import { resultOf } from './error.js';
 import {
@@ -110,6 +113,7 @@ builder.mutationFields((t) => ({
       IdempotencyKeyReusedError,
     ]),
     authScopes: { librarian: true },
+    invalidates: ({ result }) => bookChangeTags(result as Book | undefined),
     args: {
       bookId: t.arg.id({ required: true, description: 'The book' }),
       count: t.arg.int({ required: true, description: `How many, 1 to ${MAX_NEW_COPIES}` }),
@@ -161,6 +165,15 @@ builder.mutationFields((t) => ({
       ConflictError,
     ]),
     authScopes: { librarian: true },
+    invalidates: ({ result }) => {
+      const copy = result as Copy | undefined;
+      return copy
+        ? [
+            ...bookChangeTags({ id: copy.bookId }),
+            { typename: 'Copy', id: encodeGlobalID('Copy', copy.id) },
+          ]
+        : [...bookChangeTags(undefined), { typename: 'Copy' }];
+    },
     args: { copyId: t.arg.id({ required: true, description: 'The copy' }) },
     validate: argumentRules({ copyId: globalId('Copy') }),
     resolve: async (_root, { copyId }, ctx) => {

@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+
 import { loanChangeTags } from '../cache/cache-policy.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
 import { parseSnowflakeGlobalId } from '../domain/global-id.js';
@@ -87,16 +88,15 @@ function borrowerOf(ctx: Context, memberId: string | null | undefined): number {
 }
 
 /**
- * After a transition commits: the response cache drops the loan's book, copy, loan and member,
- * subscribers of the book's availability hear of it, and a checkout counts towards the hot list
- * (once: an idempotency key's replay changed nothing, so it tells no one).
+ * After a transition commits: subscribers of the book's availability hear of it, and a checkout
+ * counts towards the hot list (once: an idempotency key's replay changed nothing, so it tells
+ * no one). The response cache drops what the field's `invalidates` names.
  */
 async function noteLoanChange(
   ctx: Context,
   { value: loan, replayed }: Outcome<Loan>,
   checkedOut: boolean,
 ): Promise<Loan> {
-  ctx.cacheChanges.push(...loanChangeTags(loan));
   if (replayed) return loan;
   ctx.live.bookChanged(loan.bookId);
   if (checkedOut) await ctx.hotBooks.recordBorrow(loan.bookId);
@@ -133,6 +133,7 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
         ],
       ),
       authScopes: { member: true },
+      invalidates: ({ result }) => loanChangeTags(result as Loan | undefined),
       rateLimit: { name: mode === 'borrow' ? 'borrowBook' : 'reserveBook' },
       args: {
         bookId: t.arg.id({ required: true, description: 'The book' }),
@@ -195,6 +196,7 @@ const transitionField = (
         ...extra.errors,
       ]),
       authScopes: { member: true },
+      invalidates: ({ result }) => loanChangeTags(result as Loan | undefined),
       args: {
         loanId: t.arg.id({ required: true, description: 'The loan' }),
         ...(keyed && { idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG) }),
