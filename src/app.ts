@@ -4,6 +4,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, getOperationAST, Kind } from 'graphql';
 import { createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
 import { cdnPurgerFor, surrogateKeyHeader } from './cache/cdn.js';
+import { invalidationsChannel, withLocalTier } from './cache/local-tier.js';
 import {
   createMemoryResponseCache,
   createRedisResponseCache,
@@ -146,8 +147,23 @@ export function createApp(options: AppOptions) {
   const storeOptions = { tombstoneMs: config.requestTimeoutMs + 1000 };
   // CDN_PURGE_URLS: a CDN in front is told what mutations change (src/cache/cdn.ts).
   const purgeCdn = cdnPurgerFor(config, logger);
+  // With Redis: an LRU per process in front of it, told of every invalidation (pub/sub).
+  const tiered =
+    redis && config.responseCacheLocalEntries > 0
+      ? withLocalTier(
+          createRedisResponseCache(redis, {
+            ...storeOptions,
+            invalidationsChannel: invalidationsChannel(redis),
+          }),
+          redis,
+          { max: config.responseCacheLocalEntries },
+        )
+      : undefined;
   const responseCache = guardCache(
-    redis ? createRedisResponseCache(redis, storeOptions) : createMemoryResponseCache(storeOptions),
+    tiered ??
+      (redis
+        ? createRedisResponseCache(redis, storeOptions)
+        : createMemoryResponseCache(storeOptions)),
     {
       negativeTtlMs: config.responseCacheNegativeTtlSeconds * 1000,
       onError: () => undefined,
@@ -289,6 +305,7 @@ export function createApp(options: AppOptions) {
         }),
       // The live events the app made itself end with it (open streams complete).
       !options.live && { onDispose: () => live.close() },
+      tiered ? { onDispose: () => tiered.close() } : false,
     ],
   });
 }

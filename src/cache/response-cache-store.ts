@@ -31,6 +31,14 @@ export interface ResponseCacheStoreOptions {
  */
 export interface ResponseCacheStore extends Omit<Cache, 'set'> {
   set(...args: Parameters<Cache['set']>): Promise<boolean>;
+  /** The response under `key` with the tags it was stored under (the local tier needs them). */
+  getEntry?(key: string): Promise<StoredEntry | undefined>;
+}
+
+/** A stored response and its tags. */
+export interface StoredEntry {
+  result: ExecutionResult;
+  tags: string[];
 }
 
 /** The name of a tag: `Book`, or `Book:<global id>`. */
@@ -61,7 +69,8 @@ for i = 2, #KEYS, 2 do
 end
 return 1`;
 
-// KEYS: a (tag set, tombstone) pair per tag. ARGV: tombstone ttl in ms.
+// KEYS: a (tag set, tombstone) pair per tag. ARGV: tombstone ttl in ms, then (optionally) the
+// channel told of the tags and their JSON: in the script, so no reader sees one without the other.
 const INVALIDATE_SCRIPT = `
 local dropped = 0
 for i = 1, #KEYS, 2 do
@@ -71,6 +80,7 @@ for i = 1, #KEYS, 2 do
   redis.call('DEL', KEYS[i])
   redis.call('SET', KEYS[i + 1], '1', 'PX', ARGV[1])
 end
+if ARGV[2] then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
 return dropped`;
 
 /**
@@ -82,23 +92,38 @@ return dropped`;
  */
 export function createRedisResponseCache(
   redis: Redis,
-  options: ResponseCacheStoreOptions,
+  options: ResponseCacheStoreOptions & {
+    /** Channel (its full name: no key prefix applies) told of each invalidation's tags. */
+    invalidationsChannel?: string;
+  },
 ): ResponseCacheStore {
   const pairs = (tags: string[]) => tags.flatMap((tag) => [`rc:t:${tag}`, `rc:x:${tag}`]);
+  const getEntry = async (key: string): Promise<StoredEntry | undefined> => {
+    const raw = await redis.get(`rc:r:${key}`);
+    if (raw === null) return undefined;
+    const parsed = JSON.parse(raw) as Partial<StoredEntry> & ExecutionResult;
+    // Entries of earlier versions are the bare result, without their tags.
+    return parsed.result && Array.isArray(parsed.tags)
+      ? { result: parsed.result, tags: parsed.tags }
+      : { result: parsed, tags: [] };
+  };
   return {
     async set(key, result, entities, ttl) {
-      const keys = [`rc:r:${key}`, ...pairs(tagsOf(entities))];
-      const json = JSON.stringify(result);
+      const tags = tagsOf(entities);
+      const keys = [`rc:r:${key}`, ...pairs(tags)];
+      const json = JSON.stringify({ result, tags } satisfies StoredEntry);
       return (await redis.eval(SET_SCRIPT, keys.length, ...keys, json, Math.ceil(ttl))) === 1;
     },
-    async get(key) {
-      const raw = await redis.get(`rc:r:${key}`);
-      return raw === null ? undefined : (JSON.parse(raw) as ExecutionResult);
-    },
+    getEntry,
+    get: async (key) => (await getEntry(key))?.result,
     async invalidate(entities) {
-      const keys = pairs([...new Set([...entities].map(tagName))]);
+      const tags = [...new Set([...entities].map(tagName))];
+      const keys = pairs(tags);
       if (keys.length === 0) return;
-      await redis.eval(INVALIDATE_SCRIPT, keys.length, ...keys, options.tombstoneMs);
+      const announce = options.invalidationsChannel
+        ? [options.invalidationsChannel, JSON.stringify(tags)]
+        : [];
+      await redis.eval(INVALIDATE_SCRIPT, keys.length, ...keys, options.tombstoneMs, ...announce);
     },
   };
 }
