@@ -302,7 +302,6 @@ export function createApp(options: AppOptions) {
           clock,
           purgeCdn,
           db: database.db,
-          persistedOperations: config.persistedOperations,
         }),
       // The live events the app made itself end with it (open streams complete).
       !options.live && { onDispose: () => live.close() },

@@ -83,19 +83,6 @@ function factsOf(request: Request): Facts {
   return found;
 }
 
-/**
- * Marks `request` as a GraphQL answer the response cache gave before Yoga read its parameters
- * (src/plugins/use-response-cache.ts): it is described by the query text the hit was found by.
- */
-export function noteCachedAnswer(
-  request: Request,
-  params: { query: string; operationName: string | undefined },
-) {
-  const state = factsOf(request);
-  state.graphql = true;
-  state.params = params;
-}
-
 /** Marks the start of `request` (call it from the first plugin's onRequest). */
 export const noteRequest = (request: Request) => void factsOf(request);
 

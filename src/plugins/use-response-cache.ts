@@ -13,21 +13,11 @@ import {
   viewerScope,
 } from '../cache/cache-policy.js';
 import { type CdnPurger, MAX_SURROGATE_KEY_BYTES, SURROGATE_KEY_HEADER } from '../cache/cdn.js';
-import {
-  bodyOf,
-  DocumentReferences,
-  jsonMediaType,
-  readCacheRequest,
-  referenceOf,
-  responseCacheKey,
-} from '../cache/early-hit.js';
 import { tagName } from '../cache/response-cache-store.js';
 import type { Config } from '../config.js';
 import { type Context, type ViewerDeps, viewerOf } from '../context.js';
 import type { Clock } from '../domain/clock.js';
 import { responseCacheRequests } from '../metrics.js';
-import { tracingOn } from '../tracing.js';
-import { noteCachedAnswer } from './request-facts.js';
 
 export interface ResponseCacheOptions {
   /** The store (src/cache/response-cache-store.ts), already guarded against failures. */
@@ -47,14 +37,6 @@ export interface ResponseCacheOptions {
   stored: (key: string) => Promise<boolean>;
   /** Purges a CDN in front of what a mutation invalidates (src/cache/cdn.ts). Default: none. */
   purgeCdn?: CdnPurger;
-  /**
-   * PERSISTED_OPERATIONS: which requests may be answered early. `trusted`: only those naming
-   * their document by reference (text is refused there); `off`: only those sending text.
-   * Default `apq`.
-   */
-  persistedOperations?: Config['persistedOperations'];
-  /** The path of the GraphQL endpoint, where hits are answered early. Default `/graphql`. */
-  endpoint?: string;
 }
 
 /** Response header telling a client or a CDN whether the response cache answered. */
@@ -75,18 +57,7 @@ export function useResponseCache({
   db,
   stored,
   purgeCdn,
-  persistedOperations = 'apq',
-  endpoint = '/graphql',
 }: ResponseCacheOptions): Plugin {
-  const references = new DocumentReferences();
-  // Keys the early lookup just missed: the yoga plugin's own lookup before parsing is skipped
-  // once for each (it would ask the store the same question again); the one before executing
-  // still asks. Bounded: a request that never got that far leaves its key behind.
-  const earlyMisses = new Set<string>();
-  const lookups: Cache = {
-    ...cache,
-    get: (key) => (earlyMisses.delete(key) ? undefined : cache.get(key)),
-  };
   const scope = Object.fromEntries(
     [...PRIVATE_TYPES, ...PRIVATE_ROOT_FIELDS].map((coordinate) => [coordinate, 'PRIVATE']),
   ) as Record<string, 'PRIVATE'>;
@@ -103,7 +74,7 @@ export function useResponseCache({
       addPlugin(
         withoutConditionalLookup(
           useYogaResponseCache({
-            cache: lookups,
+            cache,
             session,
             enabled: (_request, context) => {
               const { params } = context as unknown as Context & {
@@ -115,54 +86,10 @@ export function useResponseCache({
             ttlPerSchemaCoordinate: ttlPerSchemaCoordinate(config),
             scopePerSchemaCoordinate: scope,
             includeExtensionMetadata: true,
-            // The same key as the early lookup below computes from the request alone.
-            buildResponseCacheKey: async (parts) => responseCacheKey(parts),
           }),
         ),
       );
       addPlugin(useInvalidation(cache, purgeCdn));
-    },
-    // A hit decided from the request alone (method, document text or reference, variables,
-    // operation name, the caller's scope), before Yoga reads the body or runs any GraphQL
-    // phase: the stored answer's body (made once per entry), its ETag and headers.
-    // With tracing on (an SDK registered), hits take the traced path: an operation span then
-    // describes each, with its Redis lookups under it (src/plugins/use-tracing.ts).
-    async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== endpoint || tracingOn()) return;
-      const mediaType = jsonMediaType(request.headers.get('accept'));
-      if (!mediaType) return;
-      // Trusted documents refuse text: only a reference may be answered early there.
-      const text = persistedOperations !== 'trusted';
-      const asked = await readCacheRequest(request, url, references, text);
-      if (!asked || filtersOnAvailability(asked.query, asked.variables)) return;
-      const key = responseCacheKey({
-        documentString: asked.query,
-        variableValues: asked.variables,
-        operationName: asked.operationName,
-        sessionId: await session(request),
-      });
-      const result = await cache.get(key);
-      if (!result) {
-        if (earlyMisses.size >= 1000) earlyMisses.clear();
-        earlyMisses.add(key);
-        return;
-      }
-      responseCacheRequests.inc({ result: 'hit' });
-      noteCachedAnswer(request, { query: asked.query, operationName: asked.operationName });
-      const http = withHttpCaching(request, result.extensions?.http as CacheExtensions['http'], {
-        hit: true,
-      });
-      endResponse(
-        new fetchAPI.Response(bodyOf(result), {
-          status: 200,
-          headers: { 'Content-Type': `${mediaType}; charset=utf-8`, ...http?.headers },
-        }),
-      );
-    },
-    onParams({ params }) {
-      // Resolved by the persisted-query plugins (before this one): the next request naming the
-      // same reference is looked up early too.
-      if (persistedOperations !== 'off') learnReference(references, params);
     },
     async onResultProcess({ request, result, setResult }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;
@@ -204,10 +131,6 @@ export function useResponseCache({
 function withoutConditionalLookup(plugin: Plugin): Plugin {
   const { onRequest: _, ...rest } = plugin;
   return rest;
-}
-
-function learnReference(references: DocumentReferences, params: { query?: string }) {
-  if (typeof params.query === 'string') references.learn(referenceOf(params), params.query);
 }
 
 /** Requests whose answer the response cache described for HTTP caching (GET only). */
