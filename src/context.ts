@@ -21,8 +21,17 @@ import { createLoaders, type Loaders } from './loaders/index.js';
  */
 export type Viewer = { kind: 'anonymous' } | { kind: 'member'; memberId: number; role: Role };
 
-/** Loan rules taken from the configuration. */
-export type LoanPolicy = Pick<Config, 'loanPeriodDays' | 'holdPickupDays' | 'maxRenewals'>;
+/** Loan rules taken from the configuration, fines and blocks included. */
+export type LoanPolicy = Pick<
+  Config,
+  | 'loanPeriodDays'
+  | 'holdPickupDays'
+  | 'maxRenewals'
+  | 'finePerDay'
+  | 'fineCap'
+  | 'fineBlockThreshold'
+  | 'libraryTimeZone'
+>;
 
 /** What every request shares: built once per process. */
 export interface ContextDeps {

@@ -17,7 +17,15 @@ export const viewerScope = (viewer: Viewer): string | null =>
   viewer.kind === 'member' ? `member:${viewer.memberId}:${viewer.role}` : null;
 
 /** Types holding a member's own data: cached per member, never for anonymous callers. */
-export const PRIVATE_TYPES = ['Member', 'Loan', 'LoanEvent', 'Notice'] as const;
+export const PRIVATE_TYPES = [
+  'Member',
+  'Loan',
+  'LoanEvent',
+  'Notice',
+  'Fine',
+  'FinePayment',
+  'FineWaiver',
+] as const;
 
 /** Root fields answering about the caller or about members: private whatever they return. */
 export const PRIVATE_ROOT_FIELDS = ['Query.me', 'Query.member', 'Query.members', 'Query.loan'];

@@ -14,7 +14,9 @@ import {
   IdempotencyKeyReusedError,
   InvalidLoanTransitionError,
   LoanLimitExceededError,
+  MemberBlockedError,
   NotFoundError,
+  OverpaymentError,
   RenewalLimitReachedError,
   TimeoutError,
   ValidationError,
@@ -74,6 +76,8 @@ const REFUSALS: Record<string, { prototype: BaseError }> = {
   LOAN_LIMIT_EXCEEDED: LoanLimitExceededError,
   INVALID_LOAN_TRANSITION: InvalidLoanTransitionError,
   RENEWAL_LIMIT_REACHED: RenewalLimitReachedError,
+  MEMBER_BLOCKED: MemberBlockedError,
+  OVERPAYMENT: OverpaymentError,
 };
 
 /**

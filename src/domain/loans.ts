@@ -9,6 +9,8 @@ import {
 import type { Loan } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { countLoanTransition } from '../metrics.js';
+import { assertNotBlocked } from './blocks.js';
+import { fineLateReturn } from './fines.js';
 import { globalIdOf } from './global-id.js';
 import { type Outcome, withIdempotencyKey } from './idempotency.js';
 import { findTransition, type LoanAction, type LoanStatus, sourcesOf } from './loan-transitions.js';
@@ -51,9 +53,10 @@ const loanNamed = (deps: Deps) => (id: string) =>
 
 /**
  * Opens a loan on an available copy of `bookId` for `memberId`: PENDING (a hold until the
- * pickup deadline) or, for `borrow`, straight on to BORROWED through CHECKOUT. One transaction,
- * locking in the order of src/db/transaction.ts: the member's open-loan count, the book's
- * count, the copy claim, then the new loan and its events.
+ * pickup deadline) or, for `borrow`, straight on to BORROWED through CHECKOUT. One transaction:
+ * a blocked member is refused first (src/domain/blocks.ts), then it locks in the order of
+ * src/db/transaction.ts: the member's open-loan count, the book's count, the copy claim, then
+ * the new loan and its events.
  */
 export async function openLoan(
   deps: Deps,
@@ -93,6 +96,7 @@ export async function openLoanOnce(
     claim,
     async (tx) => {
       const now = deps.clock.now();
+      await assertNotBlocked(tx, deps, memberId);
       // The limit is a conditional UPDATE: concurrent borrows by one member cannot pass it.
       const counted = await tx.$executeRaw`UPDATE member SET active_loans = active_loans + 1
       WHERE id = ${memberId} AND active_loans < max_active_loans`;
@@ -187,6 +191,7 @@ export async function applyTransition(
         'An overdue loan cannot be renewed',
       );
     }
+    await assertNotBlocked(tx, deps, loan.memberId);
     set = Prisma.sql`, renewals = renewals + 1, due_at = ${days(now, policy.loanPeriodDays)}`;
     guard = Prisma.sql` AND renewals < ${policy.maxRenewals} AND due_at >= ${now}`;
   }
@@ -203,6 +208,8 @@ export async function applyTransition(
   if (rule.closes) {
     await tx.$executeRaw`UPDATE member SET active_loans = active_loans - 1 WHERE id = ${loan.memberId}`;
   }
+  // A late return is fined here, so the fine commits (or rolls back) with the return.
+  if (action === 'RETURN') await fineLateReturn(tx, deps, loan.id, now);
   if (rule.copyTo === 'AVAILABLE') {
     await tx.$executeRaw`UPDATE book SET available_copies = available_copies + 1, updated_at = ${now}
       WHERE id = ${loan.bookId}`;

@@ -16,6 +16,8 @@ import './copy.js';
 import './loan-errors.js';
 import './loan-mutations.js';
 import './notice.js';
+import './fine.js';
+import './fine-mutations.js';
 import './subscriptions.js';
 import './search.js';
 import './hot-books.js';

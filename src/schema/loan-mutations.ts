@@ -12,6 +12,7 @@ import {
   IdempotencyKeyReusedError,
   InvalidLoanTransitionError,
   LoanLimitExceededError,
+  MemberBlockedError,
   NotFoundError,
   RateLimitedError,
   RenewalLimitReachedError,
@@ -112,7 +113,8 @@ const OPENING_ERRORS =
   'Signed-in members (UNAUTHENTICATED otherwise), for themselves; librarians for any member. ' +
   'VALIDATION_FAILED: a malformed id; NOT_FOUND: no such book (or member); FORBIDDEN: a ' +
   'member naming another member; BOOK_UNAVAILABLE: no copy on the shelf; LOAN_LIMIT_EXCEEDED: ' +
-  'the member has maxActiveLoans open; IDEMPOTENCY_KEY_REUSED: the key names another change; ' +
+  'the member has maxActiveLoans open; MEMBER_BLOCKED: the member has a loan overdue or a ' +
+  'balance over FINE_BLOCK_THRESHOLD (`reason`); IDEMPOTENCY_KEY_REUSED: the key names another change; ' +
   'RATE_LIMITED: over RATE_LIMITS for this member (`retryAfter`).';
 
 const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
@@ -128,6 +130,7 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
           ForbiddenError,
           BookUnavailableError,
           LoanLimitExceededError,
+          MemberBlockedError,
           IdempotencyKeyReusedError,
           RateLimitedError,
         ],
@@ -178,7 +181,10 @@ const transitionField = (
   name: string,
   action: LoanAction,
   description: string,
-  extra: { errors: (typeof RenewalLimitReachedError)[]; text: string } = { errors: [], text: '' },
+  extra: {
+    errors: (typeof RenewalLimitReachedError | typeof MemberBlockedError)[];
+    text: string;
+  } = { errors: [], text: '' },
 ) =>
   builder.mutationField(name, (t) => {
     const keyed = KEYED_ACTIONS.includes(action);
@@ -225,8 +231,10 @@ transitionField(
   'RENEW',
   'BORROWED -> BORROWED with a new due date (MAX_RENEWALS times, never once past due).',
   {
-    errors: [RenewalLimitReachedError],
-    text: '; RENEWAL_LIMIT_REACHED: renewed MAX_RENEWALS times already',
+    errors: [RenewalLimitReachedError, MemberBlockedError],
+    text:
+      '; RENEWAL_LIMIT_REACHED: renewed MAX_RENEWALS times already; MEMBER_BLOCKED: the ' +
+      'member has another loan overdue or a balance over FINE_BLOCK_THRESHOLD (`reason`)',
   },
 );
 transitionField('cancelReservation', 'CANCEL', 'PENDING -> CANCELLED: the held copy goes back.');

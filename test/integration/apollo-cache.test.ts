@@ -81,6 +81,9 @@ function advice(code: ErrorCode): string {
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'EMAIL_TAKEN':
     case 'INVALID_CREDENTIALS':
+    case 'MEMBER_BLOCKED':
+    case 'OVERPAYMENT':
+    case 'FINE_SETTLED':
       return 'tell the member';
     default: {
       const unhandled: never = code;

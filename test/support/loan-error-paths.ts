@@ -37,6 +37,9 @@ function opening(limit: (fx: Fixtures) => number): Record<string, Scenario> {
       as((await fx.member({ maxActiveLoans: 0 })).id, {
         bookId: gid('Book', (await fx.book()).id),
       }),
+    // A loan past its due date blocks the member (src/domain/blocks.ts).
+    MemberBlockedError: async (fx) =>
+      as((await fx.overdue()).owner, { bookId: gid('Book', (await fx.book()).id) }),
     // The limit's worth of calls first (each BOOK_UNAVAILABLE), then one more.
     RateLimitedError: async (fx) => ({
       ...as((await fx.member()).id, { bookId: gid('Book', (await fx.book({ copies: 0 })).id) }),
@@ -96,6 +99,13 @@ export const LOAN_ERROR_PATHS = (limits: {
     RenewalLimitReachedError: async (fx) => {
       const { loanId, owner } = await fx.borrowed();
       return { ...as(owner, { loanId }), before: limits.maxRenewals };
+    },
+    // Renewing a loan on time while another of the member's is overdue.
+    MemberBlockedError: async (fx) => {
+      const owner = (await fx.member()).id;
+      const [late, onTime] = [await fx.borrowFor(owner), await fx.borrowFor(owner)];
+      await fx.backdate(late);
+      return as(owner, { loanId: onTime });
     },
   },
 });
