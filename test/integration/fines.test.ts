@@ -244,3 +244,30 @@ describe('payments and waivers', () => {
     expect(await c.balanceInSql(member)).toBe('0.10');
   });
 });
+
+describe('reading fines', () => {
+  it('costs the same statements for 2 members as for 6 (balances, fines and what is owed batched)', async () => {
+    for (let i = 0; i < 6; i++) {
+      const member = (await c.member()).id;
+      const loan = (await c.borrow((await c.book()).id, member)).loan?.id ?? '';
+      await c.backdate(loan, 2);
+      await c.giveBack(loan, member);
+    }
+    const page = (first: number) =>
+      t.countStatements(() =>
+        t.gql<{ members: { edges: { node: { balance: string } }[] } }>(
+          `query($first: Int!) { members(first: $first, filter: { role: MEMBER }, orderBy: { field: CREATED_AT, direction: DESC }) {
+            edges { node { balance fines(first: 5) { totalCount
+              edges { node { amount outstanding loan { id } } } } } } } }`,
+          { first },
+          { as: 'LIBRARIAN' },
+        ),
+      );
+    await page(1); // the librarian's row is made on first use
+    const [two, six] = [await page(2), await page(6)];
+    expect(six.result.data?.members.edges.map((e) => e.node.balance)).toEqual(
+      Array(6).fill('0.20'),
+    );
+    expect(six.statements).toBe(two.statements);
+  });
+});
