@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transaction } from '../../src/db/transaction.js';
+import { assertNotBlocked } from '../../src/domain/blocks.js';
 import { sweepOverdue } from '../../src/domain/overdue-sweeper.js';
 import { SnowflakeGenerator } from '../../src/domain/snowflake.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -128,4 +130,16 @@ describe('a member is blocked from borrowing, reserving and renewing', () => {
     await c.backdate(loans[1] ?? '', 1);
     expect(await c.borrow((await c.book()).id, member)).toEqual(blocked('OVERDUE_LOAN', '2.50'));
   });
+});
+
+it("is decided by one read inside the caller's transaction (what a placeHold calls too)", async () => {
+  const { member, late } = await twoLoans();
+  await c.backdate(late, 1);
+  const deps = { db: t.database.db, clock: t.clock, loanPolicy: t.config };
+  const empty = await t.countStatements(() => transaction(deps, async () => undefined));
+  const checked = await t.countStatements(() =>
+    transaction(deps, (tx) => assertNotBlocked(tx, deps, member)).catch((error: Error) => error),
+  );
+  expect(checked.result).toMatchObject({ code: 'MEMBER_BLOCKED', reason: 'OVERDUE_LOAN' });
+  expect(checked.statements - empty.statements).toBe(1);
 });
