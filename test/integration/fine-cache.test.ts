@@ -5,7 +5,7 @@ import { circulation } from '../support/fines.js';
 // The response cache keeps a member's balance and fines (private, per member) and drops them
 // when a return fines the member, and when a librarian records a payment or a waiver. A change
 // also keeps what it dropped out of the cache for a moment (the tombstone: REQUEST_TIMEOUT_MS
-// + 1 s, short here), so each step first polls until the answer is cached again.
+// + 1 s), so each step first polls until the answer is cached again.
 let t: TestApp;
 let c: ReturnType<typeof circulation>;
 
@@ -13,7 +13,7 @@ beforeAll(async () => {
   t = await createTestApp('fine_cache', {
     RESPONSE_CACHE: 'true',
     FINE_PER_DAY: '0.10',
-    REQUEST_TIMEOUT_MS: '500',
+    REQUEST_TIMEOUT_MS: '2000',
   });
   c = circulation(t);
 });
@@ -44,7 +44,7 @@ async function account(memberId: number) {
 
 /** Asks until the answer comes from the cache (the tombstone of the last change has passed). */
 async function cached(memberId: number) {
-  for (let attempt = 0; attempt < 100; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
     const answer = await account(memberId);
     if (answer.cache === 'HIT') return answer;
     await new Promise((resolve) => setTimeout(resolve, 50));
