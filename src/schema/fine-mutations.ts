@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
-import { type Context, viewerId } from '../context.js';
+import type { CacheTag } from '../cache/response-cache-store.js';
+import { viewerId } from '../context.js';
 import { recordPayment, waiveFine } from '../domain/fines.js';
 import { globalIdOf, parseSnowflakeGlobalId } from '../domain/global-id.js';
 import {
@@ -48,9 +49,22 @@ const positiveAmount = z
   .string()
   .refine((amount) => new Prisma.Decimal(amount).greaterThan(0), { error: 'must be more than 0' });
 
-/** The response cache drops the member's balance and fines once a ledger row commits. */
-const ledgerChanged = (ctx: Context, memberId: number) =>
-  ctx.cacheChanges.push({ typename: 'Member', id: globalIdOf('Member', memberId) });
+/**
+ * What a ledger row changes in the response cache: the member's balance and fines, and the
+ * fines' outstanding amounts (a payment settles the oldest fines first, so all of them may).
+ * A member or fine id that does not decode drops the whole type: nothing then committed, but the
+ * rule must not throw.
+ */
+const memberTag = (memberId: string | undefined): CacheTag => {
+  try {
+    return {
+      typename: 'Member',
+      id: globalIdOf('Member', parseGlobalId(memberId ?? '', 'Member')),
+    };
+  } catch {
+    return { typename: 'Member' };
+  }
+};
 
 builder.mutationFields((t) => ({
   recordPayment: t.field({
@@ -67,6 +81,7 @@ builder.mutationFields((t) => ({
       IdempotencyKeyReusedError,
     ]),
     authScopes: { librarian: true },
+    invalidates: ({ args }) => [memberTag(args.memberId), { typename: 'Fine' }],
     args: {
       memberId: t.arg.id({ required: true, description: 'Who paid' }),
       amount: t.arg({
@@ -90,7 +105,6 @@ builder.mutationFields((t) => ({
         amount,
         idempotencyKey ?? undefined,
       );
-      ledgerChanged(ctx, member);
       return value;
     },
   }),
@@ -106,6 +120,15 @@ builder.mutationFields((t) => ({
       FineSettledError,
     ]),
     authScopes: { librarian: true },
+    invalidates: ({ args, result }) => {
+      const waiver = result as { memberId?: number } | undefined;
+      return [
+        { typename: 'Fine', id: args.fineId },
+        waiver?.memberId === undefined
+          ? { typename: 'Member' }
+          : { typename: 'Member', id: globalIdOf('Member', waiver.memberId) },
+      ];
+    },
     args: {
       fineId: t.arg.id({ required: true, description: 'The fine' }),
       reason: t.arg.string({ required: true, description: 'Why: 1 to 500 characters, trimmed' }),
@@ -113,9 +136,7 @@ builder.mutationFields((t) => ({
     validate: argumentRules({ fineId: globalId('Fine'), reason: text(1, 500) }),
     resolve: async (_root, { fineId, reason }, ctx) => {
       const id = parseSnowflakeGlobalId(fineId, 'Fine');
-      const waiver = await waiveFine(ctx, viewerId(ctx.viewer) ?? 0, id, reason);
-      ledgerChanged(ctx, waiver.memberId);
-      return waiver;
+      return waiveFine(ctx, viewerId(ctx.viewer) ?? 0, id, reason);
     },
   }),
 }));
