@@ -81,6 +81,8 @@ function explain(code: ErrorCode): string {
       return 'return a book first';
     case 'RATE_LIMITED':
       return 'too many borrows; wait a minute';
+    case 'MEMBER_BLOCKED':
+      return 'return the overdue book, or pay the fines, first';
     case 'REQUEST_TIMEOUT':
       return 'nothing changed; try again';
     case 'EMAIL_TAKEN':
@@ -94,6 +96,8 @@ function explain(code: ErrorCode): string {
     case 'INVALID_LOAN_TRANSITION':
     case 'RENEWAL_LIMIT_REACHED':
     case 'IDEMPOTENCY_KEY_REUSED':
+    case 'OVERPAYMENT':
+    case 'FINE_SETTLED':
       return 'the request was wrong';
     case 'HOLDS_WAITING':
       return 'others are waiting for it; return it instead';

@@ -93,7 +93,7 @@ async function resetCirculation(databaseUrl: string) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query(`BEGIN;
-    TRUNCATE notice, loan_event, loan;
+    TRUNCATE fine_waiver, fine_payment, fine, notice, loan_event, loan;
     UPDATE copy SET status = 'AVAILABLE' WHERE status IN ('HELD', 'ON_LOAN');
     UPDATE book SET available_copies = (SELECT count(*) FROM copy c WHERE c.book_id = book.id AND c.status = 'AVAILABLE')
       WHERE available_copies <> (SELECT count(*) FROM copy c WHERE c.book_id = book.id AND c.status = 'AVAILABLE');

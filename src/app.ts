@@ -4,6 +4,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, getOperationAST, Kind } from 'graphql';
 import { createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
 import { cdnPurgerFor, surrogateKeyHeader } from './cache/cdn.js';
+import { invalidationsChannel, withLocalTier } from './cache/local-tier.js';
 import {
   createMemoryResponseCache,
   createRedisResponseCache,
@@ -36,7 +37,7 @@ import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
 import { useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
-import { useResponseCache } from './plugins/use-response-cache.js';
+import { useConditionalGet, useResponseCache } from './plugins/use-response-cache.js';
 import { useSingleFlight } from './plugins/use-single-flight.js';
 import { useSubscriptionTransport } from './plugins/use-subscription-transport.js';
 import { useTracing } from './plugins/use-tracing.js';
@@ -146,8 +147,23 @@ export function createApp(options: AppOptions) {
   const storeOptions = { tombstoneMs: config.requestTimeoutMs + 1000 };
   // CDN_PURGE_URLS: a CDN in front is told what mutations change (src/cache/cdn.ts).
   const purgeCdn = cdnPurgerFor(config, logger);
+  // With Redis: an LRU per process in front of it, told of every invalidation (pub/sub).
+  const tiered =
+    redis && config.responseCacheLocalEntries > 0
+      ? withLocalTier(
+          createRedisResponseCache(redis, {
+            ...storeOptions,
+            invalidationsChannel: invalidationsChannel(redis),
+          }),
+          redis,
+          { max: config.responseCacheLocalEntries },
+        )
+      : undefined;
   const responseCache = guardCache(
-    redis ? createRedisResponseCache(redis, storeOptions) : createMemoryResponseCache(storeOptions),
+    tiered ??
+      (redis
+        ? createRedisResponseCache(redis, storeOptions)
+        : createMemoryResponseCache(storeOptions)),
     {
       negativeTtlMs: config.responseCacheNegativeTtlSeconds * 1000,
       onError: () => undefined,
@@ -184,6 +200,8 @@ export function createApp(options: AppOptions) {
     // byte-counting TransformStream when its Content-Length already says how long it is.
     maxRequestBodySize: false,
     plugins: [
+      // Its onResponse first (it has no other hook): the log and the metrics see its 304s.
+      config.responseCache && useConditionalGet(),
       // First: its request id and log scope wrap everything the other plugins do.
       on('requestLog') && useRequestLog({ logger: config.logRequests ? logger : false }),
       // MAX_BODY_BYTES again for callers that reach the app without src/server.ts's check.
@@ -287,6 +305,7 @@ export function createApp(options: AppOptions) {
         }),
       // The live events the app made itself end with it (open streams complete).
       !options.live && { onDispose: () => live.close() },
+      tiered ? { onDispose: () => tiered.close() } : false,
     ],
   });
 }

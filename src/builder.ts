@@ -19,6 +19,7 @@ import type PrismaTypes from './generated/pothos-types.js';
 import { getDatamodel } from './generated/pothos-types.js';
 import type { Prisma } from './generated/prisma/client.js';
 import { EDGES_COST, fieldCost } from './schema/cost.js';
+import InvalidationPlugin from './schema/invalidation-plugin.js';
 import PageArgsPlugin from './schema/page-args-plugin.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './schema/pagination.js';
 import RateLimitPlugin from './schema/rate-limit-plugin.js';
@@ -62,6 +63,7 @@ export const builder = new SchemaBuilder<{
     ValidateAfterAuthPlugin,
     TextInputPlugin,
     PageArgsPlugin,
+    InvalidationPlugin,
     PrismaPlugin,
     RelayPlugin,
     ComplexityPlugin,

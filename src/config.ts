@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EDGE_VARIABLES } from './config/edge-variables.js';
+import { FINE_VARIABLES } from './config/fine-variables.js';
 import { NOTICE_VARIABLES } from './config/notice-variables.js';
 import { OBSERVABILITY_VARIABLES } from './config/observability-variables.js';
 import { SERVER_VARIABLES } from './config/server-variables.js';
@@ -16,6 +17,7 @@ export const VARIABLES = {
   ...OBSERVABILITY_VARIABLES,
   ...EDGE_VARIABLES,
   ...NOTICE_VARIABLES,
+  ...FINE_VARIABLES,
 } satisfies Record<string, Variable>;
 
 type Variables = typeof VARIABLES;

@@ -21,10 +21,17 @@ import { createLoaders, type Loaders } from './loaders/index.js';
  */
 export type Viewer = { kind: 'anonymous' } | { kind: 'member'; memberId: number; role: Role };
 
-/** Loan rules taken from the configuration. */
+/** Loan rules taken from the configuration, fines and blocks included. */
 export type LoanPolicy = Pick<
   Config,
-  'loanPeriodDays' | 'holdPickupDays' | 'maxRenewals' | 'maxActiveHolds'
+  | 'loanPeriodDays'
+  | 'holdPickupDays'
+  | 'maxRenewals'
+  | 'maxActiveHolds'
+  | 'finePerDay'
+  | 'fineCap'
+  | 'fineBlockThreshold'
+  | 'libraryTimeZone'
 >;
 
 /** What every request shares: built once per process. */
@@ -72,10 +79,13 @@ export interface Context
   /** Where the request came from (see `clientAddress`); undefined in-process (tests). */
   clientAddress: string | undefined;
   /**
-   * Entities this request changed, beyond what its mutation's name says (see
-   * src/cache/cache-policy.ts): the response cache drops them before the answer leaves.
+   * What this request's committed changes invalidate, as each mutation declares it
+   * (`invalidates`, src/schema/invalidation-plugin.ts): the response cache drops them before
+   * the answer leaves.
    */
   cacheChanges: CacheTag[];
+  /** Transactions of this request that committed (src/db/transaction.ts counts them). */
+  commits: { count: number };
   /** When this request's changes must have committed (armed by the request timeout). */
   deadline: Deadline;
   /**
@@ -189,6 +199,7 @@ export async function createContext(
     viewer: caller.viewer,
     clientAddress: clientAddress(request, socketAddress, trustProxy),
     cacheChanges: [],
+    commits: { count: 0 },
     deadline: new Deadline(),
   };
 }

@@ -27,6 +27,11 @@ export const ERROR_CODE_DESCRIPTIONS = {
   EMAIL_TAKEN: 'A member with this email address exists already: sign in instead',
   INVALID_CREDENTIALS:
     'No member has this email address and password (which of the two is wrong is not said)',
+  MEMBER_BLOCKED:
+    'The member may not borrow, reserve or renew until the block is lifted; `MemberBlockedError.reason` says why',
+  OVERPAYMENT:
+    "The payment is more than the member's balance; `OverpaymentError.balance` says what is owed",
+  FINE_SETTLED: 'The fine is paid or waived already: nothing is owed on it',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODE_DESCRIPTIONS;
 export const ERROR_CODES = Object.keys(ERROR_CODE_DESCRIPTIONS) as ErrorCode[];
@@ -203,6 +208,45 @@ export class HoldAlreadyPlacedError extends BaseError {
   readonly code = 'HOLD_ALREADY_PLACED';
   constructor() {
     super('The member already has a hold on this title');
+  }
+}
+
+/** Why a member is blocked (src/domain/blocks.ts). */
+export const BLOCK_REASONS = ['OVERDUE_LOAN', 'FINES_OVER_THRESHOLD'] as const;
+export type BlockReason = (typeof BLOCK_REASONS)[number];
+
+/** The member may not borrow, reserve or renew (src/domain/blocks.ts says when). */
+export class MemberBlockedError extends BaseError {
+  readonly code = 'MEMBER_BLOCKED';
+  constructor(
+    readonly reason: BlockReason,
+    /** The member's balance, as an exact decimal string. */
+    readonly balance: string,
+  ) {
+    super(
+      reason === 'OVERDUE_LOAN'
+        ? 'The member has a loan past its due date: return it first'
+        : `The member owes ${balance}, more than the library allows: pay first`,
+    );
+  }
+}
+
+/** A payment above what the member owes. */
+export class OverpaymentError extends BaseError {
+  readonly code = 'OVERPAYMENT';
+  constructor(
+    /** The member's balance, as an exact decimal string. */
+    readonly balance: string,
+  ) {
+    super(`The member owes ${balance}: a payment may not be more`);
+  }
+}
+
+/** A waiver of a fine on which nothing is owed any more. */
+export class FineSettledError extends BaseError {
+  readonly code = 'FINE_SETTLED';
+  constructor() {
+    super('Nothing is owed on this fine any more: it was paid or waived');
   }
 }
 

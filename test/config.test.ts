@@ -18,6 +18,29 @@ describe('loadConfig', () => {
     expect([...LOG_LEVELS].sort()).toEqual([...Object.keys(levels.values), 'silent'].sort());
   });
 
+  it('keeps fine amounts as exact decimal strings and refuses floats, negatives and unknown zones', () => {
+    expect(loadConfig({})).toMatchObject({
+      finePerDay: '0.25',
+      fineCap: '10.00',
+      fineBlockThreshold: '5.00',
+      libraryTimeZone: 'UTC',
+    });
+    expect(loadConfig({ FINE_PER_DAY: '0.1', LIBRARY_TIME_ZONE: 'Europe/Paris' })).toMatchObject({
+      finePerDay: '0.1',
+      libraryTimeZone: 'Europe/Paris',
+    });
+    const message = (() => {
+      try {
+        loadConfig({ FINE_PER_DAY: '1e-1', FINE_CAP: '-5', LIBRARY_TIME_ZONE: 'Mars/Olympus' });
+      } catch (caught) {
+        return (caught as Error).message;
+      }
+    })();
+    expect(message).toContain('FINE_PER_DAY must be an amount >= 0 with at most 2 decimal places');
+    expect(message).toContain('FINE_CAP must be an amount >= 0');
+    expect(message).toContain('LIBRARY_TIME_ZONE must be an IANA time zone');
+  });
+
   it('names every invalid variable in one error, with what it must be and what it got', () => {
     const error = (() => {
       try {

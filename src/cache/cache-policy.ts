@@ -1,14 +1,31 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Config } from '../config.js';
+import type { Viewer } from '../context.js';
 import type { CacheTag } from './response-cache-store.js';
 
 /**
- * What the response cache keeps, for whom, and what each change drops: one table that the
- * plugin (src/plugins/use-response-cache.ts), the mutations and the README read.
+ * What the response cache keeps, for whom, and what each change drops: the rules that the
+ * plugin (src/plugins/use-response-cache.ts), the mutations' `invalidates` and the README read.
  */
 
+/**
+ * Everything about the caller that changes what it may see: its member id and its role (read
+ * from the database, src/context.ts). Private answers are cached, and identical queries share
+ * one execution (src/plugins/use-single-flight.ts), only within one scope; null: anonymous.
+ */
+export const viewerScope = (viewer: Viewer): string | null =>
+  viewer.kind === 'member' ? `member:${viewer.memberId}:${viewer.role}` : null;
+
 /** Types holding a member's own data: cached per member, never for anonymous callers. */
-export const PRIVATE_TYPES = ['Member', 'Loan', 'LoanEvent', 'Notice'] as const;
+export const PRIVATE_TYPES = [
+  'Member',
+  'Loan',
+  'LoanEvent',
+  'Notice',
+  'Fine',
+  'FinePayment',
+  'FineWaiver',
+] as const;
 
 /** Root fields answering about the caller or about members: private whatever they return. */
 export const PRIVATE_ROOT_FIELDS = ['Query.me', 'Query.member', 'Query.members', 'Query.loan'];
@@ -31,20 +48,30 @@ export const AUTHOR_LISTS: CacheTag[] = [{ typename: 'Author' }, { typename: 'Au
 const CATEGORY_LISTS: CacheTag[] = [{ typename: 'Category' }, ...BOOK_LISTS];
 
 /**
- * Catalogue mutations, by root field: a whole type goes, not just the entity returned, because
- * the lists and searches a book enters or leaves do not hold it yet (or any more).
+ * What the catalogue mutations drop (each declares its own, `invalidates` beside it in
+ * src/schema/): a whole type goes, not just the entity returned, because the lists and
+ * searches a book enters or leaves do not hold it yet (or any more).
  */
-export const MUTATION_INVALIDATES: Record<string, CacheTag[]> = {
-  createBook: BOOK_LISTS,
-  updateBook: BOOK_LISTS,
-  deleteBook: BOOK_LISTS,
-  createAuthor: AUTHOR_LISTS,
-  updateAuthor: AUTHOR_LISTS,
-  deleteAuthor: [...AUTHOR_LISTS, ...BOOK_LISTS],
-  createCategory: CATEGORY_LISTS,
-  updateCategory: CATEGORY_LISTS,
-  deleteCategory: CATEGORY_LISTS,
-};
+export const CATEGORY_CHANGES = CATEGORY_LISTS;
+export const AUTHOR_DELETION = [...AUTHOR_LISTS, ...BOOK_LISTS];
+
+/** Members: `me`, `member` and the `members` lists (private, per member and role). */
+export const MEMBER_LISTS: CacheTag[] = [{ typename: 'Member' }, { typename: 'MemberEdge' }];
+
+/** The book whose counts or copies changed: its answers, its copy and the lists holding it. */
+export const bookChangeTags = (book: { id: number } | undefined): CacheTag[] =>
+  book ? [{ typename: 'Book', id: encodeGlobalID('Book', book.id) }] : [{ typename: 'Book' }];
+
+/**
+ * What a loan's transition may have changed when its outcome is unknown (it committed, then
+ * the field failed): every book, copy, loan and member answer. Rare, and only slower.
+ */
+export const LOAN_CHANGE_UNKNOWN: CacheTag[] = [
+  { typename: 'Book' },
+  { typename: 'Copy' },
+  { typename: 'Loan' },
+  { typename: 'Member' },
+];
 
 /**
  * What a loan's transition changes: its book's availableCopies, its copy, the member's loans.
@@ -52,12 +79,10 @@ export const MUTATION_INVALIDATES: Record<string, CacheTag[]> = {
  * (another member's cancel, a librarian's moveHold, an expiry): `Loan.position` and
  * `Book.holdQueueLength` are never cached ({@link UNCACHED_COORDINATES}).
  */
-export function loanChangeTags(loan: {
-  id: bigint;
-  bookId: number;
-  copyId: number | null;
-  memberId: number;
-}): CacheTag[] {
+export function loanChangeTags(
+  loan: { id: bigint; bookId: number; copyId: number | null; memberId: number } | undefined,
+): CacheTag[] {
+  if (!loan) return LOAN_CHANGE_UNKNOWN;
   return [
     { typename: 'Book', id: encodeGlobalID('Book', loan.bookId) },
     // A QUEUED hold has no copy yet.

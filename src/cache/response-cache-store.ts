@@ -1,6 +1,7 @@
 // Kept by hand: @envelop/response-cache-redis (the library for this) has no tombstones, so a query
 // that read before a mutation committed writes stale data back for a whole TTL, and it neither
 // replays failed invalidations nor turns a failing Redis into a miss; this store does all three.
+import { randomBytes } from 'node:crypto';
 import {
   type Cache,
   createInMemoryCache,
@@ -30,6 +31,14 @@ export interface ResponseCacheStoreOptions {
  */
 export interface ResponseCacheStore extends Omit<Cache, 'set'> {
   set(...args: Parameters<Cache['set']>): Promise<boolean>;
+  /** The response under `key` with the tags it was stored under (the local tier needs them). */
+  getEntry?(key: string): Promise<StoredEntry | undefined>;
+}
+
+/** A stored response and its tags. */
+export interface StoredEntry {
+  result: ExecutionResult;
+  tags: string[];
 }
 
 /** The name of a tag: `Book`, or `Book:<global id>`. */
@@ -60,7 +69,8 @@ for i = 2, #KEYS, 2 do
 end
 return 1`;
 
-// KEYS: a (tag set, tombstone) pair per tag. ARGV: tombstone ttl in ms.
+// KEYS: a (tag set, tombstone) pair per tag. ARGV: tombstone ttl in ms, then (optionally) the
+// channel told of the tags and their JSON: in the script, so no reader sees one without the other.
 const INVALIDATE_SCRIPT = `
 local dropped = 0
 for i = 1, #KEYS, 2 do
@@ -70,6 +80,7 @@ for i = 1, #KEYS, 2 do
   redis.call('DEL', KEYS[i])
   redis.call('SET', KEYS[i + 1], '1', 'PX', ARGV[1])
 end
+if ARGV[2] then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
 return dropped`;
 
 /**
@@ -81,23 +92,38 @@ return dropped`;
  */
 export function createRedisResponseCache(
   redis: Redis,
-  options: ResponseCacheStoreOptions,
+  options: ResponseCacheStoreOptions & {
+    /** Channel (its full name: no key prefix applies) told of each invalidation's tags. */
+    invalidationsChannel?: string;
+  },
 ): ResponseCacheStore {
   const pairs = (tags: string[]) => tags.flatMap((tag) => [`rc:t:${tag}`, `rc:x:${tag}`]);
+  const getEntry = async (key: string): Promise<StoredEntry | undefined> => {
+    const raw = await redis.get(`rc:r:${key}`);
+    if (raw === null) return undefined;
+    const parsed = JSON.parse(raw) as Partial<StoredEntry> & ExecutionResult;
+    // Entries of earlier versions are the bare result, without their tags.
+    return parsed.result && Array.isArray(parsed.tags)
+      ? { result: parsed.result, tags: parsed.tags }
+      : { result: parsed, tags: [] };
+  };
   return {
     async set(key, result, entities, ttl) {
-      const keys = [`rc:r:${key}`, ...pairs(tagsOf(entities))];
-      const json = JSON.stringify(result);
+      const tags = tagsOf(entities);
+      const keys = [`rc:r:${key}`, ...pairs(tags)];
+      const json = JSON.stringify({ result, tags } satisfies StoredEntry);
       return (await redis.eval(SET_SCRIPT, keys.length, ...keys, json, Math.ceil(ttl))) === 1;
     },
-    async get(key) {
-      const raw = await redis.get(`rc:r:${key}`);
-      return raw === null ? undefined : (JSON.parse(raw) as ExecutionResult);
-    },
+    getEntry,
+    get: async (key) => (await getEntry(key))?.result,
     async invalidate(entities) {
-      const keys = pairs([...new Set([...entities].map(tagName))]);
+      const tags = [...new Set([...entities].map(tagName))];
+      const keys = pairs(tags);
       if (keys.length === 0) return;
-      await redis.eval(INVALIDATE_SCRIPT, keys.length, ...keys, options.tombstoneMs);
+      const announce = options.invalidationsChannel
+        ? [options.invalidationsChannel, JSON.stringify(tags)]
+        : [];
+      await redis.eval(INVALIDATE_SCRIPT, keys.length, ...keys, options.tombstoneMs, ...announce);
     },
   };
 }
@@ -130,6 +156,16 @@ export function createMemoryResponseCache(options: ResponseCacheStoreOptions): R
     },
   };
 }
+
+/**
+ * The ETag of one stored answer: its key (the request's document, variables and viewer scope)
+ * and a version of its own, so that the answer stored after an invalidation, under the same
+ * key, has another ETag and a client holding the old body is not told it is current.
+ */
+export const entityTag = (key: string) => `"${key}.${randomBytes(6).toString('base64url')}"`;
+
+/** The cache key an ETag of {@link entityTag} was made for. */
+export const keyOfEntityTag = (etag: string) => etag.replace(/^"|"$/g, '').split('.')[0] ?? '';
 
 export interface GuardedCacheOptions {
   /** TTL of a response whose root fields include a null (an id that does not exist), in ms. */
@@ -188,8 +224,10 @@ export function guardCache(store: ResponseCacheStore, options: GuardedCacheOptio
       extensions.http = extensions.http ?? {};
       const expires = new Date(Date.now() + finalTtl).toUTCString();
       const list = [...entities];
+      const etag = entityTag(key);
       extensions.http.headers = {
         ...extensions.http.headers,
+        ETag: etag,
         Expires: expires,
         ...options.entityHeaders?.(list),
       };
@@ -197,10 +235,10 @@ export function guardCache(store: ResponseCacheStore, options: GuardedCacheOptio
         options.onError(error);
         return false;
       });
-      writes.set(key, write);
+      writes.set(etag, write);
       await write;
       // Kept a moment for the HTTP layer of this request to read, then forgotten.
-      setTimeout(() => writes.get(key) === write && writes.delete(key), 5000).unref();
+      setTimeout(() => writes.delete(etag), 5000).unref();
     },
     async get(key) {
       try {
@@ -220,9 +258,9 @@ export function guardCache(store: ResponseCacheStore, options: GuardedCacheOptio
   };
   return {
     cache,
-    /** Whether the response under `key` was stored, once its write (if any) settles. */
-    async stored(key: string): Promise<boolean> {
-      return (await writes.get(key)) ?? true;
+    /** Whether the response of ETag `etag` was stored, once its write (if any) settles. */
+    async stored(etag: string): Promise<boolean> {
+      return (await writes.get(etag)) ?? true;
     },
     /** Replays invalidations that failed while the store was unreachable. */
     replayInvalidations: async () => {

@@ -60,6 +60,13 @@ export const EDGE_VARIABLES = {
     schema: bool(),
     default: 'true',
   }),
+  responseCacheLocalEntries: variable({
+    name: 'RESPONSE_CACHE_LOCAL_ENTRIES',
+    description:
+      'responses each process keeps in memory in front of Redis (hits without I/O; invalidations reach every process over Redis pub/sub); 0: every lookup asks Redis',
+    schema: int(0),
+    default: '5000',
+  }),
   singleFlight: variable({
     name: 'SINGLE_FLIGHT',
     description: 'identical queries in flight at once (document, variables, viewer) execute once',

@@ -59,6 +59,11 @@ export interface TransactionDeps {
   db: Db;
   /** The request's deadline; none outside requests (sweepers, command-line tools). */
   deadline?: Deadline;
+  /**
+   * Counts the transactions that committed: the response cache drops what a mutation declared
+   * once one of its transactions committed, whatever it answers (src/schema/invalidation-plugin.ts).
+   */
+  commits?: { count: number };
 }
 
 export interface TransactionOptions {
@@ -93,8 +98,11 @@ export async function transaction<T>(
     const scope = new WriteScope();
     const unsubscribe = deps.deadline?.onExpiry(() => scope.abort());
     try {
-      if (options.singleStatement) return await work(deps.db);
-      return await scope.run(() => attemptOnce(deps, scope, work, options));
+      const result = options.singleStatement
+        ? await work(deps.db)
+        : await scope.run(() => attemptOnce(deps, scope, work, options));
+      if (deps.commits) deps.commits.count++;
+      return result;
     } catch (error) {
       if (error instanceof BaseError) throw error;
       if (scope.aborted) throw timedOut();

@@ -12,10 +12,11 @@ export const NODE_TYPES = new Set([
   'Loan',
   'LoanEvent',
   'Notice',
+  'Fine',
 ]);
 
 /** Node types keyed by a Snowflake (a 64-bit id, exposed as a string) rather than a serial. */
-const SNOWFLAKE_TYPES = new Set(['Loan', 'LoanEvent']);
+const SNOWFLAKE_TYPES = new Set(['Loan', 'LoanEvent', 'Fine']);
 
 const shown = (raw: string) => raw.slice(0, 64);
 

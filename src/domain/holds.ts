@@ -9,6 +9,7 @@ import {
 } from '../errors.js';
 import type { Loan } from '../generated/prisma/client.js';
 import { countLoanTransition } from '../metrics.js';
+import { assertNotBlocked } from './blocks.js';
 import { globalIdOf } from './global-id.js';
 import { type FilledHold, fillHead, lockBook } from './hold-queue.js';
 import { type Outcome, withIdempotencyKey } from './idempotency.js';
@@ -23,7 +24,7 @@ import { applyTransition, LOAN_TX_OPTIONS } from './loans.js';
  */
 
 type Deps = Pick<Context, 'db' | 'clock' | 'ids' | 'loanPolicy'> &
-  Partial<Pick<Context, 'deadline' | 'idempotencyKeyTtlSeconds'>>;
+  Partial<Pick<Context, 'deadline' | 'commits' | 'idempotencyKeyTtlSeconds'>>;
 
 const loanNamed = (deps: Deps) => (id: string) =>
   deps.db.loan.findUniqueOrThrow({ where: { id: BigInt(id) } });
@@ -59,6 +60,7 @@ export async function placeHoldOnce(
     async (tx) => {
       filled = false;
       const now = deps.clock.now();
+      await assertNotBlocked(tx, deps, memberId);
       const counted = await tx.$executeRaw`UPDATE member SET active_holds = active_holds + 1
         WHERE id = ${memberId} AND active_holds < ${limit}`;
       if (counted === 0) {

@@ -17,7 +17,9 @@ import {
   IdempotencyKeyReusedError,
   InvalidLoanTransitionError,
   LoanLimitExceededError,
+  MemberBlockedError,
   NotFoundError,
+  OverpaymentError,
   RenewalLimitReachedError,
   TimeoutError,
   ValidationError,
@@ -80,6 +82,8 @@ const REFUSALS: Record<string, { prototype: BaseError }> = {
   HOLDS_WAITING: HoldsWaitingError,
   HOLD_LIMIT_EXCEEDED: HoldLimitExceededError,
   HOLD_ALREADY_PLACED: HoldAlreadyPlacedError,
+  MEMBER_BLOCKED: MemberBlockedError,
+  OVERPAYMENT: OverpaymentError,
 };
 
 /**

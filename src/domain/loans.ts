@@ -10,6 +10,8 @@ import {
 import type { Loan } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { countLoanTransition } from '../metrics.js';
+import { assertNotBlocked } from './blocks.js';
+import { fineLateReturn } from './fines.js';
 import { globalIdOf } from './global-id.js';
 import { type FilledHold, queueLength, releaseCopy } from './hold-queue.js';
 import { type Outcome, withIdempotencyKey } from './idempotency.js';
@@ -20,7 +22,7 @@ export type { Actor } from './loan-events.js';
 
 type Tx = Prisma.TransactionClient;
 type Deps = Pick<Context, 'db' | 'clock' | 'ids' | 'loanPolicy'> &
-  Partial<Pick<Context, 'deadline' | 'idempotencyKeyTtlSeconds'>>;
+  Partial<Pick<Context, 'deadline' | 'commits' | 'idempotencyKeyTtlSeconds'>>;
 
 /**
  * Interactive transactions wait for a pooled connection; a borrow storm of hundreds of
@@ -38,9 +40,10 @@ const loanNamed = (deps: Deps) => (id: string) =>
 
 /**
  * Opens a loan on an available copy of `bookId` for `memberId`: PENDING (a hold until the
- * pickup deadline) or, for `borrow`, straight on to BORROWED through CHECKOUT. One transaction,
- * locking in the order of src/db/transaction.ts: the member's open-loan count, the book's
- * count, the copy claim, then the new loan and its events.
+ * pickup deadline) or, for `borrow`, straight on to BORROWED through CHECKOUT. One transaction:
+ * a blocked member is refused first (src/domain/blocks.ts), then it locks in the order of
+ * src/db/transaction.ts: the member's open-loan count, the book's count, the copy claim, then
+ * the new loan and its events.
  */
 export async function openLoan(
   deps: Deps,
@@ -80,6 +83,7 @@ export async function openLoanOnce(
     claim,
     async (tx) => {
       const now = deps.clock.now();
+      await assertNotBlocked(tx, deps, memberId);
       // The limit is a conditional UPDATE: concurrent borrows by one member cannot pass it.
       const counted = await tx.$executeRaw`UPDATE member SET active_loans = active_loans + 1
       WHERE id = ${memberId} AND active_loans < max_active_loans`;
@@ -175,6 +179,7 @@ export async function applyTransition(
         'An overdue loan cannot be renewed',
       );
     }
+    await assertNotBlocked(tx, deps, loan.memberId);
     // The copy is owed to the queue: no renewal while a hold of the title is QUEUED.
     const waiting = await queueLength(tx, loan.bookId);
     if (waiting > 0) throw new HoldsWaitingError(waiting);
@@ -214,6 +219,8 @@ export async function applyTransition(
   if (rule.copyTo && loan.copyId === null) {
     throw new Error(`A ${loan.status} loan without a copy cannot ${action}`);
   }
+  // A late return is fined here, so the fine commits (or rolls back) with the return.
+  if (action === 'RETURN') await fineLateReturn(tx, deps, loan.id, now);
   if (rule.copyTo === 'AVAILABLE' && loan.copyId !== null) {
     // Back to the first hold in the title's queue, or onto the shelf.
     const filled = await releaseCopy(tx, deps, loan.bookId, loan.copyId);

@@ -4,6 +4,7 @@ import { createBookDetailLoaders, createBookPage } from './book-page.js';
 import { createBookPageLoaders } from './book-pages.js';
 import { createByIdLoaders } from './by-id.js';
 import { createCirculationLoaders } from './circulation.js';
+import { createFineLoaders } from './fines.js';
 import { createNoticeLoaders } from './notices.js';
 import { createRelationLoaders } from './relations.js';
 
@@ -23,6 +24,7 @@ export function createLoaders(readSql: SqlClient, primary: Db) {
     bookPages: createBookPageLoaders(readSql, byId),
     ...createCirculationLoaders(primary),
     ...createNoticeLoaders(primary),
+    ...createFineLoaders(primary),
   };
 }
 

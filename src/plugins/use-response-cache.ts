@@ -3,16 +3,17 @@ import {
   type Cache,
   useResponseCache as useYogaResponseCache,
 } from '@graphql-yoga/plugin-response-cache';
-import { type ExecutionResult, getOperationAST, Kind } from 'graphql';
+import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import {
   filtersOnAvailability,
-  MUTATION_INVALIDATES,
   PRIVATE_ROOT_FIELDS,
   PRIVATE_TYPES,
   ttlPerSchemaCoordinate,
+  viewerScope,
 } from '../cache/cache-policy.js';
 import { type CdnPurger, MAX_SURROGATE_KEY_BYTES, SURROGATE_KEY_HEADER } from '../cache/cdn.js';
+import { tagName } from '../cache/response-cache-store.js';
 import type { Config } from '../config.js';
 import { type Context, type ViewerDeps, viewerOf } from '../context.js';
 import type { Clock } from '../domain/clock.js';
@@ -42,11 +43,12 @@ export interface ResponseCacheOptions {
 export const CACHE_STATUS_HEADER = 'X-Cache';
 
 /**
- * Query responses cached in the store, per type TTLs, per member for private data, dropped by
- * the mutations that change them; GET responses get `Cache-Control` and `ETag` (304 on
- * `If-None-Match`) so that a CDN can sit in front. Wraps @graphql-yoga/plugin-response-cache,
- * which looks responses up before parsing: place it after the persisted-query plugins (they
- * fill in the query text) and after the JIT (it wraps the executor the JIT sets).
+ * Query responses cached in the store, per type TTLs, per member and role for private data
+ * (`viewerScope`), dropped by the mutations that change them; GET responses get
+ * `Cache-Control` and `ETag` so that a CDN can sit in front (the 304s are
+ * {@link useConditionalGet}'s). Wraps @graphql-yoga/plugin-response-cache, which looks
+ * responses up before parsing: place it after the persisted-query plugins (they fill in the
+ * query text) and after the JIT (it wraps the executor the JIT sets).
  */
 export function useResponseCache({
   cache,
@@ -61,8 +63,7 @@ export function useResponseCache({
   ) as Record<string, 'PRIVATE'>;
   const session = async (request: Request) => {
     try {
-      const viewer = await viewerOf(request, { jwtSecret: config.jwtSecret, clock, db });
-      return viewer.kind === 'member' ? `member:${viewer.memberId}` : null;
+      return viewerScope(await viewerOf(request, { jwtSecret: config.jwtSecret, clock, db }));
     } catch {
       // The request will be refused as UNAUTHENTICATED; make sure it cannot hit anything first.
       return `invalid:${randomUUID()}`;
@@ -71,7 +72,7 @@ export function useResponseCache({
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(
-        answeredFromCache(
+        withoutConditionalLookup(
           useYogaResponseCache({
             cache,
             session,
@@ -122,20 +123,64 @@ export function useResponseCache({
   };
 }
 
-/** Says `X-Cache: HIT` on the 304s the plugin answers from a cached entry, as on its hits. */
-function answeredFromCache(plugin: Plugin): Plugin {
-  const { onRequest } = plugin;
-  if (!onRequest) return plugin;
+/**
+ * The yoga plugin without its own 304s: it answers any request (a POST mutation too) whose
+ * If-None-Match names any stored entry, whoever stored it. {@link useConditionalGet} answers
+ * them instead, for the request the ETag was issued for only.
+ */
+function withoutConditionalLookup(plugin: Plugin): Plugin {
+  const { onRequest: _, ...rest } = plugin;
+  return rest;
+}
+
+/** Requests whose answer the response cache described for HTTP caching (GET only). */
+const cacheableAnswers = new WeakSet<Request>();
+
+// Only these are stored by HTTP caches and revalidated: one body per Accept, not a stream.
+const SHARED_REPRESENTATION = /^application\/(graphql-response\+)?json\b/i;
+
+/**
+ * Conditional GETs, and one cacheable representation. A GET whose `If-None-Match` names the
+ * ETag of the very answer it is about to get (the entry its own key found: same document,
+ * variables and viewer scope; a new entry has a new ETag) gets 304; any other ETag changes
+ * nothing, so a probe learns nothing of other callers' entries. POSTs are never conditional.
+ * An event stream or a multipart answer to a GET is never stored by a shared cache
+ * (`no-store`, no ETag), and every GET answer varies on `Accept` as well as `Authorization`.
+ * Place it first: the request log and the metrics then see the 304 as it leaves.
+ */
+export function useConditionalGet(): Plugin {
   return {
-    ...plugin,
-    onRequest: (payload) =>
-      onRequest({
-        ...payload,
-        endResponse(response) {
-          if (response.status === 304) response.headers.set(CACHE_STATUS_HEADER, 'HIT');
-          payload.endResponse(response);
-        },
-      }),
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      if (!cacheableAnswers.has(request)) return;
+      const headers = response.headers;
+      if (!SHARED_REPRESENTATION.test(headers.get('content-type') ?? '')) {
+        headers.set('Cache-Control', 'no-store');
+        for (const name of ['ETag', 'Expires', 'Last-Modified', SURROGATE_KEY_HEADER]) {
+          headers.delete(name);
+        }
+        return;
+      }
+      const etag = headers.get('etag');
+      const asked = request.headers.get('if-none-match');
+      if (response.status !== 200 || !etag || !asked) return;
+      const listed = asked.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+      if (!listed.includes(etag)) return;
+      const kept = new fetchAPI.Headers();
+      for (const name of [
+        'ETag',
+        'Cache-Control',
+        'Vary',
+        'Expires',
+        'Last-Modified',
+        CACHE_STATUS_HEADER,
+        SURROGATE_KEY_HEADER,
+      ]) {
+        const value = headers.get(name);
+        if (value !== null) kept.set(name, value);
+      }
+      void response.body?.cancel();
+      setResponse(new fetchAPI.Response(null, { status: 304, headers: kept }));
+    },
   };
 }
 
@@ -172,7 +217,13 @@ function withHttpCaching(
     headers[CACHE_STATUS_HEADER] = responseCache.hit ? 'HIT' : 'MISS';
   const keys = headers[SURROGATE_KEY_HEADER];
   delete headers[SURROGATE_KEY_HEADER];
+  if (!cached) {
+    // Not stored: an ETag would name no entry, and would match every later answer of the key.
+    delete headers.ETag;
+    delete headers['Last-Modified'];
+  }
   if (request.method === 'GET') {
+    cacheableAnswers.add(request);
     const expires = headers.Expires ? Date.parse(headers.Expires) : Number.NaN;
     const maxAge = Math.max(0, Math.floor((expires - Date.now()) / 1000));
     const shared =
@@ -180,36 +231,29 @@ function withHttpCaching(
       (keys === undefined || Buffer.byteLength(keys) <= MAX_SURROGATE_KEY_BYTES);
     const audience = shared ? 'public' : 'private';
     headers['Cache-Control'] = cached && maxAge > 0 ? `${audience}, max-age=${maxAge}` : 'no-store';
-    headers.Vary = 'Authorization';
+    headers.Vary = 'Accept, Authorization';
     if (keys !== undefined && shared && cached) headers[SURROGATE_KEY_HEADER] = keys;
   }
   return { ...http, headers };
 }
 
 /**
- * After a mutation: drops what its root fields change (the catalogue table in
- * src/cache/cache-policy.ts) and the entities its resolvers recorded in `ctx.cacheChanges`
- * (loans), before the answer leaves, so that the client's next read sees its own write; then
- * purges the CDN of the same keys (bounded in time: a CDN that does not answer is skipped).
+ * After a mutation: drops what its committed changes invalidate, as each mutation field
+ * declares it (`invalidates`, src/schema/invalidation-plugin.ts, recorded in
+ * `ctx.cacheChanges` by the fields that ran, through fragments and aliases alike), before the
+ * answer leaves, so that the client's next read sees its own write; then purges the CDN of the
+ * same keys (bounded in time: a CDN that does not answer is skipped).
  */
 function useInvalidation(cache: Cache, purgeCdn: CdnPurger | undefined): Plugin {
   return {
     onExecute({ args }) {
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'mutation') return;
-      const fields = operation.selectionSet.selections.flatMap((selection) =>
-        selection.kind === Kind.FIELD
-          ? [{ key: selection.alias?.value ?? selection.name.value, name: selection.name.value }]
-          : [],
-      );
       const context = args.contextValue as unknown as Context;
       return {
-        async onExecuteDone({ result }) {
-          const data = 'data' in result ? (result.data as Record<string, unknown> | null) : null;
-          const tags = fields.flatMap(({ key, name }) =>
-            failed(data?.[key]) ? [] : (MUTATION_INVALIDATES[name] ?? []),
-          );
-          const all = [...tags, ...context.cacheChanges];
+        async onExecuteDone() {
+          const unique = new Map(context.cacheChanges.map((tag) => [tagName(tag), tag]));
+          const all = [...unique.values()];
           if (all.length === 0) return;
           await cache.invalidate(all);
           // After the store: a CDN refetching at once must not find the old answer there.
@@ -218,17 +262,4 @@ function useInvalidation(cache: Cache, purgeCdn: CdnPurger | undefined): Plugin 
       };
     },
   };
-}
-
-/**
- * True when a mutation's result is one of its typed errors. Without a typename to tell (the
- * client did not ask for one), it counts as a success: invalidating too much is only slower.
- */
-function failed(value: unknown): boolean {
-  if (value === null) return true;
-  if (typeof value !== 'object' || value === undefined) return false;
-  const typename =
-    (value as Record<string, unknown>).__typename ??
-    (value as Record<string, unknown>).__responseCacheTypeName;
-  return typeof typename === 'string' && !typename.endsWith('Success');
 }

@@ -3,13 +3,15 @@
 // variables, viewer), the mutation exclusion or the executor wrapping that make up this plugin.
 import { type DocumentNode, type ExecutionArgs, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { viewerScope } from '../cache/cache-policy.js';
 import type { Context } from '../context.js';
 
 /**
  * Identical queries executing at the same time run once: the others wait for the first and
  * get its result. With the response cache in front, a burst of misses on one key (a cold cache,
  * a just-invalidated book) costs one execution instead of one per request. "Identical" means
- * same document, same variables, same viewer; mutations never share.
+ * same document, same variables, same viewer scope (member and role, `viewerScope`); mutations
+ * never share.
  *
  * Place it after the JIT and before the response cache: it wraps the JIT's executor, and the
  * cache wraps it.
@@ -24,8 +26,7 @@ export function useSingleFlight(): Plugin {
       id = nextDocumentId++;
       documentIds.set(args.document, id);
     }
-    const { viewer } = args.contextValue as Context;
-    const who = viewer.kind === 'member' ? viewer.memberId : 0;
+    const who = viewerScope((args.contextValue as Context).viewer) ?? '';
     return `${id}|${who}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}`;
   };
   return {

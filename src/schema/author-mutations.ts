@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { AUTHOR_DELETION, AUTHOR_LISTS } from '../cache/cache-policy.js';
 import { transaction } from '../db/transaction.js';
 import { refreshAuthorSearchRows } from '../domain/search-index.js';
 import { ConflictError, NotFoundError, translateDbError, ValidationError } from '../errors.js';
@@ -39,6 +40,7 @@ builder.mutationFields((t) => ({
     description: 'Librarians only. Adds an author (names need not be unique).',
     errors: resultOf(authorResult, [ValidationError]),
     authScopes: { librarian: true },
+    invalidates: AUTHOR_LISTS,
     args: {
       input: t.arg({ type: CreateAuthorInput, required: true, description: 'The new author' }),
     },
@@ -58,6 +60,7 @@ builder.mutationFields((t) => ({
       "Librarians only. Changes an author; a new name is searchable in the author's books at once. NOT_FOUND: no such author.",
     errors: resultOf(authorResult, [ValidationError, NotFoundError]),
     authScopes: { librarian: true },
+    invalidates: AUTHOR_LISTS,
     args: {
       id: t.arg.id(authorId),
       input: t.arg({ type: UpdateAuthorInput, required: true, description: 'What changes' }),
@@ -84,6 +87,7 @@ builder.mutationFields((t) => ({
       ConflictError,
     ]),
     authScopes: { librarian: true },
+    invalidates: AUTHOR_DELETION,
     args: { id: t.arg.id(authorId) },
     validate: argumentRules({ id: globalId('Author') }),
     resolve: async (_root, { id }, ctx) => {

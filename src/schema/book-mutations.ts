@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { BOOK_LISTS } from '../cache/cache-policy.js';
 import type { Context } from '../context.js';
 import { transaction } from '../db/transaction.js';
 import { isValidIsbn13, normalizeIsbn } from '../domain/isbn.js';
@@ -155,6 +156,7 @@ builder.mutationFields((t) => ({
     description: `${LIBRARIANS} Adds a book with its copies; it is searchable at once. CONFLICT: the ISBN is taken.`,
     errors: resultOf(bookResult, [ValidationError, ConflictError]),
     authScopes: { librarian: true },
+    invalidates: BOOK_LISTS,
     args: {
       input: t.arg({ type: CreateBookInput, required: true, description: 'The new book' }),
     },
@@ -191,6 +193,7 @@ builder.mutationFields((t) => ({
     description: `${LIBRARIANS} Changes a book's fields (its search entry with them). NOT_FOUND: no such book; CONFLICT: the new ISBN is taken.`,
     errors: resultOf(bookResult, [ValidationError, NotFoundError, ConflictError]),
     authScopes: { librarian: true },
+    invalidates: BOOK_LISTS,
     args: {
       id: t.arg.id({ required: true, description: 'The book' }),
       input: t.arg({ type: UpdateBookInput, required: true, description: 'What changes' }),
@@ -224,6 +227,7 @@ builder.mutationFields((t) => ({
       ConflictError,
     ]),
     authScopes: { librarian: true },
+    invalidates: BOOK_LISTS,
     args: { id: t.arg.id({ required: true, description: 'The book' }) },
     validate: argumentRules({ id: globalId('Book') }),
     resolve: async (_root, { id }, ctx) => {

@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { CATEGORY_CHANGES } from '../cache/cache-policy.js';
 import type { Context } from '../context.js';
 import { transaction } from '../db/transaction.js';
 import {
@@ -78,6 +79,7 @@ builder.mutationFields((t) => ({
     description: 'Librarians only. Adds a category. CONFLICT: the slug is taken.',
     errors: resultOf(categoryResult, [ValidationError, ConflictError]),
     authScopes: { librarian: true },
+    invalidates: CATEGORY_CHANGES,
     args: {
       input: t.arg({ type: CreateCategoryInput, required: true, description: 'The new category' }),
     },
@@ -100,6 +102,7 @@ builder.mutationFields((t) => ({
       'Librarians only. Renames or moves a category (its sub-categories and books move with it). NOT_FOUND: no such category; CONFLICT: the new slug is taken.',
     errors: resultOf(categoryResult, [ValidationError, NotFoundError, ConflictError]),
     authScopes: { librarian: true },
+    invalidates: CATEGORY_CHANGES,
     args: {
       id: t.arg.id(categoryId),
       input: t.arg({ type: UpdateCategoryInput, required: true, description: 'What changes' }),
@@ -124,6 +127,7 @@ builder.mutationFields((t) => ({
       ConflictError,
     ]),
     authScopes: { librarian: true },
+    invalidates: CATEGORY_CHANGES,
     args: { id: t.arg.id(categoryId) },
     validate: argumentRules({ id: globalId('Category') }),
     resolve: async (_root, { id }, ctx) => {

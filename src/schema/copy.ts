@@ -1,5 +1,6 @@
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.js';
-import { loanChangeTags } from '../cache/cache-policy.js';
+import { bookChangeTags, loanChangeTags } from '../cache/cache-policy.js';
 import { isLibrarian, viewerId } from '../context.js';
 import { transaction } from '../db/transaction.js';
 import type { FilledHold } from '../domain/hold-queue.js';
@@ -14,6 +15,7 @@ import {
   translateDbError,
   ValidationError,
 } from '../errors.js';
+import type { Book, Copy } from '../generated/prisma/client.js';
 import { countLoanTransition } from '../metrics.js';
 import { BookRef } from './book.js';
 import { resultOf } from './error.js';
@@ -114,6 +116,7 @@ builder.mutationFields((t) => ({
       IdempotencyKeyReusedError,
     ]),
     authScopes: { librarian: true },
+    invalidates: ({ result }) => bookChangeTags(result as Book | undefined),
     args: {
       bookId: t.arg.id({ required: true, description: 'The book' }),
       count: t.arg.int({ required: true, description: `How many, 1 to ${MAX_NEW_COPIES}` }),
@@ -180,6 +183,15 @@ builder.mutationFields((t) => ({
       ConflictError,
     ]),
     authScopes: { librarian: true },
+    invalidates: ({ result }) => {
+      const copy = result as Copy | undefined;
+      return copy
+        ? [
+            ...bookChangeTags({ id: copy.bookId }),
+            { typename: 'Copy', id: encodeGlobalID('Copy', copy.id) },
+          ]
+        : [...bookChangeTags(undefined), { typename: 'Copy' }];
+    },
     args: { copyId: t.arg.id({ required: true, description: 'The copy' }) },
     validate: argumentRules({ copyId: globalId('Copy') }),
     resolve: async (_root, { copyId }, ctx) => {

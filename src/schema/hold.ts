@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+import { loanChangeTags } from '../cache/cache-policy.js';
 import { parseSnowflakeGlobalId } from '../domain/global-id.js';
 import { moveHoldOnce, placeHoldOnce } from '../domain/holds.js';
 import { HOLD_STATUSES } from '../domain/loan-transitions.js';
@@ -9,9 +10,11 @@ import {
   HoldsWaitingError,
   IdempotencyKeyReusedError,
   InvalidLoanTransitionError,
+  MemberBlockedError,
   NotFoundError,
   ValidationError,
 } from '../errors.js';
+import type { Loan } from '../generated/prisma/client.js';
 import { BookRef } from './book.js';
 import { ErrorInterface, errorDescription, resultOf } from './error.js';
 import {
@@ -89,7 +92,8 @@ builder.mutationField('placeHold', (t) =>
       'Signed-in members (UNAUTHENTICATED otherwise), for themselves; librarians for any member. ' +
       'VALIDATION_FAILED: a malformed id; NOT_FOUND: no such book (or member); FORBIDDEN: a ' +
       'member naming another member; HOLD_ALREADY_PLACED: a hold on this title is QUEUED or ' +
-      'READY already; HOLD_LIMIT_EXCEEDED: MAX_ACTIVE_HOLDS holds already; ' +
+      'READY already; HOLD_LIMIT_EXCEEDED: MAX_ACTIVE_HOLDS holds already; MEMBER_BLOCKED: the ' +
+      'member has a loan overdue or a balance over FINE_BLOCK_THRESHOLD (`reason`); ' +
       'IDEMPOTENCY_KEY_REUSED: the key names another change.',
     errors: resultOf(holdResult('the new hold, QUEUED (or READY when a copy was free)'), [
       ValidationError,
@@ -97,9 +101,11 @@ builder.mutationField('placeHold', (t) =>
       ForbiddenError,
       HoldAlreadyPlacedError,
       HoldLimitExceededError,
+      MemberBlockedError,
       IdempotencyKeyReusedError,
     ]),
     authScopes: { member: true },
+    invalidates: ({ result }) => loanChangeTags(result as Loan | undefined),
     args: {
       bookId: t.arg.id({ required: true, description: 'The book' }),
       memberId: t.arg.id({
@@ -157,6 +163,7 @@ builder.mutationField('moveHold', (t) =>
       IdempotencyKeyReusedError,
     ]),
     authScopes: { librarian: true },
+    invalidates: ({ result }) => loanChangeTags(result as Loan | undefined),
     args: {
       holdId: t.arg.id({ required: true, description: 'The hold (a Loan)' }),
       position: t.arg.int({ required: true, description: `Its new place, 1 to ${MAX_POSITION}` }),

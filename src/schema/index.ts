@@ -17,6 +17,8 @@ import './loan-errors.js';
 import './loan-mutations.js';
 import './hold.js';
 import './notice.js';
+import './fine.js';
+import './fine-mutations.js';
 import './subscriptions.js';
 import './search.js';
 import './hot-books.js';

@@ -1,10 +1,13 @@
 import { builder } from '../builder.js';
 import {
+  BLOCK_REASONS,
+  type BlockReason,
   BookUnavailableError,
   ForbiddenError,
   IdempotencyKeyReusedError,
   InvalidLoanTransitionError,
   LoanLimitExceededError,
+  MemberBlockedError,
   RenewalLimitReachedError,
 } from '../errors.js';
 import { ErrorInterface, errorDescription } from './error.js';
@@ -62,4 +65,41 @@ builder.objectType(RenewalLimitReachedError, {
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof RenewalLimitReachedError,
   fields: (t) => ({ limit: t.exposeInt('limit', { description: 'MAX_RENEWALS' }) }),
+});
+
+export const BlockReasonEnum = builder.enumType('BlockReason', {
+  description: 'Why a member is blocked (MEMBER_BLOCKED)',
+  values: Object.fromEntries(
+    BLOCK_REASONS.map((reason) => [
+      reason,
+      {
+        description: {
+          OVERDUE_LOAN: 'A loan of theirs is past its due date: returning it lifts this',
+          FINES_OVER_THRESHOLD:
+            'Their balance is above FINE_BLOCK_THRESHOLD: paying (or a waiver) down to it lifts this',
+        }[reason],
+      },
+    ]),
+  ) as Record<BlockReason, { description: string }>,
+});
+builder.objectType(MemberBlockedError, {
+  name: 'MemberBlockedError',
+  description: errorDescription(
+    'MEMBER_BLOCKED',
+    '. With a loan overdue and fines over the threshold at once, the reason is OVERDUE_LOAN',
+  ),
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof MemberBlockedError,
+  fields: (t) => ({
+    reason: t.field({
+      type: BlockReasonEnum,
+      description: 'Why the member is blocked',
+      resolve: (e) => e.reason,
+    }),
+    balance: t.field({
+      type: 'Decimal',
+      description: "The member's balance now",
+      resolve: (e) => e.balance,
+    }),
+  }),
 });

@@ -1,4 +1,5 @@
 import { builder } from '../builder.js';
+
 import { loanChangeTags } from '../cache/cache-policy.js';
 import { type Context, isLibrarian, viewerId } from '../context.js';
 import { parseSnowflakeGlobalId } from '../domain/global-id.js';
@@ -19,6 +20,7 @@ import {
   IdempotencyKeyReusedError,
   InvalidLoanTransitionError,
   LoanLimitExceededError,
+  MemberBlockedError,
   NotFoundError,
   RateLimitedError,
   RenewalLimitReachedError,
@@ -96,17 +98,16 @@ export function borrowerOf(ctx: Context, memberId: string | null | undefined): n
 }
 
 /**
- * After a transition commits: the response cache drops the loan's book, copy, loan and member
- * (and those of the hold its freed copy went to), subscribers of the book's availability hear
- * of it, and a checkout counts towards the hot list (once: an idempotency key's replay changed
- * nothing, so it tells no one).
+ * After a transition commits: subscribers of the book's availability hear of it, and a checkout
+ * counts towards the hot list (once: an idempotency key's replay changed nothing, so it tells
+ * no one). The response cache drops what the field's `invalidates` names, and here the hold
+ * the freed copy went to (another member's loan, which the field's result does not name).
  */
 export async function noteLoanChange(
   ctx: Context,
   { value: loan, replayed, filled }: Outcome<Loan> & { filled?: FilledHold | null },
   checkedOut: boolean,
 ): Promise<Loan> {
-  ctx.cacheChanges.push(...loanChangeTags(loan));
   if (filled) ctx.cacheChanges.push(...loanChangeTags(filled));
   if (replayed) return loan;
   ctx.live.bookChanged(loan.bookId);
@@ -123,7 +124,8 @@ const OPENING_ERRORS =
   'Signed-in members (UNAUTHENTICATED otherwise), for themselves; librarians for any member. ' +
   'VALIDATION_FAILED: a malformed id; NOT_FOUND: no such book (or member); FORBIDDEN: a ' +
   'member naming another member; BOOK_UNAVAILABLE: no copy on the shelf; LOAN_LIMIT_EXCEEDED: ' +
-  'the member has maxActiveLoans open; IDEMPOTENCY_KEY_REUSED: the key names another change; ' +
+  'the member has maxActiveLoans open; MEMBER_BLOCKED: the member has a loan overdue or a ' +
+  'balance over FINE_BLOCK_THRESHOLD (`reason`); IDEMPOTENCY_KEY_REUSED: the key names another change; ' +
   'RATE_LIMITED: over RATE_LIMITS for this member (`retryAfter`).';
 
 const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
@@ -139,11 +141,13 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
           ForbiddenError,
           BookUnavailableError,
           LoanLimitExceededError,
+          MemberBlockedError,
           IdempotencyKeyReusedError,
           RateLimitedError,
         ],
       ),
       authScopes: { member: true },
+      invalidates: ({ result }) => loanChangeTags(result as Loan | undefined),
       rateLimit: { name: mode === 'borrow' ? 'borrowBook' : 'reserveBook' },
       args: {
         bookId: t.arg.id({ required: true, description: 'The book' }),
@@ -216,6 +220,7 @@ export const transitionField = (
         ...extra.errors,
       ]),
       authScopes: { member: true },
+      invalidates: ({ result }) => loanChangeTags(result as Loan | undefined),
       args: {
         loanId: t.arg.id({ required: true, description: 'The loan' }),
         ...(keyed && { idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG) }),
@@ -261,10 +266,11 @@ transitionField(
   'BORROWED -> BORROWED with a new due date (MAX_RENEWALS times, never once past due, never ' +
     'while holds of the title are QUEUED).',
   {
-    errors: [RenewalLimitReachedError, HoldsWaitingError],
+    errors: [RenewalLimitReachedError, MemberBlockedError, HoldsWaitingError],
     text:
-      '; RENEWAL_LIMIT_REACHED: renewed MAX_RENEWALS times already; HOLDS_WAITING: members ' +
-      'queue for the title (`queueLength`)',
+      '; RENEWAL_LIMIT_REACHED: renewed MAX_RENEWALS times already; MEMBER_BLOCKED: the ' +
+      'member has another loan overdue or a balance over FINE_BLOCK_THRESHOLD (`reason`); ' +
+      'HOLDS_WAITING: members queue for the title (`queueLength`)',
   },
 );
 transitionField(

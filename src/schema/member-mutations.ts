@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { MEMBER_LISTS } from '../cache/cache-policy.js';
 import { isLibrarian, viewerId } from '../context.js';
 import { transaction } from '../db/transaction.js';
 import {
@@ -67,6 +68,7 @@ builder.mutationFields((t) => ({
     description: 'Librarians only. Registers a member. CONFLICT: the email is taken.',
     errors: resultOf(memberResult, [ValidationError, ConflictError]),
     authScopes: { librarian: true },
+    invalidates: MEMBER_LISTS,
     args: {
       input: t.arg({ type: CreateMemberInput, required: true, description: 'The new member' }),
     },
@@ -87,6 +89,7 @@ builder.mutationFields((t) => ({
       'Librarians only. Changes a member. NOT_FOUND: no such member; CONFLICT: the new email is taken.',
     errors: resultOf(memberResult, [ValidationError, NotFoundError, ConflictError]),
     authScopes: { librarian: true },
+    invalidates: MEMBER_LISTS,
     args: {
       id: t.arg.id({ required: true, description: 'The member' }),
       input: t.arg({ type: UpdateMemberInput, required: true, description: 'What changes' }),
@@ -113,6 +116,8 @@ builder.mutationFields((t) => ({
       ForbiddenError,
     ]),
     authScopes: { member: true },
+    // The cut-off is not in any answer; answers cached for a revoked token are no one's any more.
+    invalidates: [],
     args: { memberId: t.arg.id({ description: 'Default: the caller' }) },
     validate: argumentRules({ memberId: globalId('Member').nullish() }),
     resolve: (_root, { memberId }, ctx) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { builder } from '../builder.js';
+import { MEMBER_LISTS } from '../cache/cache-policy.js';
 import { type Context, viewerId } from '../context.js';
 import {
   createSelfRegistered,
@@ -133,6 +134,8 @@ builder.mutationFields((t) => ({
       RateLimitedError,
     ]),
     rateLimit: { name: 'registerMember' },
+    // A new member enters the cached members lists.
+    invalidates: MEMBER_LISTS,
     args: {
       input: t.arg({ type: RegisterMemberInput, required: true, description: 'Who signs up' }),
     },
@@ -161,6 +164,8 @@ builder.mutationFields((t) => ({
       InvalidCredentialsError,
       RateLimitedError,
     ]),
+    // Signing in changes nothing any answer holds.
+    invalidates: [],
     rateLimit: [
       { name: 'signIn' },
       { name: 'signInPerEmail', per: ({ email }) => `email:${normalizedEmail(String(email))}` },
@@ -208,6 +213,8 @@ builder.mutationFields((t) => ({
     ]),
     authScopes: { member: true },
     rateLimit: { name: 'setPassword' },
+    // No answer holds a password; answers cached for the sessions it ends are no one's any more.
+    invalidates: [],
     args: {
       currentPassword: t.arg.string({
         description: 'The password the member has now; left out when they have none',

@@ -84,6 +84,9 @@ function advice(code: ErrorCode): string {
     case 'HOLDS_WAITING':
     case 'HOLD_LIMIT_EXCEEDED':
     case 'HOLD_ALREADY_PLACED':
+    case 'MEMBER_BLOCKED':
+    case 'OVERPAYMENT':
+    case 'FINE_SETTLED':
       return 'tell the member';
     default: {
       const unhandled: never = code;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
+import { DEFAULT_FINE_RULES } from '../../src/domain/fines.js';
 import { openLoan, transitionLoan } from '../../src/domain/loans.js';
 import { sweepOverdue } from '../../src/domain/overdue-sweeper.js';
 import { SnowflakeGenerator } from '../../src/domain/snowflake.js';
@@ -33,7 +34,13 @@ it('counts one loan_transitions_total per committed loan_event row, never a refu
     db,
     clock,
     ids: new SnowflakeGenerator({ workerId: 5 }),
-    loanPolicy: { loanPeriodDays: 21, holdPickupDays: 3, maxRenewals: 1, maxActiveHolds: 10 },
+    loanPolicy: {
+      loanPeriodDays: 21,
+      holdPickupDays: 3,
+      maxRenewals: 1,
+      maxActiveHolds: 10,
+      ...DEFAULT_FINE_RULES,
+    },
   };
   const category = await createCategory(db);
   const book = await createBook(db, { categoryId: category.id, copies: 4 });

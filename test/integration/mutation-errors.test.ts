@@ -6,6 +6,7 @@ import {
   fixtures,
   WRITES,
 } from '../support/error-paths.js';
+import { FINE_ERROR_PATHS } from '../support/fine-error-paths.js';
 import { LOAN_ERROR_PATHS } from '../support/loan-error-paths.js';
 import {
   type Answer,
@@ -42,6 +43,7 @@ beforeAll(async () => {
   });
   paths = {
     ...CATALOGUE_ERROR_PATHS,
+    ...FINE_ERROR_PATHS,
     ...LOAN_ERROR_PATHS({ ...LIMITS, maxRenewals: t.config.maxRenewals }),
     ...SIGN_IN_ERROR_PATHS(LIMITS),
   };

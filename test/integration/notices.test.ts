@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
+import { DEFAULT_FINE_RULES } from '../../src/domain/fines.js';
 import { applyTransition, openLoan } from '../../src/domain/loans.js';
 import { enqueueNotice } from '../../src/domain/notices.js';
 import { sweepOverdue } from '../../src/domain/overdue-sweeper.js';
@@ -18,7 +19,13 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const DAY = 86_400_000;
-const policy = { loanPeriodDays: 21, holdPickupDays: 3, maxRenewals: 2, maxActiveHolds: 10 };
+const policy = {
+  loanPeriodDays: 21,
+  holdPickupDays: 3,
+  maxRenewals: 2,
+  maxActiveHolds: 10,
+  ...DEFAULT_FINE_RULES,
+};
 
 /** Loan deps on a clock of the test's own (each test starts later than the last one's loans). */
 function circulation(start: string) {

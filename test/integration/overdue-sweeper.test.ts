@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
+import { DEFAULT_FINE_RULES } from '../../src/domain/fines.js';
 import { openLoan } from '../../src/domain/loans.js';
 import { sweepOverdue } from '../../src/domain/overdue-sweeper.js';
 import { SnowflakeGenerator } from '../../src/domain/snowflake.js';
@@ -18,7 +19,13 @@ const DAY = 86_400_000;
 it('moves late loans and expired holds to OVERDUE once, with two sweepers racing', async () => {
   const db = t.database.db;
   const clock = new ManualClock(new Date('2026-03-01T09:00:00Z'));
-  const policy = { loanPeriodDays: 21, holdPickupDays: 3, maxRenewals: 2, maxActiveHolds: 10 };
+  const policy = {
+    loanPeriodDays: 21,
+    holdPickupDays: 3,
+    maxRenewals: 2,
+    maxActiveHolds: 10,
+    ...DEFAULT_FINE_RULES,
+  };
   const deps = (workerId: number) => ({
     db,
     clock,

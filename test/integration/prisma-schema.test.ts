@@ -77,6 +77,61 @@ it('every model and relation of the Prisma schema works on the migrated database
     },
   });
   expect(readLoan.events[0]?.actor?.email).toBe('m@example.test');
+  // The ledger: a fine of the loan, a payment and a waiver, with every relation.
+  const at = new Date();
+  await db.fine.create({
+    data: {
+      id: 3n,
+      memberId: member.id,
+      loanId: loan.id,
+      daysLate: 2,
+      perDay: '0.25',
+      amount: '0.50',
+      createdAt: at,
+    },
+  });
+  await db.finePayment.create({
+    data: { id: 4n, memberId: member.id, amount: '0.20', recordedBy: member.id, createdAt: at },
+  });
+  await db.fineWaiver.create({
+    data: {
+      id: 5n,
+      fineId: 3n,
+      memberId: member.id,
+      amount: '0.30',
+      reason: 'r',
+      recordedBy: member.id,
+      createdAt: at,
+    },
+  });
+  const readFine = await db.fine.findUniqueOrThrow({
+    where: { loanId: loan.id },
+    include: {
+      member: {
+        include: {
+          fines: true,
+          finePayments: true,
+          fineWaivers: true,
+          paymentsTaken: true,
+          waiversGranted: true,
+        },
+      },
+      loan: { include: { fine: true } },
+      waiver: { include: { fine: true, member: true, recorder: true } },
+    },
+  });
+  expect(readFine.amount.toFixed(2)).toBe('0.50');
+  expect(readFine.waiver?.amount.toFixed(2)).toBe('0.30');
+  expect(readFine.member.finePayments[0]?.amount.toFixed(2)).toBe('0.20');
+  expect(readFine.loan.fine?.id).toBe(3n);
+  expect(
+    (
+      await db.finePayment.findUniqueOrThrow({
+        where: { id: 4n },
+        include: { member: true, recorder: true },
+      })
+    ).recorder.id,
+  ).toBe(member.id);
   expect(readLoan.copy?.barcode).toMatch(/^BM\d{10}$/);
 
   const readBook = await db.book.findUniqueOrThrow({

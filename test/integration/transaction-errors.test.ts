@@ -7,6 +7,7 @@ import {
   fixtures,
   WRITES,
 } from '../support/error-paths.js';
+import { FINE_ERROR_PATHS } from '../support/fine-error-paths.js';
 import { LOAN_ERROR_PATHS } from '../support/loan-error-paths.js';
 import { createMember } from '../support/loans.js';
 import {
@@ -40,6 +41,7 @@ beforeAll(async () => {
   librarian = (await createMember(t.database.db, { role: 'LIBRARIAN' })).id;
   paths = {
     ...CATALOGUE_ERROR_PATHS,
+    ...FINE_ERROR_PATHS,
     ...LOAN_ERROR_PATHS({ borrowBook: 0, reserveBook: 0, maxRenewals: t.config.maxRenewals }),
     ...SIGN_IN_ERROR_PATHS({ registerMember: 0, signInPerEmail: 0, setPassword: 0 }),
   };

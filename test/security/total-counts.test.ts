@@ -72,6 +72,14 @@ beforeAll(async () => {
       });
     }
   }
+  // Members 0, 1 and 2 have 1, 2 and 0 fines, each on a loan of their own.
+  for (const [m, member] of members.entries()) {
+    const own = loans.filter((l) => l.memberId === member).slice(0, [1, 2, 0][m]);
+    for (const loan of own) {
+      await db.$executeRaw`INSERT INTO fine (id, member_id, loan_id, days_late, per_day, amount, created_at)
+        VALUES (${id++}, ${member}, ${loan.id}, 2, 0.25, 0.50, now())`;
+    }
+  }
 });
 afterAll(() => t?.close());
 
@@ -118,6 +126,11 @@ const NESTED: Record<
     query: (n) =>
       `{ list: members(first: ${n}, filter: { role: MEMBER }) { edges { node { id c: notices(first: 1) { totalCount } } } } }`,
     sql: (id) => count('SELECT count(*) AS n FROM notice WHERE member_id = $1', id),
+  },
+  'Member.fines': {
+    query: (n) =>
+      `{ list: members(first: ${n}, filter: { role: MEMBER }) { edges { node { id c: fines(first: 1) { totalCount } } } } }`,
+    sql: (id) => count('SELECT count(*) AS n FROM fine WHERE member_id = $1', id),
   },
   'Book.loans': {
     query: (n) =>

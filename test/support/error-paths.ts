@@ -69,6 +69,20 @@ export function fixtures(t: TestApp) {
     const loanId = await placeHold((await book({ copies: data.copies ?? 0 })).id, owner.id);
     return { loanId, owner: owner.id, stranger: (await member()).id };
   };
+  /** Puts loan `loanId`'s due date three days before the test clock's now: it is overdue. */
+  const backdate = (loanId: string) =>
+    db.$executeRaw`UPDATE loan SET due_at = ${new Date(t.clock.now().getTime() - 3 * 86_400_000)}
+      WHERE id = ${loanIdOf(loanId)}`;
+  const borrowFor = async (owner: number) => {
+    const res = await t.gql<{ borrowBook: { loan?: { id: string } } }>(
+      'mutation($id: ID!) { borrowBook(bookId: $id) { ... on BorrowBookSuccess { loan { id } } } }',
+      { id: gid('Book', (await book()).id) },
+      { as: owner },
+    );
+    const loanId = res.data?.borrowBook.loan?.id;
+    if (!loanId) throw new Error(`borrowBook failed: ${JSON.stringify(res)}`);
+    return loanId;
+  };
   return {
     db,
     category,
@@ -80,12 +94,37 @@ export function fixtures(t: TestApp) {
     /** A READY hold of a member who may open `maxActiveLoans` loans. */
     ready: (maxActiveLoans?: number) =>
       hold({ copies: 1, ...(maxActiveLoans !== undefined && { maxActiveLoans }) }),
+    /** A member with a loan past its due date (blocked: OVERDUE_LOAN), and that loan. */
+    overdue: async () => {
+      const owner = (await member()).id;
+      const loanId = await borrowFor(owner);
+      await backdate(loanId);
+      return { owner, loanId };
+    },
+    /** A new BORROWED loan (on time) of `owner`. */
+    borrowFor,
+    backdate,
+    /** A member who returned a loan three days late (FINE_PER_DAY x 3 owed), and the fine. */
+    fined: async () => {
+      const owner = (await member()).id;
+      const loanId = await borrowFor(owner);
+      await backdate(loanId);
+      const res = await t.gql(
+        'mutation($id: ID!) { returnBook(loanId: $id) { __typename } }',
+        { id: loanId },
+        { as: owner },
+      );
+      if (res.errors) throw new Error(`returnBook failed: ${JSON.stringify(res)}`);
+      const fine = await db.fine.findUniqueOrThrow({ where: { loanId: loanIdOf(loanId) } });
+      return { owner, fineId: gid('Fine', fine.id.toString()) };
+    },
     author: () => createAuthor(db),
     /** A BORROWED loan, its member and another member. */
     borrowed: () => open('borrowBook'),
     /** A PENDING loan, its member and another member. */
     pending: () => open('reserveBook'),
-    missing: (typename: string) => gid(typename, typename === 'Loan' ? '123456789' : 999_999),
+    missing: (typename: string) =>
+      gid(typename, typename === 'Loan' || typename === 'Fine' ? '123456789' : 999_999),
   };
 }
 export type Fixtures = ReturnType<typeof fixtures>;

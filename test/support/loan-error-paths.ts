@@ -38,6 +38,9 @@ function opening(limit: (fx: Fixtures) => number): Record<string, Scenario> {
       as((await fx.member({ maxActiveLoans: 0 })).id, {
         bookId: gid('Book', (await fx.book()).id),
       }),
+    // A loan past its due date blocks the member (src/domain/blocks.ts).
+    MemberBlockedError: async (fx) =>
+      as((await fx.overdue()).owner, { bookId: gid('Book', (await fx.book()).id) }),
     // The limit's worth of calls first (each BOOK_UNAVAILABLE), then one more.
     RateLimitedError: async (fx) => ({
       ...as((await fx.member()).id, { bookId: gid('Book', (await fx.book({ copies: 0 })).id) }),
@@ -113,6 +116,13 @@ export const LOAN_ERROR_PATHS = (limits: {
       await fx.placeHold(loan.bookId, stranger);
       return as(owner, { loanId });
     },
+    // Renewing a loan on time while another of the member's is overdue.
+    MemberBlockedError: async (fx) => {
+      const owner = (await fx.member()).id;
+      const [late, onTime] = [await fx.borrowFor(owner), await fx.borrowFor(owner)];
+      await fx.backdate(late);
+      return as(owner, { loanId: onTime });
+    },
   },
 });
 
@@ -146,6 +156,11 @@ const HOLD_ERROR_PATHS: ErrorPaths = {
       const member = await fx.member();
       await fx.db.member.update({ where: { id: member.id }, data: { activeHolds: 100_000 } });
       return as(member.id, { bookId: gid('Book', (await fx.book({ copies: 0 })).id) });
+    },
+    // A member with a loan past its due date queues for a title.
+    MemberBlockedError: async (fx) => {
+      const { owner } = await fx.overdue();
+      return as(owner, { bookId: gid('Book', (await fx.book({ copies: 0 })).id) });
     },
   },
   cancelHold: transition('borrowed', 'queued', true),

@@ -1,0 +1,154 @@
+// Kept by hand around lru-cache (the LRU itself): no package pairs an in-process tier with a
+// shared store whose invalidations arrive over Redis pub/sub, by tag, with a guard against a
+// read that was in flight when an invalidation passed.
+import type { ExecutionResult } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { isRedisReady, type Redis } from '../redis.js';
+import { type ResponseCacheStore, tagName, tagsOf } from './response-cache-store.js';
+
+/** The channel carrying invalidated tags: `rc:invalidated` under the connection's key prefix. */
+export const invalidationsChannel = (redis: Redis) =>
+  `${redis.options.keyPrefix ?? ''}rc:invalidated`;
+
+export interface LocalTierOptions {
+  /** Entries kept in this process (RESPONSE_CACHE_LOCAL_ENTRIES). Default `5000`. */
+  max?: number;
+  /**
+   * Longest a local copy is served without Redis, in ms: bounds what a lost invalidation
+   * message could cost. Default `10000`.
+   */
+  maxAgeMs?: number;
+}
+
+interface LocalEntry {
+  result: ExecutionResult;
+  tags: string[];
+}
+
+/** A store with a bounded in-process tier in front of Redis; `close` ends its subscription. */
+export interface TieredStore extends ResponseCacheStore {
+  close(): Promise<void>;
+  /** Resolves once the subscription to invalidations is live (local answers start then). */
+  ready(): Promise<void>;
+}
+
+/** When an entry stored under `result` stops being fresh, from the `Expires` stamped on it. */
+function remainingMs(result: ExecutionResult): number {
+  const http = (result.extensions as { http?: { headers?: Record<string, string> } } | undefined)
+    ?.http;
+  const expires = http?.headers?.Expires;
+  return expires ? Date.parse(expires) - Date.now() : 0;
+}
+
+/**
+ * Every worker and replica keeps recent answers in its own LRU (no I/O on a hit), in front of
+ * the shared Redis store (src/cache/response-cache-store.ts, the source of truth: tombstones,
+ * TTLs). An invalidation is applied locally at once and published on the channel of
+ * {@link invalidationsChannel} (by the store's script); every process drops the local entries holding those tags when the
+ * message arrives. While the subscription is down (not yet up, or reconnecting), or Redis does
+ * not answer (its circuit breaker is open), nothing is answered locally, and on every (re)subscription the local tier starts empty: messages sent
+ * meanwhile were lost. A Redis read or write that began before an invalidation arrived is not
+ * copied into the local tier (a generation counter says so).
+ */
+export function withLocalTier(
+  store: ResponseCacheStore,
+  redis: Redis,
+  options: LocalTierOptions = {},
+): TieredStore {
+  const channel = invalidationsChannel(redis);
+  const maxAgeMs = options.maxAgeMs ?? 10_000;
+  const byTag = new Map<string, Set<string>>();
+  const local = new LRUCache<string, LocalEntry>({
+    max: options.max ?? 5000,
+    dispose: (entry, key) => {
+      for (const tag of entry.tags) {
+        const keys = byTag.get(tag);
+        keys?.delete(key);
+        if (keys?.size === 0) byTag.delete(tag);
+      }
+    },
+  });
+  let generation = 0;
+  let live = false;
+  // Only while Redis answers: a stalled Redis (its circuit open, src/redis.ts) may be holding
+  // back another replica's invalidation, so lookups then go to the store (and miss).
+  const usable = () => live && isRedisReady(redis);
+  const drop = (tags: string[]) => {
+    generation++;
+    for (const tag of tags) {
+      for (const key of [...(byTag.get(tag) ?? [])]) local.delete(key);
+    }
+  };
+  const keep = (key: string, result: ExecutionResult, tags: string[], seen: number) => {
+    const ttl = Math.min(remainingMs(result), maxAgeMs);
+    if (!live || seen !== generation || ttl <= 0) return;
+    local.set(key, { result, tags }, { ttl });
+    for (const tag of tags) {
+      const keys = byTag.get(tag) ?? new Set<string>();
+      byTag.set(tag, keys);
+      keys.add(key);
+    }
+  };
+  const subscriber = redis.duplicate({ keyPrefix: undefined, lazyConnect: true });
+  subscriber.on('error', () => undefined);
+  subscriber.on('message', (_channel, message) => {
+    try {
+      drop(JSON.parse(message) as string[]);
+    } catch {
+      local.clear();
+    }
+  });
+  subscriber.on('close', () => {
+    live = false;
+    generation++;
+    local.clear();
+  });
+  const subscribed = subscriber
+    .connect()
+    .then(() => subscriber.subscribe(channel))
+    .then(() => {
+      local.clear();
+      live = true;
+    })
+    .catch(() => undefined);
+  // Resubscribed after a reconnect (ioredis replays the subscription): empty, then live again.
+  subscriber.on('ready', () => {
+    void subscribed.then(() => {
+      local.clear();
+      live = true;
+    });
+  });
+  return {
+    async get(key) {
+      const hit = usable() ? local.get(key) : undefined;
+      if (hit) return hit.result;
+      const seen = generation;
+      if (!store.getEntry) return store.get(key);
+      const entry = await store.getEntry(key);
+      // An entry stored without its tags could not be dropped here: never kept locally.
+      if (entry && entry.tags.length > 0) keep(key, entry.result, entry.tags, seen);
+      return entry?.result;
+    },
+    async set(key, result, entities, ttl) {
+      const seen = generation;
+      const list = [...entities];
+      const stored = await store.set(key, result, list, ttl);
+      if (stored) keep(key, result, tagsOf(list), seen);
+      return stored;
+    },
+    async invalidate(entities) {
+      const list = [...entities];
+      // Here at once; the others when the message the store's script publishes reaches them.
+      drop(list.map(tagName));
+      await store.invalidate(list);
+    },
+    ready: async () => {
+      await subscribed;
+    },
+    async close() {
+      live = false;
+      local.clear();
+      subscriber.disconnect();
+    },
+  };
+}
