@@ -114,9 +114,20 @@ export function ttlPerSchemaCoordinate(
 }
 
 /**
- * Operations that filter books by availability are not cached: a return makes a book enter
- * `available: true` lists that do not hold it, and no tag of theirs would say so. A cheap test
- * on the text: `available:` as an argument (an alias of that name only costs a miss).
+ * Operations whose answer depends on books it does not hold are not cached, since no tag of
+ * theirs would say when it changes: lists filtered by availability (a return makes a book enter
+ * `available: true` lists), `facets` (counts over the whole filter), and `POPULARITY` pages (a
+ * borrow elsewhere moves a book into the page). A cheap test on the text and the variables: an
+ * alias or a string of such a name only costs a miss.
  */
-export const filtersOnAvailability = (query: string | undefined, variables: unknown) =>
-  /\bavailable\s*:/.test(query ?? '') || /"available"\s*:/.test(JSON.stringify(variables ?? {}));
+export const readsBeyondItself = (query: string | undefined, variables: unknown) => {
+  const text = query ?? '';
+  const values = JSON.stringify(variables ?? {});
+  return (
+    /\bavailable\s*:/.test(text) ||
+    /"available"\s*:/.test(values) ||
+    /\bfacets\b/.test(text) ||
+    /\bPOPULARITY\b/.test(text) ||
+    /"POPULARITY"/.test(values)
+  );
+};

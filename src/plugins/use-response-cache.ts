@@ -6,9 +6,9 @@ import {
 import { type ExecutionResult, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import {
-  filtersOnAvailability,
   PRIVATE_ROOT_FIELDS,
   PRIVATE_TYPES,
+  readsBeyondItself,
   ttlPerSchemaCoordinate,
   viewerScope,
 } from '../cache/cache-policy.js';
@@ -80,7 +80,7 @@ export function useResponseCache({
               const { params } = context as unknown as Context & {
                 params: { query?: string; variables?: unknown };
               };
-              return !filtersOnAvailability(params?.query, params?.variables);
+              return !readsBeyondItself(params?.query, params?.variables);
             },
             ttl: config.responseCacheNegativeTtlSeconds * 1000,
             ttlPerSchemaCoordinate: ttlPerSchemaCoordinate(config),
@@ -100,7 +100,7 @@ export function useResponseCache({
         return;
       }
       if (!result.extensions?.responseCache) {
-        // Not looked up (the cache is off for it, e.g. an availability filter): not cacheable.
+        // Not looked up (the cache is off for it, e.g. facets or an availability filter): not cacheable.
         if (request.method === 'GET')
           setResult(withHeaders(result, { 'Cache-Control': 'no-store' }));
         return;
