@@ -60,7 +60,10 @@ function isSortValue(type: SortKey['type'], value: string): boolean {
 }
 
 /** Decodes a client cursor taken under order `key`, or throws BAD_USER_INPUT. */
-export function decodeCursor(raw: string, key: Pick<SortKey, 'name' | 'type'>): Cursor {
+export function decodeCursor(
+  raw: string,
+  key: Pick<SortKey, 'name' | 'type' | 'nullable'>,
+): Cursor {
   const invalid = () => badUserInput(`Invalid cursor "${raw.slice(0, 64)}"`);
   let parsed: unknown;
   try {
@@ -82,6 +85,7 @@ export function decodeCursor(raw: string, key: Pick<SortKey, 'name' | 'type'>): 
       `Cursor was taken under orderBy ${parsed[0].slice(0, 64)}, not ${key.name}: restart pagination without it`,
     );
   }
-  if (parsed[1] !== null && !isSortValue(key.type, parsed[1])) throw invalid();
+  // A null value only for a key whose column may be null; any other value of the column's type.
+  if (parsed[1] === null ? !key.nullable : !isSortValue(key.type, parsed[1])) throw invalid();
   return { k: parsed[0], v: parsed[1], i: parsed[2] };
 }

@@ -1,7 +1,7 @@
 import { type DefaultConnectionArguments, resolveCursorConnection } from '@pothos/plugin-relay';
 import type DataLoader from 'dataloader';
 import { decodeCursor, encodeCursor } from '../domain/cursor.js';
-import { cursorValue, isCursorValue, type KeysetPage, type SortKey } from '../domain/keyset.js';
+import { cursorValue, type KeysetPage, type SortKey } from '../domain/keyset.js';
 import { badUserInput, NotFoundError } from '../errors.js';
 
 export { parseGlobalId, parseLocalId } from '../domain/global-id.js';
@@ -40,13 +40,8 @@ export function keysetConnection<T extends { id: number }>(
   sortValue: (row: T) => unknown,
   fetch: (page: KeysetPage) => Promise<T[]>,
 ) {
-  const decode = (raw: string) => {
-    const cursor = decodeCursor(raw, key);
-    if (!isCursorValue(key, cursor.v)) throw badUserInput(`Invalid cursor "${raw.slice(0, 64)}"`);
-    return cursor;
-  };
-  const after = args.after ? decode(args.after) : undefined;
-  const before = args.before ? decode(args.before) : undefined;
+  const after = args.after ? decodeCursor(args.after, key) : undefined;
+  const before = args.before ? decodeCursor(args.before, key) : undefined;
   return resolveCursorConnection(
     {
       args,

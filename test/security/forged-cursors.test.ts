@@ -94,6 +94,22 @@ describe('a forged cursor is BAD_USER_INPUT "Invalid cursor" on every list', () 
     });
   }
 
+  it('a null sort value only for a column that may be null (books by PUBLISHED_AT)', async () => {
+    const query = LISTS[0]?.[1] ?? '';
+    expect(
+      (
+        await t.gql(
+          query,
+          { o: 'PUBLISHED_AT', after: cursor(['PUBLISHED_AT', null, 1]) },
+          { as: 'LIBRARIAN' },
+        )
+      ).errors,
+    ).toBeUndefined();
+    for (const key of ['TITLE', 'PRICE', 'CREATED_AT']) {
+      await expectInvalidCursor(query, { o: key, after: cursor([key, null, 1]) });
+    }
+  });
+
   it('searchBooks', async () => {
     const query = `query($after: String) { list: searchBooks(query: "book", first: 2, after: $after) { edges { node { id } } } }`;
     const ok = await t.gql(query, {});
