@@ -4,6 +4,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, getOperationAST, Kind } from 'graphql';
 import { createYoga, maskError, useReadinessCheck } from 'graphql-yoga';
 import { cdnPurgerFor, surrogateKeyHeader } from './cache/cdn.js';
+import { createFastHits } from './cache/fast-hits.js';
 import { invalidationsChannel, withLocalTier } from './cache/local-tier.js';
 import {
   createMemoryResponseCache,
@@ -31,11 +32,11 @@ import { useRequestFacts } from './plugins/request-facts.js';
 import { corsFor, useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
 import { useErrorDisclosure } from './plugins/use-error-disclosure.js';
-import { type MetricsOptions, useMetrics } from './plugins/use-metrics.js';
+import { boundedLabels, type MetricsOptions, useMetrics } from './plugins/use-metrics.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useQueryLimits } from './plugins/use-query-limits.js';
 import { useRequestBodyLimit } from './plugins/use-request-body-limit.js';
-import { useRequestLog } from './plugins/use-request-log.js';
+import { DEFAULT_REQUEST_ID_HEADER, useRequestLog } from './plugins/use-request-log.js';
 import { useRequestTimeout } from './plugins/use-request-timeout.js';
 import { useConditionalGet, useResponseCache } from './plugins/use-response-cache.js';
 import { useSingleFlight } from './plugins/use-single-flight.js';
@@ -172,10 +173,25 @@ export function createApp(options: AppOptions) {
   );
   // Invalidations lost while Redis was away are replayed when it is back.
   redis?.on('ready', () => void responseCache.replayInvalidations());
+  // Hits answered on node:http from the local tier, before Yoga (src/server.ts calls it). Not
+  // while tracing: every request then gets its spans from Yoga's pipeline.
+  const fastHits =
+    tiered && config.responseCache && !(on('tracing') && config.otelTracesExporter !== 'none')
+      ? createFastHits({
+          tier: tiered,
+          logger: on('requestLog') && config.logRequests ? logger : false,
+          requestIdHeader: DEFAULT_REQUEST_ID_HEADER,
+          labelsOf: on('metrics')
+            ? boundedLabels(new Set(config.metricsOperationNames))
+            : undefined,
+          max: config.responseCacheLocalEntries,
+          maxBodyBytes: Math.min(config.maxBodyBytes, 16_384),
+        })
+      : undefined;
   // Read before serving: a trusted-mode server without its manifest must not start.
   const persistedOperations = persistedOperationsPlugin(config, redis);
   // Served by node:http (src/server.ts), Yoga's server context holds the IncomingMessage.
-  return createYoga<{ req?: IncomingMessage }>({
+  const yoga = createYoga<{ req?: IncomingMessage }>({
     schema,
     context: ({ request, params, req }) =>
       createContext(request, deps, params.query, req?.socket.remoteAddress),
@@ -306,8 +322,11 @@ export function createApp(options: AppOptions) {
       // The live events the app made itself end with it (open streams complete).
       !options.live && { onDispose: () => live.close() },
       tiered ? { onDispose: () => tiered.close() } : false,
+      // Last: it remembers what a hit looked like as it left.
+      fastHits?.plugin ?? false,
     ],
   });
+  return Object.assign(yoga, { fastHits });
 }
 
 export type App = ReturnType<typeof createApp>;

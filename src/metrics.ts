@@ -179,6 +179,13 @@ export const responseCacheRequests = new Counter({
 responseCacheRequests.inc({ result: 'hit' }, 0);
 responseCacheRequests.inc({ result: 'miss' }, 0);
 
+/** `response_cache_fast_hits_total`: hits answered on node:http before GraphQL (src/cache/fast-hits.ts). */
+export const responseCacheFastHits = new Counter({
+  name: 'response_cache_fast_hits_total',
+  help: 'Response-cache hits answered from the in-process tier before GraphQL ran (also in response_cache_requests_total)',
+  registers: [registry],
+});
+
 /** `rate_limited_total{field}`: calls refused by a field's rate limit (the names of RATE_LIMITS). */
 export const rateLimitedTotal = new Counter({
   name: 'rate_limited_total',

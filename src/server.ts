@@ -1,8 +1,13 @@
 import cluster from 'node:cluster';
-import { createServer } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { type AppOptions, createApp } from './app.js';
+import { type App, type AppOptions, createApp } from './app.js';
 import { isMain } from './cli/is-main.js';
 import { superviseWorkers } from './cluster.js';
 import { collectPodMetrics, workerMetrics } from './cluster-metrics.js';
@@ -18,7 +23,7 @@ import { startOverdueSweeper } from './domain/overdue-sweeper.js';
 import { reindexSearch } from './domain/search-index.js';
 import { SnowflakeGenerator } from './domain/snowflake.js';
 import { capConnections, refuseLargeBody, serverOptions } from './http-limits.js';
-import { createInFlight } from './in-flight.js';
+import { createInFlight, type InFlight } from './in-flight.js';
 import { createLiveEvents } from './live/live-events.js';
 import { createLogger, type Logger } from './logger.js';
 import { registry } from './metrics.js';
@@ -134,10 +139,7 @@ export async function startServer(
         )
       : undefined;
   const requests = createInFlight();
-  const server = createServer(serverOptions(config), (req, res) => {
-    if (refuseLargeBody(req, res, config.maxBodyBytes)) return;
-    return requests.track(() => app(req, res));
-  });
+  const server = createServer(serverOptions(config), requestListener(app, config, requests));
   capConnections(server, config);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -175,6 +177,24 @@ export async function startServer(
       await database.close();
       redis?.disconnect();
     },
+  };
+}
+
+/**
+ * What node:http calls for each request of `app`: a body declared too large is refused, a
+ * response-cache hit is answered before Yoga when it can be (src/cache/fast-hits.ts), and the
+ * rest goes to Yoga; `requests` counts each until it is answered (for the shutdown's grace).
+ */
+export function requestListener(
+  app: App,
+  config: Pick<Config, 'maxBodyBytes'>,
+  requests: InFlight,
+): RequestListener {
+  const { fastHits } = app;
+  const yoga = (req: IncomingMessage, res: ServerResponse) => () => app(req, res);
+  return (req, res) => {
+    if (refuseLargeBody(req, res, config.maxBodyBytes)) return;
+    requests.track(fastHits ? () => fastHits.handle(req, res, yoga(req, res)) : yoga(req, res));
   };
 }
 

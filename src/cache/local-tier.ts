@@ -30,6 +30,11 @@ export interface TieredStore extends ResponseCacheStore {
   close(): Promise<void>;
   /** Resolves once the subscription to invalidations is live (local answers start then). */
   ready(): Promise<void>;
+  /**
+   * The entry under `key` when this process may answer it on its own (the subscription is live
+   * and Redis answers), without asking Redis; else none. For src/cache/fast-hits.ts.
+   */
+  peek(key: string): ExecutionResult | undefined;
 }
 
 /** When an entry stored under `result` stops being fresh, from the `Expires` stamped on it. */
@@ -145,6 +150,7 @@ export function withLocalTier(
     ready: async () => {
       await subscribed;
     },
+    peek: (key) => (usable() ? local.get(key)?.result : undefined),
     async close() {
       live = false;
       local.clear();

@@ -238,7 +238,7 @@ export function useMetrics({
 }
 
 /** The labels of an operation's metrics. */
-type OperationLabels = Readonly<{ operation_type: string; operation_name: string }>;
+export type OperationLabels = Readonly<{ operation_type: string; operation_name: string }>;
 
 /** The labels of an operation that did not parse. */
 const UNPARSED: OperationLabels = { operation_type: 'unknown', operation_name: UNKNOWN_OPERATION };
@@ -247,7 +247,7 @@ const UNPARSED: OperationLabels = { operation_type: 'unknown', operation_name: U
  * Bounded labels of an operation type and name, one frozen object per pair: a name outside
  * `known` is `unknown`, so at most (types x known names) objects ever exist.
  */
-function boundedLabels(known: ReadonlySet<string>) {
+export function boundedLabels(known: ReadonlySet<string>) {
   const byPair = new Map<string, OperationLabels>();
   return (type: string | undefined, name: string | undefined): OperationLabels => {
     const operationType = type ?? 'unknown';
@@ -284,4 +284,12 @@ function operationLabelsFor(known: ReadonlySet<string>) {
     }
     return labels;
   };
+}
+
+/**
+ * Counts one GraphQL answer of `labels` (a response-cache hit answered before Yoga,
+ * src/cache/fast-hits.ts) in graphql_requests_total, as {@link useMetrics} counts the others.
+ */
+export function countGraphqlAnswer(labels: OperationLabels, registry: Registry = sharedRegistry) {
+  (registry.getSingleMetric('graphql_requests_total') as Counter | undefined)?.inc(labels);
 }

@@ -15,6 +15,10 @@ export const DEFAULT_REQUEST_ID_HEADER = 'x-request-id';
 
 // An incoming id is kept only when it is short and plain: it ends up in every log line.
 const VALID_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The id of a request that came with `incoming` in its request id header (or none). */
+export const requestIdFrom = (incoming: string | null) =>
+  incoming && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 const TRACEPARENT = /^[\da-f]{2}-([\da-f]{32})-[\da-f]{16}-[\da-f]{2}$/;
 
 interface RequestState {
@@ -43,7 +47,7 @@ export function useRequestLog({
       const traceparent = TRACEPARENT.exec(request.headers.get('traceparent') ?? '');
       state = {
         scope: {
-          requestId: incoming && VALID_REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+          requestId: requestIdFrom(incoming),
           traceId: traceparent?.[1],
         },
       };

@@ -211,7 +211,29 @@ function withHttpCaching(
   http: CacheExtensions['http'],
   responseCache: CacheExtensions['responseCache'],
 ): CacheExtensions['http'] {
-  const headers: Record<string, string> = { ...http?.headers };
+  if (request.method === 'GET') cacheableAnswers.add(request);
+  const headers = httpCachingHeaders(
+    request.method,
+    request.headers.has('authorization'),
+    http?.headers,
+    responseCache,
+  );
+  return { ...http, headers };
+}
+
+/**
+ * The caching headers of an answer to a `method` request (with an Authorization header or
+ * not) from the headers stamped on its result and what the cache did with it: `X-Cache`,
+ * `ETag` only when stored, and for GET `Cache-Control`, `Vary` and a CDN's `Surrogate-Key`.
+ * Also what src/cache/fast-hits.ts answers a hit with.
+ */
+export function httpCachingHeaders(
+  method: string,
+  authorized: boolean,
+  stamped: Record<string, string> | undefined,
+  responseCache: CacheExtensions['responseCache'],
+): Record<string, string> {
+  const headers: Record<string, string> = { ...stamped };
   const cached = responseCache.hit === true || responseCache.didCache === true;
   if (responseCache.hit !== undefined)
     headers[CACHE_STATUS_HEADER] = responseCache.hit ? 'HIT' : 'MISS';
@@ -222,19 +244,17 @@ function withHttpCaching(
     delete headers.ETag;
     delete headers['Last-Modified'];
   }
-  if (request.method === 'GET') {
-    cacheableAnswers.add(request);
+  if (method === 'GET') {
     const expires = headers.Expires ? Date.parse(headers.Expires) : Number.NaN;
     const maxAge = Math.max(0, Math.floor((expires - Date.now()) / 1000));
     const shared =
-      !request.headers.has('authorization') &&
-      (keys === undefined || Buffer.byteLength(keys) <= MAX_SURROGATE_KEY_BYTES);
+      !authorized && (keys === undefined || Buffer.byteLength(keys) <= MAX_SURROGATE_KEY_BYTES);
     const audience = shared ? 'public' : 'private';
     headers['Cache-Control'] = cached && maxAge > 0 ? `${audience}, max-age=${maxAge}` : 'no-store';
     headers.Vary = 'Accept, Authorization';
     if (keys !== undefined && shared && cached) headers[SURROGATE_KEY_HEADER] = keys;
   }
-  return { ...http, headers };
+  return headers;
 }
 
 /**

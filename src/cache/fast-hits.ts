@@ -1,0 +1,279 @@
+// Kept by hand: no package answers GraphQL response-cache hits on node:http before the GraphQL
+// server sees them, from an in-process tier whose entries are dropped by Redis pub/sub.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from '../logger.js';
+import { observeHttpAnswer, responseCacheFastHits, responseCacheRequests } from '../metrics.js';
+import { answerOf } from '../plugins/request-facts.js';
+import { CSRF_HEADERS } from '../plugins/use-csrf-prevention.js';
+import { countGraphqlAnswer, type OperationLabels } from '../plugins/use-metrics.js';
+import { requestIdFrom } from '../plugins/use-request-log.js';
+import { CACHE_STATUS_HEADER, httpCachingHeaders } from '../plugins/use-response-cache.js';
+import { keyOfEntityTag } from './response-cache-store.js';
+
+/** The in-process tier a fast hit is answered from (src/cache/local-tier.ts `peek`). */
+export interface PeekableStore {
+  /** The entry under `key` when this process may answer it without asking Redis, else none. */
+  peek(key: string): ExecutionResult | undefined;
+}
+
+export interface FastHitsOptions {
+  tier: PeekableStore;
+  /** The GraphQL path. Default `/graphql`. */
+  endpoint?: string;
+  /** The request log (LOG_REQUESTS): one line per fast hit, as for any answer. Default none. */
+  logger?: Logger | false;
+  /** The request id header of src/plugins/use-request-log.ts. */
+  requestIdHeader: string;
+  /** Metric labels of an operation (src/plugins/use-metrics.ts), or none without metrics. */
+  labelsOf?: (type: string | undefined, name: string | undefined) => OperationLabels;
+  /** Request shapes remembered (each names one cache entry). Default `5000`. */
+  max?: number;
+  /** The longest POST body looked at, in bytes (a body past it goes to GraphQL unread). */
+  maxBodyBytes?: number;
+}
+
+/** What a request of one exact shape was answered with by GraphQL, from the cache. */
+interface Route {
+  /** The response-cache key: the entry, whichever version of it is stored now. */
+  cacheKey: string;
+  method: 'GET' | 'POST';
+  /** Headers of the answer that are not the entry's (Content-Type, CORS, ...). */
+  fixed: [string, string][];
+  labels?: OperationLabels;
+  operationType?: string;
+  operationName?: string;
+}
+
+// Any of these makes the answer depend on more than the request's bytes, its Accept and its
+// Content-Type: the viewer (Authorization, Cookie), CORS (Origin), a conditional GET, a trace.
+const DECLINED = ['authorization', 'cookie', 'origin', 'if-none-match', 'if-modified-since'];
+const TRACE_HEADERS = ['traceparent', 'tracestate', 'baggage'];
+// Set per version of the entry (httpCachingHeaders) or per request: never replayed as fixed.
+const PER_ANSWER = new Set([
+  'etag',
+  'last-modified',
+  'expires',
+  'cache-control',
+  'vary',
+  'x-cache',
+  'surrogate-key',
+  'content-length',
+  'date',
+  'connection',
+  'keep-alive',
+]);
+
+/** The body GraphQL sends for a cached result: its JSON without the `http` extension. */
+export function hitBody(result: ExecutionResult): string {
+  const {
+    http: _,
+    responseCache: __,
+    ...extensions
+  } = (result.extensions ?? {}) as Record<string, unknown>;
+  return JSON.stringify({
+    ...result,
+    extensions: Object.keys(extensions).length ? extensions : undefined,
+  });
+}
+
+/**
+ * Response-cache hits answered on node:http before the GraphQL server runs: no Request or
+ * Response object, no plugin pipeline, no I/O. A request is answered here only when GraphQL
+ * already answered one of exactly the same shape from the cache (same method, URL, body,
+ * Accept, Content-Type and CSRF headers; anonymous, no Origin, not conditional, not traced),
+ * verified byte for byte when it is first remembered; and only while the in-process tier
+ * still holds that entry, so that every invalidation (local at once, other processes over
+ * pub/sub) and every TTL ends the fast answers at the same moment as the tier's. The body is
+ * serialized once per stored version. Misses, and every other request, go to GraphQL as
+ * before: single flight, limits and all. Each answer is counted (http_requests_total,
+ * graphql_requests_total, response_cache_requests_total{result="hit"}) and logged as GraphQL's
+ * hits are.
+ */
+export function createFastHits(options: FastHitsOptions) {
+  const { tier, endpoint = '/graphql', logger = false, requestIdHeader, labelsOf } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 16_384;
+  // Bounded in count and in bytes (a shape holds its POST body): at most 16 MB of shapes.
+  const routes = new LRUCache<string, Route>({
+    max: options.max ?? 5000,
+    maxSize: 16 * 1024 * 1024,
+    sizeCalculation: (_route, shape) => shape.length + 200,
+  });
+  const bodies = new WeakMap<ExecutionResult, Buffer>();
+  // Requests GraphQL is answering that a fast hit could answer next time: their shape.
+  const shapes = new WeakMap<IncomingMessage, string>();
+
+  const shapeOf = (req: IncomingMessage, body: string): string | undefined => {
+    const { headers } = req;
+    for (const name of DECLINED) if (headers[name] !== undefined) return undefined;
+    for (const name of TRACE_HEADERS) if (headers[name] !== undefined) return undefined;
+    const csrf = CSRF_HEADERS.map((name) => (headers[name] === undefined ? '0' : '1')).join('');
+    return `${req.method} ${req.url}\n${headers.accept ?? ''}\n${headers['content-type'] ?? ''}\n${csrf}\n${body}`;
+  };
+
+  const bodyOf = (result: ExecutionResult) => {
+    let bytes = bodies.get(result);
+    if (!bytes) {
+      bytes = Buffer.from(hitBody(result));
+      bodies.set(result, bytes);
+    }
+    return bytes;
+  };
+
+  /** Answers from the tier when `shape` was remembered and its entry is there; else false. */
+  const answer = (req: IncomingMessage, res: ServerResponse, shape: string, started: number) => {
+    const route = routes.get(shape);
+    if (!route) return false;
+    const entry = tier.peek(route.cacheKey);
+    if (!entry) return false;
+    const entryHeaders = (entry.extensions as { http?: { headers?: Record<string, string> } })?.http
+      ?.headers;
+    const headers = httpCachingHeaders(route.method, false, entryHeaders, { hit: true });
+    const body = bodyOf(entry);
+    const incoming = req.headers[requestIdHeader];
+    const requestId = requestIdFrom(typeof incoming === 'string' ? incoming : null);
+    const out: Record<string, string | number> = {};
+    for (const [name, value] of route.fixed) out[name] = value;
+    for (const name in headers) out[name] = headers[name] as string;
+    out[requestIdHeader] = requestId;
+    out['content-length'] = body.length;
+    res.writeHead(200, out);
+    res.end(body);
+    const seconds = (performance.now() - started) / 1000;
+    observeHttpAnswer(route.method, '/graphql', 200, seconds);
+    responseCacheRequests.inc({ result: 'hit' });
+    responseCacheFastHits.inc();
+    if (route.labels) countGraphqlAnswer(route.labels);
+    if (logger) {
+      logger.info(
+        {
+          requestId,
+          method: route.method,
+          path: endpoint,
+          operationName: route.operationName,
+          operationType: route.operationType,
+          durationMs: Math.round(seconds * 100_000) / 100,
+          cache: 'HIT',
+          outcome: 'ok',
+          status: 200,
+        },
+        'request',
+      );
+    }
+    return true;
+  };
+
+  return {
+    /**
+     * Serves `req` when it is a fast hit (a GET at once; a small JSON POST once its body is
+     * read), else hands it to `next` (with the body it read, if any). Returns what `next`
+     * returns, or nothing when it answered.
+     */
+    handle(req: IncomingMessage, res: ServerResponse, next: () => unknown): unknown {
+      const started = performance.now();
+      const path = req.url?.split('?', 1)[0];
+      if (path !== endpoint) return next();
+      if (req.method === 'GET') {
+        const shape = shapeOf(req, '');
+        if (shape === undefined) return next();
+        if (answer(req, res, shape, started)) return undefined;
+        shapes.set(req, shape);
+        return next();
+      }
+      const declared = Number(req.headers['content-length']);
+      if (
+        req.method !== 'POST' ||
+        !(declared > 0 && declared <= maxBodyBytes) ||
+        !/^application\/json\b/i.test(req.headers['content-type'] ?? '') ||
+        shapeOf(req, '') === undefined
+      ) {
+        return next();
+      }
+      return new Promise<unknown>((resolve) => {
+        const chunks: Buffer[] = [];
+        let length = 0;
+        const onData = (chunk: Buffer) => {
+          length += chunk.length;
+          chunks.push(chunk);
+        };
+        const onEnd = () => {
+          req.off('data', onData);
+          const body = Buffer.concat(chunks, length);
+          const shape = shapeOf(req, body.toString());
+          if (shape !== undefined && answer(req, res, shape, started)) return resolve(undefined);
+          if (shape !== undefined) shapes.set(req, shape);
+          // Read already: whatwg-node takes a consumed request's body from `req.body`.
+          (req as IncomingMessage & { body?: Buffer }).body = body;
+          resolve(next());
+        };
+        req.on('data', onData);
+        req.once('end', onEnd);
+        // A client gone mid-body gets nothing; node closes the socket.
+        req.once('error', () => resolve(undefined));
+      });
+    },
+
+    /**
+     * Remembers the shape of a request GraphQL answered from the cache (status 200,
+     * `X-Cache: HIT`), once its answer is seen to be what a fast hit would send: the same body
+     * and the same headers of the entry. Place it first: its onResponse then sees the answer
+     * as it leaves (after the request log has set the request id).
+     */
+    plugin: {
+      onResponse({ request, response, serverContext }) {
+        const req = (serverContext as { req?: IncomingMessage }).req;
+        const shape = req && shapes.get(req);
+        if (!shape || routes.has(shape)) return;
+        if (response.status !== 200 || response.headers.get(CACHE_STATUS_HEADER) !== 'HIT') return;
+        const etag = response.headers.get('etag');
+        const entry = etag ? tier.peek(keyOfEntityTag(etag)) : undefined;
+        if (!etag || !entry) return;
+        const method = request.method === 'GET' ? 'GET' : 'POST';
+        const entryHeaders = (entry.extensions as { http?: { headers?: Record<string, string> } })
+          ?.http?.headers;
+        const expected = httpCachingHeaders(method, false, entryHeaders, { hit: true });
+        const fixed: [string, string][] = [];
+        for (const [name, value] of response.headers) {
+          if (!PER_ANSWER.has(name) && name !== requestIdHeader) fixed.push([name, value]);
+        }
+        const same = Object.entries(expected).every(([name, value]) =>
+          sameHeader(name, value, response.headers.get(name)),
+        );
+        if (!same) return;
+        const operation = answerOf(request, response);
+        const body = bodyOf(entry);
+        void response
+          .clone()
+          .arrayBuffer()
+          .then((sent) => {
+            // The entry may have changed meanwhile: remembered only when the bytes agree.
+            if (!body.equals(Buffer.from(sent))) return;
+            routes.set(shape, {
+              cacheKey: keyOfEntityTag(etag),
+              method,
+              fixed,
+              labels: labelsOf?.(operation.operationType, operation.operationName),
+              operationType: operation.operationType,
+              operationName: operation.operationName,
+            });
+          })
+          .catch(() => undefined);
+      },
+    } satisfies Plugin,
+  };
+}
+
+export type FastHits = ReturnType<typeof createFastHits>;
+
+/** Two values of header `name` that say the same (a `max-age` a second apart does). */
+function sameHeader(name: string, expected: string, sent: string | null): boolean {
+  if (sent === expected) return true;
+  if (name !== 'Cache-Control' || sent === null) return false;
+  const age = (value: string) => Number(/max-age=(\d+)/.exec(value)?.[1] ?? Number.NaN);
+  return (
+    sent.replace(/max-age=\d+/, '') === expected.replace(/max-age=\d+/, '') &&
+    Math.abs(age(sent) - age(expected)) <= 1
+  );
+}

@@ -1,0 +1,245 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invalidationsChannel } from '../../src/cache/local-tier.js';
+import { createInFlight } from '../../src/in-flight.js';
+import { createLogger } from '../../src/logger.js';
+import { registry } from '../../src/metrics.js';
+import { requestListener } from '../../src/server.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { createBook, createCategory, gid } from '../support/factories.js';
+import { createMember } from '../support/loans.js';
+
+// Issue 11, "answer hits before GraphQL runs": a hit whose request GraphQL already answered from
+// the cache is answered on node:http from the in-process tier (no Request object, no plugins,
+// no I/O), with the same bytes and headers, counted and logged; everything else, misses
+// included, still goes through Yoga.
+const lines: string[] = [];
+let t: TestApp;
+let server: Server;
+let url: string;
+let categoryId: number;
+
+beforeAll(async () => {
+  const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+  t = await createTestApp(
+    'fast-hits',
+    { RESPONSE_CACHE: 'true', LOG_REQUESTS: 'true', REQUEST_TIMEOUT_MS: '500' },
+    {
+      redis: true,
+      logger,
+    },
+  );
+  server = createServer(requestListener(t.app, t.config, createInFlight()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  categoryId = (await createCategory(t.database.db)).id;
+  // The tier answers only once its subscription to invalidations is live.
+  const redis = t.redis?.redis;
+  if (!redis) throw new Error('no Redis');
+  for (let i = 0; i < 250; i++) {
+    const [, subscribers] = (await redis.pubsub('NUMSUB', invalidationsChannel(redis))) as [
+      string,
+      number,
+    ];
+    if (subscribers >= 1) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+});
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await t?.app.dispose();
+  await t?.close();
+});
+
+const DETAIL = /* GraphQL */ `query FastBook($id: ID!) {
+  book(id: $id) { id title availableCopies authors { name } category { name } }
+}`;
+
+const getUrl = (id: string, query = DETAIL) =>
+  `${url}?${new URLSearchParams({ query, variables: JSON.stringify({ id }) })}`;
+
+async function counter(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = await registry.getSingleMetric(name)?.get();
+  return (
+    metric?.values
+      .filter((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value))
+      .reduce((sum, v) => sum + v.value, 0) ?? 0
+  );
+}
+const fastHits = () => counter('response_cache_fast_hits_total');
+
+async function get(target: string, headers: Record<string, string> = {}) {
+  const response = await fetch(target, { headers: { accept: 'application/json', ...headers } });
+  return { response, text: await response.text() };
+}
+
+/**
+ * Sends `send` until a fast hit answers it (for at most 3 s): the route is remembered, and the
+ * entry stored (after an invalidation, not before its tombstone ends: REQUEST_TIMEOUT_MS + 1 s).
+ */
+async function untilFast(send: () => Promise<unknown>) {
+  for (let i = 0; i < 60; i++) {
+    const before = await fastHits();
+    await send();
+    if ((await fastHits()) > before) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('never answered before GraphQL');
+}
+
+const freshBook = async () =>
+  gid('Book', (await createBook(t.database.db, { categoryId, copies: 2 })).id);
+
+/** Headers that say the same whoever answered: all but the request id, Date, and max-age. */
+function comparable(response: Response) {
+  const out: Record<string, string> = {};
+  for (const [name, value] of response.headers) {
+    if (name === 'x-request-id' || name === 'date') continue;
+    out[name] = name === 'cache-control' ? value.replace(/max-age=\d+/, 'max-age=N') : value;
+  }
+  return out;
+}
+
+describe('hits answered before GraphQL', () => {
+  it('answers a GET GraphQL answered from the cache: same bytes and headers, no SQL, counted', async () => {
+    const target = getUrl(await freshBook());
+    const miss = await get(target);
+    expect(miss.response.headers.get('x-cache')).toBe('MISS');
+    const viaGraphql = await get(target);
+    expect(viaGraphql.response.headers.get('x-cache')).toBe('HIT');
+    await untilFast(() => get(target));
+
+    const fastBefore = await fastHits();
+    const hitsBefore = await counter('response_cache_requests_total', { result: 'hit' });
+    const httpBefore = await counter('http_requests_total', {
+      method: 'GET',
+      route: '/graphql',
+      status: '200',
+    });
+    const answersBefore = await counter('graphql_requests_total', { operation_type: 'query' });
+    const linesBefore = lines.length;
+    const { result: answers, statements } = await t.countStatements(() =>
+      Promise.all(Array.from({ length: 10 }, () => get(target))),
+    );
+    expect(statements).toBe(0);
+    expect(await fastHits()).toBe(fastBefore + 10);
+    // Counted as every hit is: a hit, an HTTP answer, a GraphQL answer, a log line.
+    expect(await counter('response_cache_requests_total', { result: 'hit' })).toBe(hitsBefore + 10);
+    expect(
+      await counter('http_requests_total', { method: 'GET', route: '/graphql', status: '200' }),
+    ).toBe(httpBefore + 10);
+    expect(await counter('graphql_requests_total', { operation_type: 'query' })).toBe(
+      answersBefore + 10,
+    );
+    const logged = lines.slice(linesBefore).map((line) => JSON.parse(line));
+    expect(logged).toHaveLength(10);
+    expect(logged[0]).toMatchObject({
+      msg: 'request',
+      method: 'GET',
+      path: '/graphql',
+      operationType: 'query',
+      cache: 'HIT',
+      outcome: 'ok',
+      status: 200,
+    });
+    const ids = new Set(answers.map((a) => a.response.headers.get('x-request-id')));
+    expect(ids.size).toBe(10);
+    expect(logged.map((line) => line.requestId).sort()).toEqual([...ids].sort());
+    for (const answer of answers) {
+      expect(answer.text).toBe(viaGraphql.text);
+      expect(comparable(answer.response)).toEqual(comparable(viaGraphql.response));
+    }
+    expect(answers[0]?.response.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
+    expect(answers[0]?.response.headers.get('x-request-id')).toMatch(/^[\da-f-]{36}$/);
+    // A valid request id of the caller is kept, as GraphQL keeps it.
+    const named = await get(target, { 'x-request-id': 'trace-me.1' });
+    expect(named.response.headers.get('x-request-id')).toBe('trace-me.1');
+  });
+
+  it('stops at once when a mutation invalidates the entry, and resumes on the new version', async () => {
+    const id = await freshBook();
+    const target = getUrl(id);
+    await get(target);
+    await untilFast(() => get(target));
+    const beforeAnswer = await get(target);
+    const before = JSON.parse(beforeAnswer.text);
+    expect(before.data.book.availableCopies).toBe(2);
+    const member = await createMember(t.database.db);
+    const borrowed = await t.gql(
+      `mutation ($id: ID!) { borrowBook(bookId: $id) { __typename } }`,
+      { id },
+      { as: member.id },
+    );
+    expect(borrowed.data).toEqual({ borrowBook: { __typename: 'BorrowBookSuccess' } });
+    const fastBefore = await fastHits();
+    const after = await get(target);
+    expect(after.response.headers.get('x-cache')).toBe('MISS');
+    expect(JSON.parse(after.text).data.book.availableCopies).toBe(1);
+    expect(await fastHits()).toBe(fastBefore);
+    // The same shape, the new entry: answered early again, with the new bytes.
+    await untilFast(() => get(target));
+    const again = await get(target);
+    expect(JSON.parse(again.text).data.book.availableCopies).toBe(1);
+    expect(again.response.headers.get('etag')).not.toBe(beforeAnswer.response.headers.get('etag'));
+  });
+
+  it('leaves to GraphQL whatever decides the answer beyond the bytes: a token, a bad token, an Origin, a conditional GET', async () => {
+    const id = await freshBook();
+    const target = getUrl(id);
+    await get(target);
+    await untilFast(() => get(target));
+    const etag = (await get(target)).response.headers.get('etag') ?? '';
+    const fastBefore = await fastHits();
+
+    const member = await createMember(t.database.db);
+    const token = await t.tokenFor(member.id);
+    const signedIn = await get(target, { authorization: `Bearer ${token}` });
+    expect(signedIn.response.status).toBe(200);
+    expect(signedIn.response.headers.get('cache-control')).toMatch(/^(private|no-store)/);
+
+    const forged = await get(target, { authorization: 'Bearer not-a-token' });
+    expect(JSON.parse(forged.text).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const conditional = await fetch(target, { headers: { 'if-none-match': etag } });
+    expect(conditional.status).toBe(304);
+
+    const cross = await get(target, { origin: 'https://elsewhere.example' });
+    expect(cross.response.status).toBe(200);
+
+    expect(await fastHits()).toBe(fastBefore);
+  });
+
+  it('answers a repeated JSON POST too, but never a text/plain one (CSRF), which GraphQL refuses', async () => {
+    const id = await freshBook();
+    const body = JSON.stringify({ query: DETAIL, variables: { id } });
+    const post = (contentType = 'application/json') =>
+      fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body });
+    expect((await post()).headers.get('x-cache')).toBe('MISS');
+    await untilFast(() => post().then((r) => r.text()));
+    const fastBefore = await fastHits();
+    const { result, statements } = await t.countStatements(async () => {
+      const response = await post();
+      return { response, json: await response.json() };
+    });
+    expect(statements).toBe(0);
+    expect(result.json.data.book.id).toBe(id);
+    expect(result.response.headers.get('x-cache')).toBe('HIT');
+    expect(await fastHits()).toBe(fastBefore + 1);
+
+    const plain = await post('text/plain');
+    expect(plain.status).toBe(403);
+    expect(await fastHits()).toBe(fastBefore + 1);
+  });
+
+  it('runs a burst of identical misses once, through GraphQL', async () => {
+    const alone = getUrl(await freshBook());
+    const target = getUrl(await freshBook());
+    const single = await t.countStatements(() => get(alone));
+    const { statements } = await t.countStatements(() =>
+      Promise.all(Array.from({ length: 10 }, () => get(target))),
+    );
+    expect(single.statements).toBeGreaterThan(0);
+    expect(statements).toBe(single.statements);
+  });
+});
