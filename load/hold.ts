@@ -13,7 +13,7 @@ import { cpuSeconds, prepareDatabase } from './harness.js';
 import { BOOK_DETAIL } from './operations.js';
 
 // npm run load -- hold-10k [--connections 10000] [--duration 30] [--interval 2] [--shelf 100]
-//   [--books 10000] [--database bookmall_load_10000] [--workers auto]
+//   [--books 10000] [--database bookmall_load_10000] [--workers auto] [--dist]
 // Many keep-alive connections held at once, each a client asking for a book detail (GET) every
 // --interval seconds, one request in flight per socket: what 10,000 mobile clients do to a pod.
 // One client process of raw node:net sockets (an HTTP client per request would cost the
@@ -30,6 +30,8 @@ const OPTIONS = {
   books: { type: 'string', default: '10000' },
   database: { type: 'string' },
   workers: { type: 'string', default: 'auto' },
+  // The image's way: `node dist/server.js` (npm run build first) rather than tsx on the sources.
+  dist: { type: 'boolean', default: false },
 } as const;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const redisPrefix = `bookmall-hold:${randomBytes(4).toString('hex')}:`;
@@ -55,8 +57,10 @@ function openFileLimit(): number | undefined {
 function startServer(
   databaseUrl: string,
   workers: number,
+  dist: boolean,
 ): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const script = dist ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
+  const child = spawn(process.execPath, script, {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -174,11 +178,11 @@ export async function hold(args: string[]): Promise<number> {
     return 2;
   }
   const databaseUrl = await prepareDatabase(Number(values.books), out, values.database);
-  const { port, child } = await startServer(databaseUrl, workers);
+  const { port, child } = await startServer(databaseUrl, workers, values.dist);
   try {
     const requests = Array.from({ length: shelf }, (_, n) => detailRequest(port, n));
     out(
-      `bookmall NODE_ENV=production, ${workers} workers, Redis, on port ${port}; ${connections} ` +
+      `bookmall (${values.dist ? 'node dist/server.js' : 'tsx src/server.ts'}) NODE_ENV=production, ${workers} workers, Redis, on port ${port}; ${connections} ` +
         `connections, a book detail (one of ${shelf}) every ${intervalMs} ms each, ${seconds} s`,
     );
 

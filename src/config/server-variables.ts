@@ -100,9 +100,10 @@ export const SERVER_VARIABLES = {
   }),
   maxConnections: variable({
     name: 'MAX_CONNECTIONS',
-    description: 'open connections per process; more are closed as they arrive',
+    description:
+      'open connections per process; more are closed as they arrive (a pod of two workers holds 10,000 idle mobile clients with room to spare)',
     schema: int(1),
-    default: '1000',
+    default: '10000',
   }),
   graphiql: variable({
     name: 'GRAPHIQL',
