@@ -7,6 +7,8 @@ export interface SideResult {
   rps: number;
   p99: number;
   cpuMs: number;
+  /** PostgreSQL's CPU per request while this side ran (0: not measured). */
+  dbCpuMs?: number;
   errors: number;
   /** bookmall's req/s over this side's, median of the per-round ratios. */
   ratio: number;
@@ -43,6 +45,7 @@ export function compareSection(results: ScenarioResult[], command: string, machi
       String(s.rps),
       String(s.p99),
       s.cpuMs ? s.cpuMs.toFixed(2) : 'n/a',
+      s.dbCpuMs ? s.dbCpuMs.toFixed(2) : 'n/a',
       i === 0 ? '' : `${s.ratio.toFixed(2)}x`,
       i === 0 || !s.cpuMs ? '' : `${s.cpuRatio.toFixed(2)}x`,
       s.rounds.join(', '),
@@ -55,6 +58,7 @@ export function compareSection(results: ScenarioResult[], command: string, machi
       'req/s',
       'p99 ms',
       'CPU ms/req',
+      'PostgreSQL CPU ms/req',
       'bookmall / side, req/s',
       'side / bookmall, CPU per request',
       'req/s per round',
@@ -73,7 +77,8 @@ ${machine}.
 
 Medians of the rounds; the ratios are medians of each round's ratio (the sides of a round ran
 one after another, A B A B, so they saw the same machine). CPU is the server process's own time
-per request (PostgreSQL's is not in it).
+per request; PostgreSQL CPU is that of every PostgreSQL process while the side ran, per request
+(the database's share of the same cores; the ceiling's is idle time).
 
 ${table}
 

@@ -117,6 +117,7 @@ function bookmallEnv(s: ComparedScenario): Record<string, string> {
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 const fmt = (m: Measured) =>
   `${m.rps} req/s p99 ${m.p99} ms${m.cpuMs === undefined ? '' : ` CPU ${m.cpuMs} ms/req`}` +
+  (m.dbCpuMs === undefined ? '' : ` PostgreSQL ${m.dbCpuMs} ms/req`) +
   (m.errors ? ` (${m.errors} errors)` : '');
 
 /** The sides of a scenario, servers started (or shared with an earlier scenario). */
@@ -215,6 +216,7 @@ function summarise(name: string, sides: Side[]) {
       rps: Math.round(median(side.rounds.map((m) => m.rps))),
       p99: Number(median(side.rounds.map((m) => m.p99)).toFixed(1)),
       cpuMs: Number(median(side.rounds.map((m) => m.cpuMs ?? 0)).toFixed(3)),
+      dbCpuMs: Number(median(side.rounds.map((m) => m.dbCpuMs ?? 0)).toFixed(3)),
       errors: side.rounds.reduce((sum, m) => sum + m.errors, 0),
       ratio: Number(median(ratios).toFixed(2)),
       cpuRatio: Number(median(cpuRatios).toFixed(2)),
@@ -228,7 +230,7 @@ function summarise(name: string, sides: Side[]) {
         ? ''
         : `  bookmall / this: ${row.ratio}x req/s, ${row.cpuRatio}x CPU/request (rounds ${row.rounds.join(', ')})`;
     out(
-      `    ${row.side.padEnd(22)} ${String(row.rps).padStart(6)} req/s  p99 ${String(row.p99).padStart(6)} ms  CPU ${row.cpuMs.toFixed(2)} ms/req${versus}`,
+      `    ${row.side.padEnd(22)} ${String(row.rps).padStart(6)} req/s  p99 ${String(row.p99).padStart(6)} ms  CPU ${row.cpuMs.toFixed(2)} ms/req  PostgreSQL ${row.dbCpuMs.toFixed(2)} ms/req${versus}`,
     );
   }
   return { scenario: name, sides: rows };

@@ -40,6 +40,11 @@ export interface Measured {
    * disturbed by a busy machine than req/s, though PostgreSQL's share is not in it.
    */
   cpuMs?: number;
+  /**
+   * CPU time PostgreSQL's processes (every backend of the cluster the sides share) spent per
+   * request, in ms (Linux): the database's share of the two cores, which `cpuMs` leaves out.
+   */
+  dbCpuMs?: number;
 }
 
 // Clock ticks per second of /proc/<pid>/stat: 100 on every Linux this runs on.
@@ -232,6 +237,24 @@ export async function fetchOnce(url: string, request: HttpRequest): Promise<stri
   return text;
 }
 
+/** CPU seconds (user + system) of every process named `postgres` so far; undefined off Linux. */
+export function postgresCpuSeconds(): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return ticks / CLOCK_TICKS;
+}
+
 /**
  * Runs autocannon against `url` for `seconds` with `connections` connections, the n-th request
  * being `request(n)`; latencies are recorded per response for exact percentiles.
@@ -244,6 +267,7 @@ export async function fire(
   pid?: number,
 ): Promise<Measured> {
   const cpuBefore = cpuSeconds(pid);
+  const dbBefore = postgresCpuSeconds();
   let n = 0;
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -269,6 +293,7 @@ export async function fire(
     );
   });
   const cpuAfter = cpuSeconds(pid);
+  const dbAfter = postgresCpuSeconds();
   latencies.sort((x, y) => x - y);
   const at = (q: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
@@ -282,6 +307,10 @@ export async function fire(
       cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
         ? undefined
         : Number(((1000 * (cpuAfter - cpuBefore)) / result.requests.total).toFixed(3)),
+    dbCpuMs:
+      dbBefore === undefined || dbAfter === undefined || result.requests.total === 0
+        ? undefined
+        : Number(((1000 * (dbAfter - dbBefore)) / result.requests.total).toFixed(3)),
   };
 }
 

@@ -21,6 +21,7 @@ interface Row {
   rps: number;
   p99: number;
   errors: number;
+  dbCpuMs?: number;
   ratio: number;
   rounds: number[];
 }
@@ -66,6 +67,8 @@ describe('npm run load:compare', () => {
         expect(side.errors, `${scenario} ${side.side}`).toBe(0);
         expect(side.ratio).toBeGreaterThan(0);
       }
+      // PostgreSQL worked for bookmall's uncached requests: its CPU was measured, per request.
+      expect(sides[0]?.dbCpuMs, scenario).toBeGreaterThan(0);
     }
     expect(output).toMatch(/round 2: bookmall \d+ req\/s p99 [\d.]+ ms/);
   }, 240_000);
