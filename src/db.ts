@@ -1,6 +1,7 @@
 import { SpanKind } from '@opentelemetry/api';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import type { PlanCacheMode } from './config/server-variables.js';
 import { createSqlClient, type SqlClient } from './data/sql.js';
 import { type ScopedConnection, writeScopes } from './db/write-scope.js';
 import { PrismaClient } from './generated/prisma/client.js';
@@ -31,6 +32,14 @@ export interface DbOptions {
   poolSize?: number;
   /** `statement_timeout` for every connection, in ms; 0 disables it. Default `5000`. */
   statementTimeoutMs?: number;
+  /**
+   * PostgreSQL `plan_cache_mode` of every connection. Default `force_generic_plan`: each
+   * statement (a shape; values are parameters) is planned once per connection. Under `auto`,
+   * PostgreSQL re-plans a statement on every execution whenever its generic plan looks dearer
+   * than a custom one, as `id = ANY($1::int[])` with per-row JSON subqueries always does: the
+   * book detail then cost PostgreSQL 0.59 ms of CPU instead of 0.23 (load:compare).
+   */
+  planCacheMode?: PlanCacheMode;
   /**
    * Receives the error of an idle connection that the server closed (a restart, a failover, a
    * dropped database); the pool discards that connection and opens another when needed.
@@ -64,10 +73,11 @@ export function createDb({
   replicaUrls = [],
   poolSize = 10,
   statementTimeoutMs = 5000,
+  planCacheMode = 'force_generic_plan',
   onIdleClientError = () => undefined,
 }: DbOptions): DbHandle {
   const counter = { total: 0 };
-  const settings = { poolSize, statementTimeoutMs, onIdleClientError };
+  const settings = { poolSize, statementTimeoutMs, planCacheMode, onIdleClientError };
   const primary = connect(url, settings, counter);
   const replicas = replicaUrls.map((replica) => connect(replica, settings, counter));
   let turn = 0;
@@ -98,13 +108,15 @@ export function createDb({
 
 function connect(
   url: string,
-  settings: Required<Pick<DbOptions, 'poolSize' | 'statementTimeoutMs' | 'onIdleClientError'>>,
+  settings: Required<
+    Pick<DbOptions, 'poolSize' | 'statementTimeoutMs' | 'planCacheMode' | 'onIdleClientError'>
+  >,
   counter: { total: number },
 ) {
   const pool = new pg.Pool({
     connectionString: url,
     max: settings.poolSize,
-    options: `-c TimeZone=UTC -c statement_timeout=${settings.statementTimeoutMs}`,
+    options: `-c TimeZone=UTC -c statement_timeout=${settings.statementTimeoutMs} -c plan_cache_mode=${settings.planCacheMode}`,
   });
   const database = new URL(url).pathname.slice(1);
   // An idle connection ended by the server (a restart, a failover, pg_terminate_backend) is an

@@ -54,6 +54,7 @@ export async function startServer(
     replicaUrls: config.databaseReplicaUrls,
     poolSize: config.databasePoolSize,
     statementTimeoutMs: config.statementTimeoutMs,
+    planCacheMode: config.databasePlanCacheMode,
     onIdleClientError: (error) => logger.warn({ err: error.message }, 'idle database connection'),
   });
   let draining = false;

@@ -1,7 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { autoOrInt, bool, int, list } from './parsers.js';
+import { autoOrInt, bool, int, list, oneOf } from './parsers.js';
 import { byMode, variable } from './variable.js';
+
+/** PostgreSQL's `plan_cache_mode` values (DATABASE_PLAN_CACHE_MODE). */
+export const PLAN_CACHE_MODES = ['force_generic_plan', 'auto', 'force_custom_plan'] as const;
+export type PlanCacheMode = (typeof PLAN_CACHE_MODES)[number];
 
 /** The development key: fine on a laptop, refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'bookmall-development-secret-do-not-use-in-production';
@@ -62,6 +66,13 @@ export const SERVER_VARIABLES = {
     description: 'PostgreSQL `statement_timeout`: the server-side cap on one statement',
     schema: int(0),
     default: '5000',
+  }),
+  databasePlanCacheMode: variable({
+    name: 'DATABASE_PLAN_CACHE_MODE',
+    description:
+      'PostgreSQL `plan_cache_mode` of every connection: force_generic_plan plans each statement once per connection (under auto, PostgreSQL re-planned the book detail on every execution)',
+    schema: oneOf(PLAN_CACHE_MODES),
+    default: 'force_generic_plan',
   }),
   requestTimeoutMs: variable({
     name: 'REQUEST_TIMEOUT_MS',
