@@ -237,7 +237,10 @@ export async function fetchOnce(url: string, request: HttpRequest): Promise<stri
   return text;
 }
 
-/** CPU seconds (user + system) of every process named `postgres` so far; undefined off Linux. */
+/**
+ * CPU seconds (user + system) of every process named `postgres` so far, ended backends
+ * included; undefined off Linux.
+ */
 export function postgresCpuSeconds(): number | undefined {
   if (!existsSync('/proc/self/stat')) return undefined;
   let ticks = 0;
@@ -247,7 +250,9 @@ export function postgresCpuSeconds(): number | undefined {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
       const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      // utime and stime, and cutime and cstime: the postmaster's holds its backends that
+      // ended (a pool that closed idle connections), whose own figures are gone with them.
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       // The process ended meanwhile.
     }
