@@ -232,6 +232,20 @@ export function httpRoute(path: string, metricsPath = '/metrics'): HttpRoute {
     : 'other';
 }
 
+/**
+ * Counts HTTP answers of one method, route and status, with the label sets resolved once
+ * (src/cache/fast-hits.ts counts every hit through one): call it with each answer's seconds.
+ */
+export function httpAnswerCounter(method: string, route: HttpRoute, status: number) {
+  const label = (HTTP_METHODS as readonly string[]).includes(method) ? method : 'other';
+  const count = httpRequests.labels({ method: label, route, status: String(status) });
+  const duration = httpRequestDuration.labels({ method: label, route });
+  return (seconds: number) => {
+    count.inc();
+    duration.observe(seconds);
+  };
+}
+
 /** Counts one HTTP answer and its duration, with bounded labels. */
 export function observeHttpAnswer(
   method: string,

@@ -5,10 +5,10 @@ import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger.js';
-import { observeHttpAnswer, responseCacheFastHits, responseCacheRequests } from '../metrics.js';
+import { httpAnswerCounter, responseCacheFastHits, responseCacheRequests } from '../metrics.js';
 import { answerOf } from '../plugins/request-facts.js';
 import { CSRF_HEADERS } from '../plugins/use-csrf-prevention.js';
-import { countGraphqlAnswer, type OperationLabels } from '../plugins/use-metrics.js';
+import { graphqlAnswerCounter, type OperationLabels } from '../plugins/use-metrics.js';
 import { requestIdFrom } from '../plugins/use-request-log.js';
 import { CACHE_STATUS_HEADER, httpCachingHeaders } from '../plugins/use-response-cache.js';
 import { keyOfEntityTag } from './response-cache-store.js';
@@ -42,9 +42,57 @@ interface Route {
   method: 'GET' | 'POST';
   /** Headers of the answer that are not the entry's (Content-Type, CORS, ...). */
   fixed: [string, string][];
-  labels?: OperationLabels;
+  /** Counts one answer in the HTTP and GraphQL metrics, their label sets resolved once. */
+  count: (seconds: number) => void;
   /** The request log with this shape's fixed fields bound (serialized once, not per hit). */
   log?: Logger;
+  /** The answer to the entry version last served, made once per version. */
+  prepared?: Prepared;
+}
+
+/** A fast answer of one entry version: all but the request id and `Cache-Control`'s age. */
+interface Prepared {
+  entry: ExecutionResult;
+  body: Buffer;
+  /** Header names and values, flat, with the body's length. */
+  headers: string[];
+  /** `public` or `private` when `Cache-Control` counts down to `expires`; else its value. */
+  audience?: string;
+  cacheControl?: string;
+  expires: number;
+}
+
+/** The headers stamped on a stored result (ETag, Expires, ...). */
+const stampedOn = (entry: ExecutionResult) =>
+  (entry.extensions as { http?: { headers?: Record<string, string> } } | undefined)?.http?.headers;
+
+/** The answer of `route` to `entry`, as {@link httpCachingHeaders} makes it. */
+function prepare(route: Route, entry: ExecutionResult, body: Buffer): Prepared {
+  const caching = httpCachingHeaders(route.method, false, stampedOn(entry), { hit: true });
+  const headers: string[] = [];
+  for (const [name, value] of route.fixed) headers.push(name, value);
+  let cacheControl: string | undefined;
+  for (const name in caching) {
+    if (name === 'Cache-Control') cacheControl = caching[name];
+    else headers.push(name, caching[name] as string);
+  }
+  headers.push('content-length', String(body.length));
+  const audience = cacheControl && /^(public|private), max-age=/.exec(cacheControl)?.[1];
+  return {
+    entry,
+    body,
+    headers,
+    audience: audience || undefined,
+    cacheControl,
+    expires: Date.parse(stampedOn(entry)?.Expires ?? ''),
+  };
+}
+
+/** `Cache-Control` now: the seconds left to `expires`, as httpCachingHeaders counts them. */
+function cacheControlOf(prepared: Prepared): string | undefined {
+  if (!prepared.audience) return prepared.cacheControl;
+  const maxAge = Math.max(0, Math.floor((prepared.expires - Date.now()) / 1000));
+  return maxAge > 0 ? `${prepared.audience}, max-age=${maxAge}` : 'no-store';
 }
 
 // Any of these makes the answer depend on more than the request's bytes, its Accept and its
@@ -122,30 +170,30 @@ export function createFastHits(options: FastHitsOptions) {
     return bytes;
   };
 
+  const hits = responseCacheRequests.labels({ result: 'hit' });
+
   /** Answers from the tier when `shape` was remembered and its entry is there; else false. */
   const answer = (req: IncomingMessage, res: ServerResponse, shape: string, started: number) => {
     const route = routes.get(shape);
     if (!route) return false;
     const entry = tier.peek(route.cacheKey);
     if (!entry) return false;
-    const entryHeaders = (entry.extensions as { http?: { headers?: Record<string, string> } })?.http
-      ?.headers;
-    const headers = httpCachingHeaders(route.method, false, entryHeaders, { hit: true });
-    const body = bodyOf(entry);
+    let prepared = route.prepared;
+    if (prepared?.entry !== entry) {
+      prepared = prepare(route, entry, bodyOf(entry));
+      route.prepared = prepared;
+    }
     const incoming = req.headers[requestIdHeader];
     const requestId = requestIdFrom(typeof incoming === 'string' ? incoming : null);
-    const out: Record<string, string | number> = {};
-    for (const [name, value] of route.fixed) out[name] = value;
-    for (const name in headers) out[name] = headers[name] as string;
-    out[requestIdHeader] = requestId;
-    out['content-length'] = body.length;
-    res.writeHead(200, out);
-    res.end(body);
+    const headers = [...prepared.headers, requestIdHeader, requestId];
+    const cacheControl = cacheControlOf(prepared);
+    if (cacheControl !== undefined) headers.push('Cache-Control', cacheControl);
+    res.writeHead(200, headers);
+    res.end(prepared.body);
     const seconds = (performance.now() - started) / 1000;
-    observeHttpAnswer(route.method, '/graphql', 200, seconds);
-    responseCacheRequests.inc({ result: 'hit' });
+    route.count(seconds);
+    hits.inc();
     responseCacheFastHits.inc();
-    if (route.labels) countGraphqlAnswer(route.labels);
     route.log?.info({ requestId, durationMs: Math.round(seconds * 100_000) / 100 }, 'request');
     return true;
   };
@@ -216,12 +264,11 @@ export function createFastHits(options: FastHitsOptions) {
         const entry = etag ? tier.peek(keyOfEntityTag(etag)) : undefined;
         if (!etag || !entry) return;
         const method = request.method === 'GET' ? 'GET' : 'POST';
-        const entryHeaders = (entry.extensions as { http?: { headers?: Record<string, string> } })
-          ?.http?.headers;
-        const expected = httpCachingHeaders(method, false, entryHeaders, { hit: true });
+        const expected = httpCachingHeaders(method, false, stampedOn(entry), { hit: true });
         const fixed: [string, string][] = [];
         for (const [name, value] of response.headers) {
-          if (!PER_ANSWER.has(name) && name !== requestIdHeader) fixed.push([name, value]);
+          const lower = name.toLowerCase();
+          if (!PER_ANSWER.has(lower) && lower !== requestIdHeader) fixed.push([name, value]);
         }
         const same = Object.entries(expected).every(([name, value]) =>
           sameHeader(name, value, response.headers.get(name)),
@@ -239,7 +286,10 @@ export function createFastHits(options: FastHitsOptions) {
               cacheKey: keyOfEntityTag(etag),
               method,
               fixed,
-              labels: labelsOf?.(operation.operationType, operation.operationName),
+              count: answerCounter(
+                method,
+                labelsOf?.(operation.operationType, operation.operationName),
+              ),
               log: logger
                 ? logger.child({
                     method,
@@ -260,6 +310,16 @@ export function createFastHits(options: FastHitsOptions) {
 }
 
 export type FastHits = ReturnType<typeof createFastHits>;
+
+/** Counts a fast answer as an HTTP answer and, with metrics, as a GraphQL answer. */
+function answerCounter(method: string, labels: OperationLabels | undefined) {
+  const http = httpAnswerCounter(method, '/graphql', 200);
+  const graphql = labels ? graphqlAnswerCounter(labels) : () => undefined;
+  return (seconds: number) => {
+    http(seconds);
+    graphql();
+  };
+}
 
 /** Two values of header `name` that say the same (a `max-age` a second apart does). */
 function sameHeader(name: string, expected: string, sent: string | null): boolean {

@@ -287,9 +287,15 @@ function operationLabelsFor(known: ReadonlySet<string>) {
 }
 
 /**
- * Counts one GraphQL answer of `labels` (a response-cache hit answered before Yoga,
- * src/cache/fast-hits.ts) in graphql_requests_total, as {@link useMetrics} counts the others.
+ * Counts GraphQL answers of `labels` (response-cache hits answered before Yoga,
+ * src/cache/fast-hits.ts) in graphql_requests_total, as {@link useMetrics} counts the others:
+ * the label set resolved once. Nothing when the metrics plugin is not installed.
  */
-export function countGraphqlAnswer(labels: OperationLabels, registry: Registry = sharedRegistry) {
-  (registry.getSingleMetric('graphql_requests_total') as Counter | undefined)?.inc(labels);
+export function graphqlAnswerCounter(
+  labels: OperationLabels,
+  registry: Registry = sharedRegistry,
+): () => void {
+  const counter = registry.getSingleMetric('graphql_requests_total') as Counter | undefined;
+  const child = counter?.labels(labels);
+  return child ? () => child.inc() : () => undefined;
 }
