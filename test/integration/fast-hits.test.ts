@@ -243,3 +243,23 @@ describe('hits answered before GraphQL', () => {
     expect(statements).toBe(single.statements);
   });
 });
+
+describe('hits answered before GraphQL, without Redis', () => {
+  it('answers nothing from memory once Redis is gone: GraphQL answers, from the database', async () => {
+    const target = getUrl(await freshBook());
+    await get(target);
+    await untilFast(() => get(target));
+    const fastBefore = await fastHits();
+    // The app's own connection: once it is closed, the tier could miss another process's
+    // invalidation, so it answers nothing (nor do the fast hits on it).
+    const redis = t.redis?.redis;
+    const closed = new Promise((resolve) => redis?.once('end', resolve));
+    redis?.disconnect();
+    await closed;
+    const { result, statements } = await t.countStatements(() => get(target));
+    expect(result.response.status).toBe(200);
+    expect(JSON.parse(result.text).data.book.availableCopies).toBe(2);
+    expect(statements).toBeGreaterThan(0);
+    expect(await fastHits()).toBe(fastBefore);
+  });
+});
