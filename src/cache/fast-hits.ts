@@ -243,8 +243,10 @@ export function createFastHits(options: FastHitsOptions) {
         };
         req.on('data', onData);
         req.once('end', onEnd);
-        // A client gone mid-body gets nothing; node closes the socket.
+        // A client gone mid-body gets nothing; node closes the socket. (After 'end', the
+        // promise is settled already and these change nothing.)
         req.once('error', () => resolve(undefined));
+        req.once('close', () => resolve(undefined));
       });
     },
 

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invalidationsChannel } from '../../src/cache/local-tier.js';
 import { createInFlight } from '../../src/in-flight.js';
@@ -17,6 +17,7 @@ import { createMember } from '../support/loans.js';
 const lines: string[] = [];
 let t: TestApp;
 let server: Server;
+const inFlight = createInFlight();
 let url: string;
 let categoryId: number;
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
       logger,
     },
   );
-  server = createServer(requestListener(t.app, t.config, createInFlight()));
+  server = createServer(requestListener(t.app, t.config, inFlight));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   categoryId = (await createCategory(t.database.db)).id;
@@ -241,6 +242,26 @@ describe('hits answered before GraphQL', () => {
     );
     expect(single.statements).toBeGreaterThan(0);
     expect(statements).toBe(single.statements);
+  });
+});
+
+describe('a POST whose client goes away mid-body', () => {
+  it('is no longer counted as in flight (the shutdown does not wait for it)', async () => {
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":',
+    );
+    for (let i = 0; i < 50 && inFlight.count === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(inFlight.count).toBe(1);
+    socket.destroy();
+    for (let i = 0; i < 100 && inFlight.count > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(inFlight.count).toBe(0);
   });
 });
 
