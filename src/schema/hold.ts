@@ -25,7 +25,14 @@ import {
   idempotencyKey as idempotencyKeyRule,
 } from './input-rules.js';
 import { LoanRef } from './loan.js';
-import { actorOf, borrowerOf, noteLoanChange, transitionField } from './loan-mutations.js';
+import {
+  actorOf,
+  BOOK_FOR_MEMBER_RULES,
+  bookForMemberArgs,
+  borrowerOf,
+  noteLoanChange,
+  transitionField,
+} from './loan-mutations.js';
 import { MemberRef } from './member.js';
 import { parseGlobalId } from './pagination.js';
 
@@ -106,18 +113,8 @@ builder.mutationField('placeHold', (t) =>
     ]),
     authScopes: { member: true },
     invalidates: ({ result }) => loanChangeTags(result as Loan | undefined),
-    args: {
-      bookId: t.arg.id({ required: true, description: 'The book' }),
-      memberId: t.arg.id({
-        description: 'Librarians only: the member the hold is for (default: the caller)',
-      }),
-      idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG),
-    },
-    validate: argumentRules({
-      bookId: globalId('Book'),
-      memberId: globalId('Member').nullish(),
-      idempotencyKey: idempotencyKeyRule.nullish(),
-    }),
+    args: bookForMemberArgs('hold'),
+    validate: BOOK_FOR_MEMBER_RULES,
     resolve: async (_root, { bookId, memberId, idempotencyKey }, ctx) => {
       const holder = borrowerOf(ctx, memberId);
       const book = parseGlobalId(bookId, 'Book');

@@ -98,6 +98,27 @@ export function borrowerOf(ctx: Context, memberId: string | null | undefined): n
 }
 
 /**
+ * The arguments of a change a member asks for on a book (a loan, a hold): for themselves, or,
+ * at the desk, for the member a librarian names ({@link borrowerOf}); with an idempotency key.
+ * `what` names the change in `memberId`'s description.
+ */
+export const bookForMemberArgs = (what: string) =>
+  builder.args((t) => ({
+    bookId: t.id({ required: true, description: 'The book' }),
+    memberId: t.id({
+      description: `Librarians only: the member the ${what} is for (default: the caller)`,
+    }),
+    idempotencyKey: t.string(IDEMPOTENCY_KEY_ARG),
+  }));
+
+/** The rules of {@link bookForMemberArgs}: a Book's id, a Member's if given, a key. */
+export const BOOK_FOR_MEMBER_RULES = argumentRules({
+  bookId: globalId('Book'),
+  memberId: globalId('Member').nullish(),
+  idempotencyKey: idempotencyKeyRule.nullish(),
+});
+
+/**
  * After a transition commits: subscribers of the book's availability hear of it, and a checkout
  * counts towards the hot list (once: an idempotency key's replay changed nothing, so it tells
  * no one). The response cache drops what the field's `invalidates` names, and here the hold
@@ -149,18 +170,8 @@ const openLoanField = (mode: 'borrow' | 'reserve', description: string) =>
       authScopes: { member: true },
       invalidates: ({ result }) => loanChangeTags(result as Loan | undefined),
       rateLimit: { name: mode === 'borrow' ? 'borrowBook' : 'reserveBook' },
-      args: {
-        bookId: t.arg.id({ required: true, description: 'The book' }),
-        memberId: t.arg.id({
-          description: 'Librarians only: the member the loan is for (default: the caller)',
-        }),
-        idempotencyKey: t.arg.string(IDEMPOTENCY_KEY_ARG),
-      },
-      validate: argumentRules({
-        bookId: globalId('Book'),
-        memberId: globalId('Member').nullish(),
-        idempotencyKey: idempotencyKeyRule.nullish(),
-      }),
+      args: bookForMemberArgs('loan'),
+      validate: BOOK_FOR_MEMBER_RULES,
       resolve: async (_root, { bookId, memberId, idempotencyKey }, ctx) => {
         const borrower = borrowerOf(ctx, memberId);
         const book = parseGlobalId(bookId, 'Book');
