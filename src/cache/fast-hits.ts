@@ -114,6 +114,11 @@ const PER_ANSWER = new Set([
   'keep-alive',
 ]);
 
+/** Whether the answer to `req` may depend on more than its shape: GraphQL answers it. */
+const declined = (req: IncomingMessage) =>
+  DECLINED.some((name) => req.headers[name] !== undefined) ||
+  TRACE_HEADERS.some((name) => req.headers[name] !== undefined);
+
 /** The body GraphQL sends for a cached result: its JSON without the `http` extension. */
 export function hitBody(result: ExecutionResult): string {
   const {
@@ -153,10 +158,9 @@ export function createFastHits(options: FastHitsOptions) {
   // Requests GraphQL is answering that a fast hit could answer next time: their shape.
   const shapes = new WeakMap<IncomingMessage, string>();
 
-  const shapeOf = (req: IncomingMessage, body: string): string | undefined => {
+  /** The shape of `req` with `body`: a request of {@link declined} has none. */
+  const shapeOf = (req: IncomingMessage, body: string): string => {
     const { headers } = req;
-    for (const name of DECLINED) if (headers[name] !== undefined) return undefined;
-    for (const name of TRACE_HEADERS) if (headers[name] !== undefined) return undefined;
     const csrf = CSRF_HEADERS.map((name) => (headers[name] === undefined ? '0' : '1')).join('');
     return `${req.method} ${req.url}\n${headers.accept ?? ''}\n${headers['content-type'] ?? ''}\n${csrf}\n${body}`;
   };
@@ -207,10 +211,9 @@ export function createFastHits(options: FastHitsOptions) {
     handle(req: IncomingMessage, res: ServerResponse, next: () => unknown): unknown {
       const started = performance.now();
       const path = req.url?.split('?', 1)[0];
-      if (path !== endpoint) return next();
+      if (path !== endpoint || declined(req)) return next();
       if (req.method === 'GET') {
         const shape = shapeOf(req, '');
-        if (shape === undefined) return next();
         if (answer(req, res, shape, started)) return undefined;
         shapes.set(req, shape);
         return next();
@@ -219,8 +222,7 @@ export function createFastHits(options: FastHitsOptions) {
       if (
         req.method !== 'POST' ||
         !(declared > 0 && declared <= maxBodyBytes) ||
-        !/^application\/json\b/i.test(req.headers['content-type'] ?? '') ||
-        shapeOf(req, '') === undefined
+        !/^application\/json\b/i.test(req.headers['content-type'] ?? '')
       ) {
         return next();
       }
@@ -235,8 +237,8 @@ export function createFastHits(options: FastHitsOptions) {
           req.off('data', onData);
           const body = Buffer.concat(chunks, length);
           const shape = shapeOf(req, body.toString());
-          if (shape !== undefined && answer(req, res, shape, started)) return resolve(undefined);
-          if (shape !== undefined) shapes.set(req, shape);
+          if (answer(req, res, shape, started)) return resolve(undefined);
+          shapes.set(req, shape);
           // Read already: whatwg-node takes a consumed request's body from `req.body`.
           (req as IncomingMessage & { body?: Buffer }).body = body;
           resolve(next());
