@@ -1,47 +1,26 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createDb, type DbHandle } from '../../src/db.js';
-import { signToken } from '../../src/domain/tokens.js';
-import { createLogger } from '../../src/logger.js';
-import { type RunningServer, startServer } from '../../src/server.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createBook, createCategory } from '../support/factories.js';
 import { createMember, inventoryOf } from '../support/loans.js';
+import { type RaceServer, startRaceServer, tally as tallyOf } from '../support/race-server.js';
 
 // The holds queue raced over a real HTTP socket, like the borrow storm
 // (loan-concurrency.test.ts): the server's pool queues the transactions as in production.
-let testDb: TestDatabase;
-let server: RunningServer;
-let handle: DbHandle;
-const config = loadConfig({
-  NODE_ENV: 'test',
-  PORT: '0',
-  HOST: '127.0.0.1',
-  OVERDUE_SWEEP_INTERVAL_MS: '0',
-  NOTICE_DELIVERY_INTERVAL_MS: '0',
-  REQUEST_TIMEOUT_MS: '30000',
-});
+let race: RaceServer;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('hold_concurrency');
-  server = await startServer(config, testDb.url, createLogger('silent'));
-  handle = createDb({ url: testDb.url, poolSize: 4 });
+  race = await startRaceServer('hold_concurrency', {
+    NOTICE_DELIVERY_INTERVAL_MS: '0',
+    REQUEST_TIMEOUT_MS: '30000',
+  });
 });
 afterAll(async () => {
-  await server?.close();
-  await handle?.close();
-  await testDb?.drop();
+  await race?.close();
 });
 
 type Answer = { __typename: string; code?: string; loan?: { id: string }; hold?: { id: string } };
 async function call(token: string, query: string, variables: Record<string, unknown>) {
-  const res = await fetch(server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: Record<string, Answer>; errors?: unknown };
+  const body = await race.post<Answer>(token, query, variables);
   expect(body.errors).toBeUndefined();
   return Object.values(body.data ?? {})[0]!;
 }
@@ -51,15 +30,9 @@ const RETURN = `mutation($id: ID!) { returnBook(loanId: $id) { __typename ... on
 const PLACE = `mutation($id: ID!) { placeHold(bookId: $id) { __typename ... on Error { code } ... on PlaceHoldSuccess { hold { id } } } }`;
 const QUEUE = `query($id: ID!) { node(id: $id) { ... on Book { holdQueueLength
   loans(status: [QUEUED], first: 100) { edges { node { position } } } } } }`;
-const tokenOf = (memberId: number, role: 'MEMBER' | 'LIBRARIAN' = 'MEMBER') =>
-  signToken(config.jwtSecret, memberId, role, 3600);
+const tokenOf = (memberId: number, role?: 'MEMBER' | 'LIBRARIAN') => race.tokenOf(memberId, role);
 
-const tally = (results: Answer[]) =>
-  results.reduce<Record<string, number>>((acc, r) => {
-    const key = r.code ?? r.__typename;
-    acc[key] = (acc[key] ?? 0) + 1;
-    return acc;
-  }, {});
+const tally = (results: Answer[]) => tallyOf(results.map((r) => r.code ?? r.__typename));
 
 /** The queue ranks of `holds`, ascending. */
 const ranksOf = (holds: { queueRank: bigint | null }[]) =>
@@ -67,7 +40,7 @@ const ranksOf = (holds: { queueRank: bigint | null }[]) =>
 
 describe('the holds queue under concurrency', () => {
   it('100 members queueing while 5 copies come back: each copy to one hold, in queue order', async () => {
-    const db = handle.db;
+    const db = race.handle.db;
     const category = await createCategory(db);
     const book = await createBook(db, { categoryId: category.id, copies: 5 });
     const bookId = encodeGlobalID('Book', book.id);
@@ -135,7 +108,7 @@ describe('the holds queue under concurrency', () => {
 
     // Positions, as the API computes them, dense 1..95.
     const desk = await tokenOf((await createMember(db, { role: 'LIBRARIAN' })).id, 'LIBRARIAN');
-    const res = await fetch(server.url, {
+    const res = await fetch(race.server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${desk}` },
       body: JSON.stringify({ query: QUEUE, variables: { id: bookId } }),
@@ -157,7 +130,7 @@ describe('the holds queue under concurrency', () => {
   });
 
   it('cancels racing returns at the head of the queue: the copies skip to the holds still waiting', async () => {
-    const db = handle.db;
+    const db = race.handle.db;
     const category = await createCategory(db);
     const book = await createBook(db, { categoryId: category.id, copies: 5 });
     const bookId = encodeGlobalID('Book', book.id);

@@ -1,67 +1,36 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createDb, type DbHandle } from '../../src/db.js';
-import { signToken } from '../../src/domain/tokens.js';
-import { createLogger } from '../../src/logger.js';
-import { type RunningServer, startServer } from '../../src/server.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createBook, createCategory } from '../support/factories.js';
 import { createMember, inventoryOf } from '../support/loans.js';
+import { type RaceServer, startRaceServer, tally as tallyOf } from '../support/race-server.js';
 
 // Races over a real HTTP socket: the server's pool (10 connections) queues hundreds of
 // transactions, as in production. Counts prove that no copy is lent twice.
-let testDb: TestDatabase;
-let server: RunningServer;
-let handle: DbHandle;
-const config = loadConfig({
-  NODE_ENV: 'test',
-  PORT: '0',
-  HOST: '127.0.0.1',
-  OVERDUE_SWEEP_INTERVAL_MS: '0',
-  REQUEST_TIMEOUT_MS: '20000',
-});
+let race: RaceServer;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('concurrency');
-  server = await startServer(config, testDb.url, createLogger('silent'));
-  handle = createDb({ url: testDb.url, poolSize: 4 });
+  race = await startRaceServer('concurrency', { REQUEST_TIMEOUT_MS: '20000' });
 });
 afterAll(async () => {
-  await server?.close();
-  await handle?.close();
-  await testDb?.drop();
+  await race?.close();
 });
 
+type Answer = { __typename: string; code?: string; loan?: { id: string } };
 async function call(token: string, query: string, variables: Record<string, unknown>) {
-  const res = await fetch(server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as {
-    data?: Record<string, { __typename: string; code?: string; loan?: { id: string } }>;
-    errors?: unknown;
-  };
+  const body = await race.post<Answer>(token, query, variables);
   expect(body.errors).toBeUndefined();
   return Object.values(body.data ?? {})[0]!;
 }
 
 const BORROW = `mutation($id: ID!) { borrowBook(bookId: $id) { __typename ... on Error { code } ... on BorrowBookSuccess { loan { id } } } }`;
 const RETURN = `mutation($id: ID!) { returnBook(loanId: $id) { __typename ... on Error { code } } }`;
-const tokenOf = (memberId: number, role: 'MEMBER' | 'LIBRARIAN' = 'MEMBER') =>
-  signToken(config.jwtSecret, memberId, role, 3600);
+const tokenOf = (memberId: number, role?: 'MEMBER' | 'LIBRARIAN') => race.tokenOf(memberId, role);
 
-const tally = (results: { __typename: string; code?: string }[]) =>
-  results.reduce<Record<string, number>>((acc, r) => {
-    const key = r.code ?? r.__typename;
-    acc[key] = (acc[key] ?? 0) + 1;
-    return acc;
-  }, {});
+const tally = (results: Answer[]) => tallyOf(results.map((r) => r.code ?? r.__typename));
 
 describe('borrowing under concurrency', () => {
   it('300 members racing for 5 copies: exactly 5 loans, on 5 different copies', async () => {
-    const db = handle.db;
+    const db = race.handle.db;
     const category = await createCategory(db);
     const book = await createBook(db, { categoryId: category.id, copies: 5 });
     const members = await Promise.all(Array.from({ length: 300 }, () => createMember(db)));
@@ -87,7 +56,7 @@ describe('borrowing under concurrency', () => {
   });
 
   it('50 concurrent returns of one loan: one succeeds, the copy comes back once', async () => {
-    const db = handle.db;
+    const db = race.handle.db;
     const category = await createCategory(db);
     const book = await createBook(db, { categoryId: category.id, copies: 2 });
     const member = await createMember(db);
@@ -110,7 +79,7 @@ describe('borrowing under concurrency', () => {
   });
 
   it('one member racing past maxActiveLoans: exactly the limit is lent', async () => {
-    const db = handle.db;
+    const db = race.handle.db;
     const category = await createCategory(db);
     const books = await Promise.all(
       Array.from({ length: 30 }, () => createBook(db, { categoryId: category.id, copies: 1 })),

@@ -1,63 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { TRANSACTION_ATTEMPTS, transaction } from '../../src/db/transaction.js';
-import { createDb, type DbHandle } from '../../src/db.js';
-import { signToken } from '../../src/domain/tokens.js';
+import { createDb } from '../../src/db.js';
 import { ConflictError, TimeoutError } from '../../src/errors.js';
-import { createLogger } from '../../src/logger.js';
-import { type RunningServer, startServer } from '../../src/server.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createAuthor, createBook, createCategory, gid } from '../support/factories.js';
 import { createMember, inventoryOf } from '../support/loans.js';
+import { type RaceServer, startRaceServer, tally } from '../support/race-server.js';
 
 // Issue 10, item 7: deadlocks and write conflicts are a typed CONFLICT after bounded retries,
 // never INTERNAL_SERVER_ERROR; locks are taken in one order, so the races below do not deadlock.
 // Over a real socket with the server's pool of 10, as in production.
-let testDb: TestDatabase;
-let server: RunningServer;
-let handle: DbHandle;
-const config = loadConfig({
-  NODE_ENV: 'test',
-  PORT: '0',
-  HOST: '127.0.0.1',
-  OVERDUE_SWEEP_INTERVAL_MS: '0',
-  REQUEST_TIMEOUT_MS: '30000',
-});
+let race: RaceServer;
 
 beforeAll(async () => {
-  testDb = await createTestDatabase('write-conflicts');
-  server = await startServer(config, testDb.url, createLogger('silent'));
-  handle = createDb({ url: testDb.url, poolSize: 4 });
+  race = await startRaceServer('write-conflicts', { REQUEST_TIMEOUT_MS: '30000' });
 });
 afterAll(async () => {
-  await server?.close();
-  await handle?.close();
-  await testDb?.drop();
+  await race?.close();
 });
 
 type Answer = { __typename?: string; code?: string };
 
 /** The one root field's answer, or `error:<code>` for a GraphQL error. */
 async function call(token: string, query: string, variables: Record<string, unknown>) {
-  const res = await fetch(server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as {
-    data?: Record<string, Answer | string | null> | null;
-    errors?: { message: string; extensions?: { code?: string } }[];
-  };
+  const body = await race.post<Answer | string | null>(token, query, variables);
   if (body.errors) return `error:${body.errors[0]?.extensions?.code}:${body.errors[0]?.message}`;
   const value = Object.values(body.data ?? {})[0] as Answer;
   return value.code ?? value.__typename ?? 'unknown';
 }
-
-const tally = (outcomes: string[]) =>
-  outcomes.reduce<Record<string, number>>((acc, o) => {
-    acc[o] = (acc[o] ?? 0) + 1;
-    return acc;
-  }, {});
 
 const BORROW = `mutation($id: ID!) { borrowBook(bookId: $id) { __typename ... on Error { code } } }`;
 const DELETE = `mutation($id: ID!) { deleteBook(id: $id) { __typename ... on Error { code } } }`;
@@ -67,15 +36,13 @@ const UPDATE = `mutation($id: ID!, $title: String!, $authors: [ID!]!) {
 
 describe('racing writes', () => {
   it('deleteBook racing 100 borrows: typed answers only, the shelf adds up', async () => {
-    const db = handle.db;
+    const db = race.handle.db;
     const category = await createCategory(db);
     const book = await createBook(db, { categoryId: category.id, copies: 20 });
     const members = await Promise.all(Array.from({ length: 100 }, () => createMember(db)));
-    const tokens = await Promise.all(
-      members.map((m) => signToken(config.jwtSecret, m.id, 'MEMBER', 3600)),
-    );
+    const tokens = await Promise.all(members.map((m) => race.tokenOf(m.id)));
     const librarian = await createMember(db, { role: 'LIBRARIAN' });
-    const desk = await signToken(config.jwtSecret, librarian.id, 'LIBRARIAN', 3600);
+    const desk = await race.tokenOf(librarian.id, 'LIBRARIAN');
     const id = gid('Book', book.id);
     // A delete among every ten borrows: one of them lands between a borrow's claim of a copy
     // and its update of the book, where a delete that locks the book first used to deadlock.
@@ -107,12 +74,12 @@ describe('racing writes', () => {
   });
 
   it('50 concurrent updateBook of one book: every one succeeds, in some order', async () => {
-    const db = handle.db;
+    const db = race.handle.db;
     const category = await createCategory(db);
     const authors = await Promise.all([createAuthor(db), createAuthor(db)]);
     const book = await createBook(db, { categoryId: category.id, authorIds: [authors[0]!.id] });
     const librarian = await createMember(db, { role: 'LIBRARIAN' });
-    const desk = await signToken(config.jwtSecret, librarian.id, 'LIBRARIAN', 3600);
+    const desk = await race.tokenOf(librarian.id, 'LIBRARIAN');
     const titles = Array.from({ length: 50 }, (_, i) => `Contended ${i}`);
     const outcomes = await Promise.all(
       titles.map((title, i) =>
@@ -136,7 +103,7 @@ describe('racing writes', () => {
 describe('the transaction helper (src/db/transaction.ts)', () => {
   it('retries a serialization failure or deadlock, then answers CONFLICT', async () => {
     let attempts = 0;
-    const failing = transaction({ db: handle.db }, async (tx) => {
+    const failing = transaction({ db: race.handle.db }, async (tx) => {
       attempts++;
       // What PostgreSQL reports for a deadlock, raised by the server on every attempt.
       await tx.$executeRawUnsafe(
@@ -146,7 +113,7 @@ describe('the transaction helper (src/db/transaction.ts)', () => {
     await expect(failing).rejects.toBeInstanceOf(ConflictError);
     expect(attempts).toBe(TRANSACTION_ATTEMPTS);
     let tries = 0;
-    const recovers = await transaction({ db: handle.db }, async (tx) => {
+    const recovers = await transaction({ db: race.handle.db }, async (tx) => {
       tries++;
       if (tries === 1) {
         await tx.$executeRawUnsafe(
@@ -159,7 +126,7 @@ describe('the transaction helper (src/db/transaction.ts)', () => {
   });
 
   it('a pool with no connection to give: REQUEST_TIMEOUT at the wait, nothing run', async () => {
-    const small = createDb({ url: testDb.url, poolSize: 1 });
+    const small = createDb({ url: race.databaseUrl, poolSize: 1 });
     const held = await small.pool.connect();
     try {
       let ran = false;
