@@ -11,11 +11,15 @@ import { gid } from './factories.js';
 
 const as = (caller: Call['as'], args: Record<string, unknown>): Call => ({ as: caller, args });
 
-/** borrowBook and reserveBook: the same paths, each over its own rate limit. */
-function opening(limit: (fx: Fixtures) => number): Record<string, Scenario> {
+/**
+ * The paths of the arguments borrowBook, reserveBook and placeHold share (bookForMemberArgs):
+ * a write on a book of `book`, a reused idempotency key, a malformed or unknown book, a member
+ * naming another member.
+ */
+function bookForMember(book: (fx: Fixtures) => Promise<{ id: number }>): Record<string, Scenario> {
   return {
     [WRITES]: async (fx) =>
-      as((await fx.member()).id, { bookId: gid('Book', (await fx.book()).id) }),
+      as((await fx.member()).id, { bookId: gid('Book', (await book(fx)).id) }),
     // The same key for another book: the first call's outcome is kept, the second refused.
     IdempotencyKeyReusedError: async (fx) => {
       const idempotencyKey = newKey();
@@ -29,9 +33,16 @@ function opening(limit: (fx: Fixtures) => number): Record<string, Scenario> {
     NotFoundError: async (fx) => as((await fx.member()).id, { bookId: fx.missing('Book') }),
     ForbiddenError: async (fx) => {
       const [member, other] = [await fx.member(), await fx.member()];
-      const bookId = gid('Book', (await fx.book()).id);
+      const bookId = gid('Book', (await book(fx)).id);
       return as(member.id, { bookId, memberId: gid('Member', other.id) });
     },
+  };
+}
+
+/** borrowBook and reserveBook: the same paths, each over its own rate limit. */
+function opening(limit: (fx: Fixtures) => number): Record<string, Scenario> {
+  return {
+    ...bookForMember((fx) => fx.book()),
     BookUnavailableError: async (fx) =>
       as((await fx.member()).id, { bookId: gid('Book', (await fx.book({ copies: 0 })).id) }),
     LoanLimitExceededError: async (fx) =>
@@ -129,23 +140,7 @@ export const LOAN_ERROR_PATHS = (limits: {
 /** The holds queue: placeHold like the openings, cancelHold like a transition, moveHold the desk's. */
 const HOLD_ERROR_PATHS: ErrorPaths = {
   placeHold: {
-    [WRITES]: async (fx) =>
-      as((await fx.member()).id, { bookId: gid('Book', (await fx.book({ copies: 0 })).id) }),
-    IdempotencyKeyReusedError: async (fx) => {
-      const idempotencyKey = newKey();
-      const [first, second] = [await fx.book({ copies: 0 }), await fx.book({ copies: 0 })];
-      return {
-        ...as((await fx.member()).id, { bookId: gid('Book', second.id), idempotencyKey }),
-        first: { bookId: gid('Book', first.id), idempotencyKey },
-      };
-    },
-    ValidationError: async (fx) => as((await fx.member()).id, { bookId: 'nonsense' }),
-    NotFoundError: async (fx) => as((await fx.member()).id, { bookId: fx.missing('Book') }),
-    ForbiddenError: async (fx) => {
-      const [member, other] = [await fx.member(), await fx.member()];
-      const bookId = gid('Book', (await fx.book({ copies: 0 })).id);
-      return as(member.id, { bookId, memberId: gid('Member', other.id) });
-    },
+    ...bookForMember((fx) => fx.book({ copies: 0 })),
     // The same hold twice.
     HoldAlreadyPlacedError: async (fx) => {
       const bookId = gid('Book', (await fx.book({ copies: 0 })).id);
