@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDb } from '../../src/db.js';
@@ -10,6 +9,7 @@ import { type RunningServer, startServer } from '../../src/server.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createBook, createCategory } from '../support/factories.js';
+import { lockTable } from '../support/locks.js';
 
 const QUERY = JSON.stringify({ query: '{ books(first: 3) { edges { node { title } } } }' });
 const post = (url: string, body = QUERY) =>
@@ -29,22 +29,6 @@ function requestOnce(url: string, method = 'GET', body?: string): Promise<number
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/** Holds an exclusive lock on `book` until released: every read of books waits behind it. */
-async function lockBooks(url: string) {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => undefined); // the test database may be dropped under it
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query('LOCK TABLE book IN ACCESS EXCLUSIVE MODE');
-  let released = false;
-  return async () => {
-    if (released) return;
-    released = true;
-    await client.query('ROLLBACK');
-    await client.end();
-  };
 }
 
 describe('over a real HTTP socket', () => {
@@ -91,7 +75,7 @@ describe('over a real HTTP socket', () => {
   });
 
   it('answers a request that runs too long with REQUEST_TIMEOUT, not a hang', async () => {
-    const release = await lockBooks(testDb.url);
+    const { release } = await lockTable(testDb.url, 'book');
     try {
       const res = await post(server.url);
       const body = (await res.json()) as {
@@ -154,7 +138,7 @@ describe('graceful shutdown', () => {
     const url = `http://127.0.0.1:${port}/graphql`;
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
 
-    const release = await lockBooks(testDb.url);
+    const { release } = await lockTable(testDb.url, 'book');
     try {
       const inFlight = post(url);
       await new Promise((r) => setTimeout(r, 300)); // the request is now waiting on the lock

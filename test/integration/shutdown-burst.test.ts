@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type ClientRequest, request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { NESTED_BOOKS } from '../../load/operations.js';
 import { seed } from '../../src/db/seed.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { lockTable } from '../support/locks.js';
 
 // SIGTERM while requests are still executing: each one must finish on an open pool, and the
 // pool closes only after the last of them. Every book read waits behind a table lock that the
@@ -81,22 +81,6 @@ function requestLines(lines: string[]): { outcome?: string }[] {
     .filter((line) => line.msg === 'request' && line.operationName === 'NestedBooks');
 }
 
-/** Holds an exclusive lock on `book` until released: every read of books waits behind it. */
-async function lockBooks() {
-  const client = new pg.Client({ connectionString: testDb.url });
-  client.on('error', () => undefined);
-  await client.connect();
-  await client.query('BEGIN');
-  await client.query('LOCK TABLE book IN ACCESS EXCLUSIVE MODE');
-  let released = false;
-  return async () => {
-    if (released) return;
-    released = true;
-    await client.query('ROLLBACK');
-    await client.end();
-  };
-}
-
 /** Sums the pool gauges of the server's /metrics: requests holding or waiting for a connection. */
 async function requestsAtThePool(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -142,7 +126,7 @@ function send(port: number, requests: ClientRequest[]) {
 
 it('SIGTERM in the middle of a burst of 200 nested-list requests: all 200 answered, nothing logged as an error', async () => {
   const server = await startServer();
-  const release = await lockBooks();
+  const { release } = await lockTable(testDb.url, 'book');
   try {
     const requests: ClientRequest[] = [];
     const answers = Array.from({ length: 200 }, () => send(server.port, requests));
@@ -168,7 +152,7 @@ it('SIGTERM in the middle of a burst of 200 nested-list requests: all 200 answer
 
 it('requests whose clients went away still finish on an open pool before the process exits', async () => {
   const server = await startServer();
-  const release = await lockBooks();
+  const { release } = await lockTable(testDb.url, 'book');
   try {
     const requests: ClientRequest[] = [];
     // A load generator that stops mid-burst drops its connections with requests in flight.

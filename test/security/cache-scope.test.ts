@@ -1,9 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createBook, createCategory, gid } from '../support/factories.js';
 import { send } from '../support/http-cache.js';
 import { createMember } from '../support/loans.js';
+import { lockTable } from '../support/locks.js';
 
 // Issue 10, items 2 (the cache half), 4 and 5: a cached answer goes only to a caller who may
 // see it (the scope holds the role, for the cache and for single flight alike); an ETag
@@ -55,26 +55,10 @@ describe('item 2: the scope of private answers holds the role', () => {
     const query = /* GraphQL */ `query ScopeFlight {
       members(first: 3) { edges { node { id loans(first: 1) { edges { node { id } } } } } }
     }`;
-    const locker = new pg.Client({ connectionString: t.testDb.url });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE loan IN ACCESS EXCLUSIVE MODE');
-    let released = false;
-    const release = async () => {
-      if (released) return;
-      released = true;
-      await locker.query('ROLLBACK');
-      await locker.end();
-    };
+    const { release, waiters } = await lockTable(t.testDb.url, 'loan');
     try {
       const first = send(t, query, {}, { token });
-      await waitFor(async () => {
-        const { rows } = await t.database.pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        return (rows[0]?.n ?? 0) > 0;
-      });
+      await waitFor(async () => (await waiters()) > 0);
       await db.member.update({ where: { id: member.id }, data: { role: 'MEMBER' } });
       const second = send(t, query, {}, { token: await t.tokenFor(member.id) });
       // The demoted member's answer does not wait for the librarian's execution.
