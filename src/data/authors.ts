@@ -1,7 +1,7 @@
 import { AUTHOR_SORT_KEYS, type AuthorFilter, type AuthorOrder } from '../domain/author-list.js';
 import { and, type KeysetPage, keysetConditions, keysetOrder } from '../domain/keyset.js';
 import { type Author, Prisma } from '../generated/prisma/client.js';
-import { likeEscape, type SqlClient } from './sql.js';
+import { jsonObject, likeEscape, type SqlClient, withDates } from './sql.js';
 
 /** Every statement that reads authors. */
 
@@ -50,14 +50,22 @@ export function ofBooks(sql: SqlClient, bookIds: readonly number[]) {
 
 const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
 
+/** What {@link authorsJson} builds each property of an author from. */
+const AUTHOR_JSON: Readonly<Record<keyof Author, string>> = {
+  id: 'a.id',
+  name: 'a.name',
+  bio: 'a.bio',
+  createdAt: epochMs('a.created_at'),
+  updatedAt: epochMs('a.updated_at'),
+};
+
 /**
  * A column `authorsJson`: the authors of the book `bookId` (an SQL expression of the enclosing
- * statement) in title-page order, as a JSON array; read it with {@link authorsFromJson}.
+ * statement) in title-page order, as a JSON array of their `fields` (and ids; all when left
+ * out); read it with {@link authorsFromJson}.
  */
-export const authorsJson = (bookId: string) =>
-  Prisma.raw(`(SELECT coalesce(json_agg(json_build_object(
-    'id', a.id, 'name', a.name, 'bio', a.bio,
-    'createdAt', ${epochMs('a.created_at')}, 'updatedAt', ${epochMs('a.updated_at')})
+export const authorsJson = (bookId: string, fields?: ReadonlySet<keyof Author>) =>
+  Prisma.raw(`(SELECT coalesce(json_agg(${jsonObject(AUTHOR_JSON, fields)}
     ORDER BY ba.position), '[]'::json)
   FROM book_author ba JOIN author a ON a.id = ba.author_id WHERE ba.book_id = ${bookId}) AS "authorsJson"`);
 
@@ -67,11 +75,16 @@ export type AuthorJson = Omit<Author, 'createdAt' | 'updatedAt'> & {
   updatedAt: number;
 };
 
+/** The authors of {@link authorsJson}; those read with some fields only have only those. */
 export const authorsFromJson = (json: readonly AuthorJson[]): Author[] =>
-  json.map((a) => ({
-    id: a.id,
-    name: a.name,
-    bio: a.bio,
-    createdAt: new Date(a.createdAt),
-    updatedAt: new Date(a.updatedAt),
-  }));
+  json.map((a) =>
+    a.createdAt === undefined || a.updatedAt === undefined
+      ? withDates<Author>(a, ['createdAt', 'updatedAt'])
+      : {
+          id: a.id,
+          name: a.name,
+          bio: a.bio,
+          createdAt: new Date(a.createdAt),
+          updatedAt: new Date(a.updatedAt),
+        },
+  );

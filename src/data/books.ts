@@ -7,7 +7,7 @@ import {
   type BookPartition,
 } from '../domain/book-list.js';
 import { and, type KeysetPage, keysetConditions, keysetOrder } from '../domain/keyset.js';
-import { type Author, type Book, Prisma } from '../generated/prisma/client.js';
+import { type Author, type Book, type Category, Prisma } from '../generated/prisma/client.js';
 import { type AuthorJson, authorsFromJson, authorsJson } from './authors.js';
 import {
   type CategoryJson,
@@ -21,15 +21,51 @@ import type { SqlClient } from './sql.js';
 
 /** Every statement that reads books: pages, counts, by id, the detail. */
 
+/** The column of `book` behind each property of the Prisma model, aliased to its name. */
+const BOOK_COLUMN: Readonly<Record<keyof Book, string>> = {
+  id: 'b.id',
+  isbn: 'b.isbn',
+  title: 'b.title',
+  subtitle: 'b.subtitle',
+  description: 'b.description',
+  language: 'b.language',
+  price: 'b.price',
+  publishedAt: 'b.published_at AS "publishedAt"',
+  categoryId: 'b.category_id AS "categoryId"',
+  totalCopies: 'b.total_copies AS "totalCopies"',
+  availableCopies: 'b.available_copies AS "availableCopies"',
+  borrowCount: 'b.borrow_count AS "borrowCount"',
+  publisher: 'b.publisher',
+  pageCount: 'b.page_count AS "pageCount"',
+  coverImageUrl: 'b.cover_image_url AS "coverImageUrl"',
+  createdAt: 'b.created_at AS "createdAt"',
+  updatedAt: 'b.updated_at AS "updatedAt"',
+};
+
 /** Columns of `book`, aliased to the Prisma model's field names. */
-export const BOOK_COLUMNS = Prisma.raw(
-  `b.id, b.isbn, b.title, b.subtitle, b.description, b.language, b.price,
-   b.published_at AS "publishedAt", b.category_id AS "categoryId",
-   b.total_copies AS "totalCopies", b.available_copies AS "availableCopies",
-   b.borrow_count AS "borrowCount", b.publisher, b.page_count AS "pageCount",
-   b.cover_image_url AS "coverImageUrl",
-   b.created_at AS "createdAt", b.updated_at AS "updatedAt"`,
-);
+export const BOOK_COLUMNS = Prisma.raw(Object.values(BOOK_COLUMN).join(', '));
+
+/** The columns of `fields` (and the id), in one order whatever the set's; all when left out. */
+function bookColumns(fields: ReadonlySet<keyof Book> | undefined): Prisma.Sql {
+  if (!fields) return BOOK_COLUMNS;
+  const picked = Object.entries(BOOK_COLUMN).filter(
+    ([field]) => field === 'id' || fields.has(field as keyof Book),
+  );
+  return Prisma.raw(picked.map(([, column]) => column).join(', '));
+}
+
+/**
+ * What of each row a page of books reads (the lookahead's choice, src/schema/lookahead.ts):
+ * only these properties of the book (its id and its sort key always), of its authors and of
+ * its categories (their ids and parent ids always); every column when left out. A row read
+ * with some left out is not a whole Book, Author or Category: it answers the operation that
+ * asked, and is never put into a loader (src/loaders/book-page.ts).
+ */
+export interface PageFields {
+  book?: ReadonlySet<keyof Book>;
+  author?: ReadonlySet<keyof Author>;
+  category?: ReadonlySet<keyof Category>;
+}
 
 /** A category and its descendants, as a subquery of ids. */
 function categoryTree(categoryId: Prisma.Sql | number): Prisma.Sql {
@@ -98,17 +134,23 @@ export async function page(
   order: BookOrder,
   keyset: KeysetPage,
   includes: BookPageIncludes = {},
+  fields: PageFields = {},
 ): Promise<PageBook[]> {
   const key = BOOK_SORT_KEYS[order.field];
   const where = and([
     ...filterConditions(filter),
     ...keysetConditions(key, 'b.id', order.direction, keyset),
   ]);
-  const columns = [BOOK_COLUMNS];
-  if (includes.authors) columns.push(authorsJson('b.id'));
+  // The cursor of each edge is made of its sort key.
+  const bookFields = fields.book && new Set([...fields.book, BOOK_SORT_PROPERTY[order.field]]);
+  const columns = [bookColumns(bookFields)];
+  if (includes.authors) columns.push(authorsJson('b.id', fields.author));
   let from = Prisma.raw('book b');
   if (includes.category) {
-    columns.push(categoryJson('c', 'categoryJson'), categoryJson('p', 'parentJson'));
+    columns.push(
+      categoryJson('c', 'categoryJson', fields.category),
+      categoryJson('p', 'parentJson', fields.category),
+    );
     from = Prisma.raw(`book b JOIN category c ON c.id = b.category_id
       LEFT JOIN category p ON p.id = c.parent_id`);
   }

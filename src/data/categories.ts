@@ -1,5 +1,5 @@
 import { type Category, Prisma } from '../generated/prisma/client.js';
-import type { SqlClient } from './sql.js';
+import { jsonObject, type SqlClient, withDates } from './sql.js';
 
 /** Every statement that reads categories. */
 
@@ -62,14 +62,25 @@ export const categoryPathJson = (categoryId: string) =>
       'updatedAt', ${epochMs('updated_at')}) ORDER BY depth) FROM path) AS "categoriesJson"`);
 
 /**
- * The category row aliased `alias` of the enclosing statement as a JSON object (null when the
- * row is null, as in a LEFT JOIN), in the shape {@link categoriesFromJson} reads.
+ * The category row aliased `alias` of the enclosing statement as a JSON object of its `fields`
+ * (and its id and parent id; all when left out), null when the row is null (as in a LEFT JOIN),
+ * in the shape {@link categoriesFromJson} reads.
  */
-export const categoryJson = (alias: string, as: string) =>
-  Prisma.raw(`CASE WHEN ${alias}.id IS NULL THEN NULL ELSE json_build_object('id', ${alias}.id,
-    'name', ${alias}.name, 'slug', ${alias}.slug, 'parentId', ${alias}.parent_id,
-    'createdAt', ${epochMs(`${alias}.created_at`)}, 'updatedAt', ${epochMs(`${alias}.updated_at`)})
-    END AS "${as}"`);
+export const categoryJson = (alias: string, as: string, fields?: ReadonlySet<keyof Category>) =>
+  Prisma.raw(
+    `CASE WHEN ${alias}.id IS NULL THEN NULL ELSE ${jsonObject(
+      {
+        id: `${alias}.id`,
+        name: `${alias}.name`,
+        slug: `${alias}.slug`,
+        parentId: `${alias}.parent_id`,
+        createdAt: epochMs(`${alias}.created_at`),
+        updatedAt: epochMs(`${alias}.updated_at`),
+      } satisfies Record<keyof Category, string>,
+      fields,
+      ['parentId'],
+    )} END AS "${as}"`,
+  );
 
 /** What {@link categoryPathJson} holds for one category: timestamps as epoch milliseconds. */
 export type CategoryJson = Omit<Category, 'createdAt' | 'updatedAt'> & {
@@ -77,15 +88,20 @@ export type CategoryJson = Omit<Category, 'createdAt' | 'updatedAt'> & {
   updatedAt: number;
 };
 
+/** The categories of the JSON above; those read with some fields only have only those. */
 export const categoriesFromJson = (json: readonly CategoryJson[]): Category[] =>
-  json.map((c) => ({
-    id: c.id,
-    name: c.name,
-    slug: c.slug,
-    parentId: c.parentId,
-    createdAt: new Date(c.createdAt),
-    updatedAt: new Date(c.updatedAt),
-  }));
+  json.map((c) =>
+    c.createdAt === undefined || c.updatedAt === undefined
+      ? withDates<Category>(c, ['createdAt', 'updatedAt'])
+      : {
+          id: c.id,
+          name: c.name,
+          slug: c.slug,
+          parentId: c.parentId,
+          createdAt: new Date(c.createdAt),
+          updatedAt: new Date(c.updatedAt),
+        },
+  );
 
 /**
  * A category that carries its parent, as far as the statement that read it went: `parent` is

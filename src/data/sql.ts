@@ -80,3 +80,29 @@ export function createSqlClient(pool: pg.Pool): SqlClient {
     },
   };
 }
+
+/**
+ * `json_build_object` of the properties `fields` (all when left out; `id` always) from their SQL
+ * expressions in `columns`, in the order of `columns` whatever the set's, so that one choice of
+ * fields is one statement text.
+ */
+export function jsonObject<P extends string>(
+  columns: Readonly<Record<P, string>>,
+  fields?: ReadonlySet<P>,
+  always: readonly P[] = [],
+): string {
+  const entries = (Object.entries(columns) as [P, string][]).filter(
+    ([property]) =>
+      !fields || property === 'id' || fields.has(property) || always.includes(property),
+  );
+  return `json_build_object(${entries.map(([property, sql]) => `'${property}', ${sql}`).join(', ')})`;
+}
+
+/** A row of JSON with the timestamps `dates` that it holds, as epoch milliseconds, made Dates. */
+export function withDates<T>(json: object, dates: readonly string[]): T {
+  const row: Record<string, unknown> = { ...json };
+  for (const date of dates) {
+    if (typeof row[date] === 'number') row[date] = new Date(row[date]);
+  }
+  return row as T;
+}

@@ -14,19 +14,26 @@ import type { RelationLoaders } from './relations.js';
  * Puts a book and what it carries (authors, category path) into the request's loaders, for
  * the fields that reach them another way (`author(id)`, `ancestors`, a second `book(id)`).
  */
-export function primeBook(book: books.PageBook, byId: ByIdLoaders, relations?: RelationLoaders) {
-  byId.book.prime(book.id, book);
-  if (book.authors) {
+export function primeBook(
+  book: books.PageBook,
+  byId: ByIdLoaders,
+  relations?: RelationLoaders,
+  fields: books.PageFields = {},
+) {
+  // Only whole rows: one read with some columns left out answers only the field that read it.
+  if (!fields.book) byId.book.prime(book.id, book);
+  if (book.authors && !fields.author) {
     for (const author of book.authors) byId.author.prime(author.id, author);
     relations?.authorsOfBook.prime(book.id, book.authors);
   }
+  if (fields.category) return;
   for (const category of pathOf(book.category)) byId.category.prime(category.id, category);
 }
 
 /**
  * A top-level page of books in one statement, carrying the authors and categories the
- * operation asks for; they go into the request's loaders, so resolving `Book.authors` and
- * `Book.category { parent }` costs nothing more.
+ * operation asks for (with `fields`, only the columns it shows); whole rows go into the
+ * request's loaders. Resolving `Book.authors` and `Book.category { parent }` costs nothing more.
  */
 export function createBookPage(sql: SqlClient, byId: ByIdLoaders, relations: RelationLoaders) {
   return async (
@@ -34,9 +41,10 @@ export function createBookPage(sql: SqlClient, byId: ByIdLoaders, relations: Rel
     order: BookOrder,
     page: KeysetPage,
     includes: BookPageIncludes,
+    fields: books.PageFields = {},
   ): Promise<Book[]> => {
-    const rows = await books.page(sql, filter, order, page, includes);
-    for (const row of rows) primeBook(row, byId, relations);
+    const rows = await books.page(sql, filter, order, page, includes, fields);
+    for (const row of rows) primeBook(row, byId, relations, fields);
     return rows;
   };
 }

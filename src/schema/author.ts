@@ -19,6 +19,20 @@ export const AuthorRef = builder.prismaNode('Author', {
   }),
 });
 
+/**
+ * The row properties each field of Author in this file reads (`rowReads`, src/schema/lookahead.ts);
+ * a field not listed makes a list read whole rows, a field listed reads nothing else.
+ */
+export const AUTHOR_READS = {
+  __typename: [],
+  id: ['id'],
+  name: ['name'],
+  bio: ['bio'],
+  createdAt: ['createdAt'],
+  updatedAt: ['updatedAt'],
+  books: ['id'],
+} satisfies Record<string, readonly (keyof Author)[]>;
+
 builder.objectFields(AuthorRef, (t) => ({
   books: t.connection(
     {

@@ -13,10 +13,10 @@ import {
 } from '../domain/book-list.js';
 import { moneyOf } from '../domain/money.js';
 import type { Book } from '../generated/prisma/client.js';
-import { AuthorRef } from './author.js';
+import { AUTHOR_READS, AuthorRef } from './author.js';
 import { BookFacetsRef, FACETS_DESCRIPTION, resolveFacets } from './book-facets.js';
-import { CategoryRef } from './category.js';
-import { selects } from './lookahead.js';
+import { CATEGORY_READS, CategoryRef } from './category.js';
+import { rowReads, selects } from './lookahead.js';
 import { MoneyRef } from './money.js';
 import { orderInput } from './ordering.js';
 import { keysetConnection, loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
@@ -70,6 +70,33 @@ export const BookRef = builder.prismaNode('Book', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed' }),
   }),
 });
+
+/**
+ * The row properties each field of Book in this file reads (`rowReads`, src/schema/lookahead.ts):
+ * a list reads only the columns of the fields its operation selects. A field not listed (those
+ * of copy.ts and hold.ts, say) makes it read whole rows; a field listed reads nothing else.
+ */
+export const BOOK_READS = {
+  __typename: [],
+  id: ['id'],
+  isbn: ['isbn'],
+  title: ['title'],
+  subtitle: ['subtitle'],
+  description: ['description'],
+  language: ['language'],
+  price: ['price'],
+  publisher: ['publisher'],
+  pageCount: ['pageCount'],
+  coverImageUrl: ['coverImageUrl'],
+  publishedAt: ['publishedAt'],
+  totalCopies: ['totalCopies'],
+  availableCopies: ['availableCopies'],
+  borrowCount: ['borrowCount'],
+  createdAt: ['createdAt'],
+  updatedAt: ['updatedAt'],
+  authors: ['id'],
+  category: ['categoryId'],
+} satisfies Record<string, readonly (keyof Book)[]>;
 
 /** Every plain list of books (Query.books, Author.books, Category.books): one connection type. */
 export const BookConnection = builder.connectionObject(
@@ -196,15 +223,27 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, ctx, info) => {
         const filter = toBookFilter(args.filter);
         const order = toBookOrder(args.orderBy);
+        const node = ['edges', 'node'];
         const includes = {
-          authors: selects(info, ['edges', 'node', 'authors']),
-          category: selects(info, ['edges', 'node', 'category']),
+          authors: selects(info, [...node, 'authors']),
+          category: selects(info, [...node, 'category']),
+        };
+        // Only the columns the operation shows; the page's rows then stay out of the loaders.
+        const fields = {
+          book: rowReads(info, BOOK_READS, node),
+          author: rowReads(info, AUTHOR_READS, [...node, 'authors']),
+          category: rowReads(
+            info,
+            CATEGORY_READS,
+            [...node, 'category'],
+            [...node, 'category', 'parent'],
+          ),
         };
         const connection = await keysetConnection(
           args,
           BOOK_SORT_KEYS[order.field],
           bookSortValue(order),
-          (page) => ctx.loaders.bookPage(filter, order, page, includes),
+          (page) => ctx.loaders.bookPage(filter, order, page, includes, fields),
         );
         return {
           ...connection,

@@ -1,5 +1,6 @@
 import { builder } from '../builder.js';
 import * as categories from '../data/categories.js';
+import type { Category } from '../generated/prisma/client.js';
 import { BookConnection, BookFilterInput, BookOrderInput, BookRef, nestedBooks } from './book.js';
 import { loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
 
@@ -15,6 +16,24 @@ export const CategoryRef = builder.prismaNode('Category', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it last changed' }),
   }),
 });
+
+/**
+ * The row properties each field of Category in this file reads (`rowReads`,
+ * src/schema/lookahead.ts); a field not listed makes a list read whole rows, a field listed
+ * reads nothing else.
+ */
+export const CATEGORY_READS = {
+  __typename: [],
+  id: ['id'],
+  name: ['name'],
+  slug: ['slug'],
+  createdAt: ['createdAt'],
+  updatedAt: ['updatedAt'],
+  parent: ['parentId'],
+  children: ['id'],
+  ancestors: ['id'],
+  books: ['id'],
+} satisfies Record<string, readonly (keyof Category)[]>;
 
 builder.objectFields(CategoryRef, (t) => ({
   parent: t.field({

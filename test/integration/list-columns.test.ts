@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as books from '../../src/data/books.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { createAuthor, createBook, createCategory, gid } from '../support/factories.js';
+
+// Issue 11, "reads off Prisma on the hot path" / the remaining gap: the catalogue list read every
+// column of its books, authors and categories (bio, description, timestamps as JSON) where it
+// shows a title and two names; PostGraphile reads only what it shows. A list now reads the
+// columns of the fields its operation selects, and what it read partially stays out of the
+// request's loaders, so another field of the same operation still gets whole rows.
+let t: TestApp;
+const ids = { book: 0, author: 0, category: 0, parent: 0 };
+
+beforeAll(async () => {
+  t = await createTestApp('list-columns');
+  const db = t.database.db;
+  const parent = await createCategory(db);
+  const category = await createCategory(db, { parentId: parent.id });
+  const author = await createAuthor(db, { bio: 'Wrote at night.' });
+  const other = await createAuthor(db, { bio: 'Wrote by day.' });
+  for (let i = 0; i < 6; i++) {
+    const book = await createBook(db, {
+      title: `Columns ${String.fromCharCode(70 - i)}`,
+      categoryId: category.id,
+      authorIds: i % 2 ? [author.id, other.id] : [other.id],
+      price: `${10 + ((i * 7) % 5)}.50`,
+      publishedAt: new Date(Date.UTC(2000 + ((i * 3) % 4), 0, 1)),
+    });
+    await db.book.update({ where: { id: book.id }, data: { description: `About ${i}` } });
+    ids.book = book.id;
+  }
+  Object.assign(ids, { author: author.id, category: category.id, parent: parent.id });
+});
+afterAll(() => t?.close());
+
+const page = (fields: books.PageFields) =>
+  books.page(
+    t.database.sql,
+    {},
+    { field: 'TITLE', direction: 'ASC' },
+    { limit: 2, inverted: false },
+    { authors: true, category: true },
+    fields,
+  );
+
+describe('a page of books reads what its operation shows', () => {
+  it('reads the fields asked for (the id and the sort key always), of books, authors and categories', async () => {
+    const [lean] = await page({
+      book: new Set(['title']),
+      author: new Set(['name']),
+      category: new Set(['name']),
+    });
+    expect(Object.keys(lean ?? {}).sort()).toEqual(['authors', 'category', 'id', 'title']);
+    expect(Object.keys(lean?.authors?.[0] ?? {}).sort()).toEqual(['id', 'name']);
+    expect(Object.keys(lean?.category ?? {}).sort()).toEqual(['id', 'name', 'parent', 'parentId']);
+
+    const [whole] = await page({});
+    expect(Object.keys(whole ?? {})).toHaveLength(19); // 17 columns, authors and category
+    expect(Object.keys(whole?.authors?.[0] ?? {})).toHaveLength(5);
+    expect(whole?.authors?.[0]?.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('answers as a whole-row read does, through fragments, dates and every order', async () => {
+    const leanQuery = /* GraphQL */ `query LeanList($order: BookOrder, $after: String) {
+      books(first: 2, orderBy: $order, after: $after) {
+        pageInfo { endCursor }
+        edges { cursor node { ...Shown authors { name createdAt } category { name parent { slug } } } }
+      }
+    }
+    fragment Shown on Book { id title price { amount } publishedAt }`;
+    // holdQueueLength is not in Book's table of reads: the same list then reads whole rows.
+    const wholeQuery = leanQuery.replace('publishedAt }', 'publishedAt holdQueueLength }');
+    for (const field of ['TITLE', 'PUBLISHED_AT', 'PRICE', 'CREATED_AT', 'POPULARITY']) {
+      for (const direction of ['ASC', 'DESC']) {
+        let after: string | null = null;
+        for (let i = 0; i < 2; i++) {
+          const variables: Record<string, unknown> = { order: { field, direction }, after };
+          const lean = await t.gql(leanQuery, variables);
+          const whole = await t.gql(wholeQuery, variables);
+          expect(lean.errors).toBeUndefined();
+          const shown = lean.data as { books: { pageInfo: { endCursor: string } } };
+          const edges = (whole.data as { books: { edges: { node: object }[] } }).books.edges;
+          expect(shown).toEqual({
+            books: {
+              ...(whole.data as { books: object }).books,
+              edges: edges.map((edge) => ({
+                ...edge,
+                node: { ...edge.node, holdQueueLength: undefined },
+              })),
+            },
+          });
+          after = shown.books.pageInfo.endCursor;
+        }
+      }
+    }
+    const { data } = await t.gql<{
+      books: { edges: { node: { authors: { name: string; createdAt: string }[] } }[] };
+    }>(leanQuery, { order: { field: 'TITLE', direction: 'ASC' } });
+    const author = await t.database.db.author.findUniqueOrThrow({ where: { id: ids.author } });
+    expect(data?.books.edges[0]?.node.authors).toContainEqual({
+      name: author.name,
+      createdAt: author.createdAt.toISOString(),
+    });
+  });
+
+  it('keeps what it read partially out of the loaders: the same operation still shows whole rows', async () => {
+    const { result, statements } = await t.countStatements(() =>
+      t.gql<{
+        books: { edges: { node: { title: string } }[] };
+        book: { description: string | null };
+        author: { bio: string | null };
+        category: { slug: string; parent: { slug: string } };
+      }>(
+        /* GraphQL */ `query Both($book: ID!, $author: ID!, $category: ID!) {
+          books(first: 50) { edges { node { title authors { name } category { name parent { name } } } } }
+          book(id: $book) { description }
+          author(id: $author) { bio }
+          category(id: $category) { slug parent { slug } }
+        }`,
+        {
+          book: gid('Book', ids.book),
+          author: gid('Author', ids.author),
+          category: gid('Category', ids.category),
+        },
+      ),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.books.edges).toHaveLength(6);
+    expect(result.data?.book.description).toBe('About 5');
+    expect(result.data?.author.bio).toBe('Wrote at night.');
+    const parent = await t.database.db.category.findUniqueOrThrow({ where: { id: ids.parent } });
+    expect(result.data?.category.parent.slug).toBe(parent.slug);
+    expect(result.data?.category.slug).toMatch(/^category-/);
+    // The list, then the three lookups batched by type: four, however long the list.
+    expect(statements).toBe(4);
+  });
+});
