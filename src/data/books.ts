@@ -179,8 +179,12 @@ export async function pagesOf(
   order: BookOrder,
   keyset: KeysetPage,
   includes: Pick<BookPageIncludes, 'category'> = {},
+  fields: Omit<PageFields, 'author'> = {},
 ): Promise<(PageBook & { parentId: number })[]> {
   const key = BOOK_SORT_KEYS[order.field];
+  // The outer statement orders by the sort key and joins the categories by categoryId.
+  const bookFields = fields.book && new Set([...fields.book, BOOK_SORT_PROPERTY[order.field]]);
+  if (bookFields && includes.category) bookFields.add('categoryId');
   const src = partitionSource(partition);
   const where = and([
     src.where,
@@ -190,7 +194,7 @@ export async function pagesOf(
   const outer = { ...key, column: `x."${BOOK_SORT_PROPERTY[order.field]}"` };
   // The categories are joined to the page of each parent, after its LIMIT.
   const categories = includes.category
-    ? Prisma.sql`, ${categoryJson('c', 'categoryJson')}, ${categoryJson('p', 'parentJson')}`
+    ? Prisma.sql`, ${categoryJson('c', 'categoryJson', fields.category)}, ${categoryJson('p', 'parentJson', fields.category)}`
     : Prisma.empty;
   const joins = includes.category
     ? Prisma.raw(
@@ -200,7 +204,7 @@ export async function pagesOf(
   const rows = await sql.rows<PageRow & { parentId: number }>(Prisma.sql`SELECT x.*${categories}
     FROM unnest(${parentIds}::int[]) AS pid(parent)
     CROSS JOIN LATERAL (
-      SELECT ${BOOK_COLUMNS}, pid.parent AS "parentId" FROM ${src.from} WHERE ${where}
+      SELECT ${bookColumns(bookFields)}, pid.parent AS "parentId" FROM ${src.from} WHERE ${where}
       ORDER BY ${keysetOrder(key, 'b.id', order.direction, keyset.inverted)} LIMIT ${keyset.limit}
     ) x ${joins}
     ORDER BY x."parentId", ${keysetOrder(outer, 'x.id', order.direction, keyset.inverted)}`);

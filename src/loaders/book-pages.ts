@@ -17,7 +17,17 @@ export interface BookPageRequest {
   page: KeysetPage;
   /** Each book's category and its parent come along (two joins), primed into the loaders. */
   category?: boolean;
+  /** Only these columns (src/data/books.ts); rows read so stay out of the loaders. */
+  fields?: Omit<books.PageFields, 'author'>;
 }
+
+/** One signature per distinct request: its sets in one order. */
+const signatureOf = ({ fields = {}, ...request }: BookPageRequest) =>
+  JSON.stringify([
+    request,
+    fields.book && [...fields.book].sort(),
+    fields.category && [...fields.category].sort(),
+  ]);
 
 /**
  * Loaders of nested book lists (`Author.books`, `Category.books`). Every parent asking for the
@@ -28,17 +38,24 @@ export function createBookPageLoaders(sql: SqlClient, byId: ByIdLoaders) {
   const counts = new Map<string, DataLoader<number, number>>();
   return {
     page(request: BookPageRequest): DataLoader<number, Book[]> {
-      const signature = JSON.stringify(request);
+      const signature = signatureOf(request);
       let loader = pages.get(signature);
       if (!loader) {
-        const { partition, filter, order, page } = request;
+        const { partition, filter, order, page, fields } = request;
         loader = createLoader('bookPages', async (parentIds) => {
-          const rows = await books.pagesOf(sql, partition, parentIds, filter, order, page, {
-            category: request.category,
-          });
+          const rows = await books.pagesOf(
+            sql,
+            partition,
+            parentIds,
+            filter,
+            order,
+            page,
+            { category: request.category },
+            fields,
+          );
           return groupByKey(parentIds, rows, (r) => r.parentId).map((list) =>
             list.map(({ parentId: _, ...book }) => {
-              primeBook(book, byId);
+              primeBook(book, byId, undefined, fields);
               return book;
             }),
           );

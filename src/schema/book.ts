@@ -167,6 +167,25 @@ export const BookFilterInput = builder.inputType('BookFilter', {
   }),
 });
 
+/**
+ * The columns a page of books reads for the operation being resolved: those of the fields it
+ * selects of the books, their authors and their categories (src/data/books.ts); the page's rows
+ * then stay out of the request's loaders.
+ */
+function pageFields(info: Parameters<typeof rowReads>[0]): books.PageFields {
+  const node = ['edges', 'node'];
+  return {
+    book: rowReads(info, BOOK_READS, node),
+    author: rowReads(info, AUTHOR_READS, [...node, 'authors']),
+    category: rowReads(
+      info,
+      CATEGORY_READS,
+      [...node, 'category'],
+      [...node, 'category', 'parent'],
+    ),
+  };
+}
+
 type FilterArg = typeof BookFilterInput.$inferInput | null | undefined;
 type OrderArg = typeof BookOrderInput.$inferInput | null | undefined;
 
@@ -223,22 +242,11 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, ctx, info) => {
         const filter = toBookFilter(args.filter);
         const order = toBookOrder(args.orderBy);
-        const node = ['edges', 'node'];
         const includes = {
-          authors: selects(info, [...node, 'authors']),
-          category: selects(info, [...node, 'category']),
+          authors: selects(info, ['edges', 'node', 'authors']),
+          category: selects(info, ['edges', 'node', 'category']),
         };
-        // Only the columns the operation shows; the page's rows then stay out of the loaders.
-        const fields = {
-          book: rowReads(info, BOOK_READS, node),
-          author: rowReads(info, AUTHOR_READS, [...node, 'authors']),
-          category: rowReads(
-            info,
-            CATEGORY_READS,
-            [...node, 'category'],
-            [...node, 'category', 'parent'],
-          ),
-        };
+        const fields = pageFields(info);
         const connection = await keysetConnection(
           args,
           BOOK_SORT_KEYS[order.field],
@@ -276,12 +284,16 @@ export async function nestedBooks(
   const order = toBookOrder(args.orderBy);
   // The categories the books show come along in the page's statement.
   const category = selects(info, ['edges', 'node', 'category']);
+  const { book, category: categoryFields } = pageFields(info);
+  const fields = { book, category: categoryFields };
   const connection = await keysetConnection(
     args,
     BOOK_SORT_KEYS[order.field],
     bookSortValue(order),
     (page) =>
-      ctx.loaders.bookPages.page({ partition, filter, order, page, category }).load(parentId),
+      ctx.loaders.bookPages
+        .page({ partition, filter, order, page, category, fields })
+        .load(parentId),
   );
   return {
     ...connection,

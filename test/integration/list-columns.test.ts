@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as books from '../../src/data/books.js';
+import { createLoaders } from '../../src/loaders/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createAuthor, createBook, createCategory, gid } from '../support/factories.js';
 
@@ -133,5 +134,102 @@ describe('a page of books reads what its operation shows', () => {
     expect(result.data?.category.slug).toMatch(/^category-/);
     // The list, then the three lookups batched by type: four, however long the list.
     expect(statements).toBe(4);
+  });
+
+  it("does the same for an author's or a category's books", async () => {
+    const [lean] = await books.pagesOf(
+      t.database.sql,
+      'author',
+      [ids.author],
+      {},
+      { field: 'PRICE', direction: 'DESC' },
+      { limit: 2, inverted: false },
+      { category: true },
+      { book: new Set(['title']), category: new Set(['slug']) },
+    );
+    expect(Object.keys(lean ?? {}).sort()).toEqual([
+      'category',
+      'categoryId',
+      'id',
+      'parentId',
+      'price',
+      'title',
+    ]);
+    expect(Object.keys(lean?.category ?? {}).sort()).toEqual(['id', 'parent', 'parentId', 'slug']);
+
+    const nested = /* GraphQL */ `query NestedLean($author: ID!, $order: BookOrder, $book: ID!, $category: ID!) {
+      author(id: $author) { books(first: 2, orderBy: $order) {
+        edges { cursor node { title category { name parent { name } } } } } }
+      c: category(id: $category) { books(first: 2, orderBy: $order) { edges { node { id price { amount } } } } }
+      book(id: $book) { description }
+      category(id: $category) { slug createdAt }
+    }`;
+    const variables = {
+      author: gid('Author', ids.author),
+      book: gid('Book', ids.book),
+      category: gid('Category', ids.category),
+    };
+    for (const field of ['TITLE', 'PUBLISHED_AT', 'PRICE', 'CREATED_AT', 'POPULARITY']) {
+      const order = { field, direction: 'ASC' };
+      const lean = await t.gql(nested, { ...variables, order });
+      const whole = await t.gql(
+        nested.replaceAll('title category', 'title holdQueueLength category'),
+        {
+          ...variables,
+          order,
+        },
+      );
+      expect(lean.errors).toBeUndefined();
+      expect(JSON.stringify(lean.data)).toBe(
+        JSON.stringify(whole.data).replace(/,"holdQueueLength":\d+/g, ''),
+      );
+    }
+    const { data } = await t.gql<{
+      book: { description: string };
+      category: { createdAt: string };
+    }>(nested, { ...variables, order: { field: 'TITLE', direction: 'ASC' } });
+    expect(data?.book.description).toBe('About 5');
+    const category = await t.database.db.category.findUniqueOrThrow({
+      where: { id: ids.category },
+    });
+    expect(data?.category.createdAt).toBe(category.createdAt.toISOString());
+  });
+
+  it('puts only whole rows into the loaders, and whole rows still', async () => {
+    const order = { field: 'TITLE', direction: 'ASC' } as const;
+    const page = { limit: 10, inverted: false };
+    const read = async (fields: books.PageFields) => {
+      const loaders = createLoaders(t.database.sql, t.database.db);
+      await loaders.bookPage({}, order, page, { authors: true, category: true }, fields);
+      await loaders.bookPages
+        .page({ partition: 'author', filter: {}, order, page, category: true, fields })
+        .load(ids.author);
+      const before = t.database.statements.total;
+      const rows = await Promise.all([
+        loaders.book.load(ids.book),
+        loaders.author.load(ids.author),
+        loaders.category.load(ids.category),
+        loaders.category.load(ids.parent),
+      ]);
+      return { rows, statements: t.database.statements.total - before };
+    };
+    const lean = await read({
+      book: new Set(['title']),
+      author: new Set(['name']),
+      category: new Set(['name']),
+    });
+    const [book, author, category, parent] = lean.rows;
+    expect(Object.keys(book)).toHaveLength(17);
+    expect(author).toMatchObject({ bio: 'Wrote at night.', createdAt: expect.any(Date) });
+    for (const c of [category, parent]) {
+      expect(c).toMatchObject({
+        slug: expect.stringMatching(/^category-/),
+        createdAt: expect.any(Date),
+      });
+    }
+    expect(lean.statements).toBe(3); // read anew: books, authors, categories
+    const whole = await read({});
+    expect(whole.statements).toBe(0); // primed by the pages
+    expect(whole.rows).toMatchObject(lean.rows);
   });
 });
