@@ -5,6 +5,8 @@ import {
   type BookOrder,
   type BookPageIncludes,
   type BookPartition,
+  type BookSortField,
+  DEFAULT_BOOK_ORDER,
 } from '../domain/book-list.js';
 import { and, type KeysetPage, keysetConditions, keysetOrder } from '../domain/keyset.js';
 import { type Author, type Book, type Category, Prisma } from '../generated/prisma/client.js';
@@ -96,18 +98,27 @@ export function filterConditions(filter: BookFilter): Prisma.Sql[] {
 
 /**
  * The books of one parent, `pid.parent` of the enclosing LATERAL: an author's books (driven by
- * book_author, so only that author's rows are read), or a category's and its descendants'.
+ * book_author, so only that author's rows are read), or a category's and its descendants';
+ * with the sort key and id column to page them by. An author's books by title page by
+ * book_author's copy of the title (kept by triggers) through (author_id, title, book_id): the
+ * page reads its own rows only, not every book of the author to sort them.
  */
-function partitionSource(partition: BookPartition) {
+function partitionSource(partition: BookPartition, field: BookSortField) {
+  const key = BOOK_SORT_KEYS[field];
   if (partition === 'author') {
+    const byTitle = field === 'TITLE';
     return {
       from: Prisma.sql`book_author p JOIN book b ON b.id = p.book_id`,
       where: Prisma.sql`p.author_id = pid.parent`,
+      key: byTitle ? { ...key, column: 'p.title' } : key,
+      id: byTitle ? 'p.book_id' : 'b.id',
     };
   }
   return {
     from: Prisma.sql`book b`,
     where: Prisma.sql`b.category_id IN ${categoryTree(Prisma.raw('pid.parent'))}`,
+    key,
+    id: 'b.id',
   };
 }
 
@@ -181,17 +192,16 @@ export async function pagesOf(
   includes: Pick<BookPageIncludes, 'category'> = {},
   fields: Omit<PageFields, 'author'> = {},
 ): Promise<(PageBook & { parentId: number })[]> {
-  const key = BOOK_SORT_KEYS[order.field];
   // The outer statement orders by the sort key and joins the categories by categoryId.
   const bookFields = fields.book && new Set([...fields.book, BOOK_SORT_PROPERTY[order.field]]);
   if (bookFields && includes.category) bookFields.add('categoryId');
-  const src = partitionSource(partition);
+  const src = partitionSource(partition, order.field);
   const where = and([
     src.where,
     ...filterConditions(filter),
-    ...keysetConditions(key, 'b.id', order.direction, keyset),
+    ...keysetConditions(src.key, src.id, order.direction, keyset),
   ]);
-  const outer = { ...key, column: `x."${BOOK_SORT_PROPERTY[order.field]}"` };
+  const outer = { ...src.key, column: `x."${BOOK_SORT_PROPERTY[order.field]}"` };
   // The categories are joined to the page of each parent, after its LIMIT.
   const categories = includes.category
     ? Prisma.sql`, ${categoryJson('c', 'categoryJson', fields.category)}, ${categoryJson('p', 'parentJson', fields.category)}`
@@ -205,7 +215,7 @@ export async function pagesOf(
     FROM unnest(${parentIds}::int[]) AS pid(parent)
     CROSS JOIN LATERAL (
       SELECT ${bookColumns(bookFields)}, pid.parent AS "parentId" FROM ${src.from} WHERE ${where}
-      ORDER BY ${keysetOrder(key, 'b.id', order.direction, keyset.inverted)} LIMIT ${keyset.limit}
+      ORDER BY ${keysetOrder(src.key, src.id, order.direction, keyset.inverted)} LIMIT ${keyset.limit}
     ) x ${joins}
     ORDER BY x."parentId", ${keysetOrder(outer, 'x.id', order.direction, keyset.inverted)}`);
   if (!includes.category) return rows;
@@ -228,7 +238,7 @@ export function countsOf(
   parentIds: readonly number[],
   filter: BookFilter,
 ) {
-  const src = partitionSource(partition);
+  const src = partitionSource(partition, DEFAULT_BOOK_ORDER.field);
   const where = and([src.where, ...filterConditions(filter)]);
   return sql.rows<{ parentId: number; count: number }>(Prisma.sql`
     SELECT pid.parent AS "parentId", (SELECT count(*)::int FROM ${src.from} WHERE ${where}) AS count
