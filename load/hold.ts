@@ -192,6 +192,10 @@ export async function hold(args: string[]): Promise<number> {
 
     const statuses = new Map<number, number>();
     const latencies: number[] = [];
+    // Those of requests sent once every socket was open and one interval had passed: the held
+    // state without the connection storm (every connection's first request is in the ramp).
+    const steady: number[] = [];
+    let steadyFrom = Number.POSITIVE_INFINITY;
     let sent = 0;
     let skipped = 0;
     let connectErrors = 0;
@@ -234,7 +238,9 @@ export async function hold(args: string[]): Promise<number> {
           client.buffer = client.buffer.length ? Buffer.concat([client.buffer, chunk]) : chunk;
           const response = completeResponse(client.buffer);
           if (!response || client.sentAt === undefined) return;
-          latencies.push(performance.now() - client.sentAt);
+          const ms = performance.now() - client.sentAt;
+          latencies.push(ms);
+          if (client.sentAt >= steadyFrom) steady.push(ms);
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           client.sentAt = undefined;
           client.buffer = client.buffer.subarray(response.length);
@@ -259,6 +265,7 @@ export async function hold(args: string[]): Promise<number> {
     }
     await Promise.all(opening);
     const rampMs = performance.now() - started;
+    steadyFrom = performance.now() + intervalMs;
     const connected = clients.filter((c) => c.open).length;
     out(`connected     ${connected} of ${connections} in ${(rampMs / 1000).toFixed(1)} s`);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds * 1000 - rampMs)));
@@ -280,12 +287,10 @@ export async function hold(args: string[]): Promise<number> {
     for (const client of clients) client.socket.destroy();
 
     latencies.sort((a, b) => a - b);
-    const at = (q: number) =>
-      Number(
-        (latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(
-          1,
-        ),
-      );
+    steady.sort((a, b) => a - b);
+    const quantile = (sorted: number[], q: number) =>
+      Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1));
+    const at = (q: number) => quantile(latencies, q);
     const answered = latencies.length;
     const [primary, ...workerPids] = processTree(child.pid!);
     const rss = {
@@ -306,10 +311,13 @@ export async function hold(args: string[]): Promise<number> {
       `status        ${[...statuses].map(([status, count]) => `${status}: ${count}`).join(', ')}`,
     );
     out(`latency ms    p50 ${at(0.5)}  p99 ${at(0.99)}  max ${at(1)}`);
+    out(
+      `  held state   p50 ${quantile(steady, 0.5)}  p99 ${quantile(steady, 0.99)}  max ${quantile(steady, 1)} (the ${steady.length} requests sent from one interval after the last connection)`,
+    );
     out(`RSS MB        peak per worker ${rss.workers.join(', ')}; primary ${rss.primary}`);
     out(`CPU           ${cpuMs ?? 'n/a'} ms per answered request, all server processes`);
     out(
-      `RESULT ${JSON.stringify({ connections, held, connected, sent, answered, unanswered, skipped, closedByServer, connectErrors, statuses: Object.fromEntries(statuses), p50: at(0.5), p99: at(0.99), max: at(1), rss, cpuMs })}`,
+      `RESULT ${JSON.stringify({ connections, held, connected, sent, answered, unanswered, skipped, closedByServer, connectErrors, statuses: Object.fromEntries(statuses), p50: at(0.5), p99: at(0.99), max: at(1), steadyP99: quantile(steady, 0.99), rss, cpuMs })}`,
     );
     return 0;
   } finally {

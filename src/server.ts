@@ -5,7 +5,7 @@ import {
   type RequestListener,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { hostname } from 'node:os';
 import { type App, type AppOptions, createApp } from './app.js';
 import { isMain } from './cli/is-main.js';
@@ -142,7 +142,12 @@ export async function startServer(
   const requests = createInFlight();
   const server = createServer(serverOptions(config), requestListener(app, config, requests));
   capConnections(server, config);
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  // A cluster worker balanced by the kernel listens itself, beside its siblings (SO_REUSEPORT);
+  // otherwise node:cluster gives it the primary's socket.
+  const reusePort = cluster.isWorker && config.clusterBalancing === 'kernel';
+  await new Promise<void>((resolve) =>
+    server.listen({ port: config.port, host: config.host, reusePort }, resolve),
+  );
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
   logger.info({ url, port, workerId }, 'listening');
@@ -197,6 +202,19 @@ export function requestListener(
     if (refuseLargeBody(req, res, config.maxBodyBytes)) return;
     requests.track(fastHits ? () => fastHits.handle(req, res, yoga(req, res)) : yoga(req, res));
   };
+}
+
+/**
+ * The port the cluster's workers listen on. Each listening itself (CLUSTER_BALANCING=kernel),
+ * PORT=0 would give each a port of its own: the primary picks one free port for all of them.
+ */
+async function workersPort(config: Config): Promise<number> {
+  if (config.port !== 0 || config.clusterBalancing !== 'kernel') return config.port;
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, config.host, resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 /** METRICS_PORT: the scrape endpoint on a listener of its own; else nothing (it is on PORT). */
@@ -285,7 +303,8 @@ async function main() {
   if (config.workers > 1) {
     logger.info({ workers: config.workers }, 'starting cluster workers');
     const metricsServer = await listenForMetrics(config, collectPodMetrics(), logger);
-    await superviseWorkers({ workers: config.workers, env: { DATABASE_URL: databaseUrl }, logger });
+    const env = { DATABASE_URL: databaseUrl, PORT: String(await workersPort(config)) };
+    await superviseWorkers({ workers: config.workers, env, logger });
     await shutdown(async () => metricsServer?.close());
     return;
   }

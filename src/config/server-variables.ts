@@ -7,6 +7,9 @@ import { byMode, variable } from './variable.js';
 export const PLAN_CACHE_MODES = ['force_generic_plan', 'auto', 'force_custom_plan'] as const;
 export type PlanCacheMode = (typeof PLAN_CACHE_MODES)[number];
 
+/** How cluster workers share the port (CLUSTER_BALANCING). */
+export const CLUSTER_BALANCINGS = ['kernel', 'primary'] as const;
+
 /** The development key: fine on a laptop, refused in production. */
 export const DEVELOPMENT_JWT_SECRET = 'bookmall-development-secret-do-not-use-in-production';
 
@@ -197,6 +200,13 @@ export const SERVER_VARIABLES = {
     description: 'node:cluster worker processes; `auto`: one per CPU, `1`: no cluster',
     schema: autoOrInt(1).transform((n) => (n === 'auto' ? availableParallelism() : n)),
     default: byMode({ otherwise: '1', production: 'auto' }),
+  }),
+  clusterBalancing: variable({
+    name: 'CLUSTER_BALANCING',
+    description:
+      'how WORKERS share PORT: `kernel`, each listens itself (SO_REUSEPORT), Linux spreads connections; `primary`: the primary accepts each, passes it on (a burst queues behind it)',
+    schema: oneOf(CLUSTER_BALANCINGS),
+    default: 'kernel',
   }),
   clusterSlot: variable({
     name: 'BOOKMALL_CLUSTER_SLOT',
