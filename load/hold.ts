@@ -14,6 +14,7 @@ import { BOOK_DETAIL } from './operations.js';
 
 // npm run load -- hold-10k [--connections 10000] [--duration 30] [--interval 2] [--shelf 100]
 //   [--books 10000] [--database bookmall_load_10000] [--workers auto] [--dist]
+//   [--node-flags=--max-semi-space-size=8]
 // Many keep-alive connections held at once, each a client asking for a book detail (GET) every
 // --interval seconds, one request in flight per socket: what 10,000 mobile clients do to a pod.
 // One client process of raw node:net sockets (an HTTP client per request would cost the
@@ -32,6 +33,8 @@ const OPTIONS = {
   workers: { type: 'string', default: 'auto' },
   // The image's way: `node dist/server.js` (npm run build first) rather than tsx on the sources.
   dist: { type: 'boolean', default: false },
+  // Node flags for the server's processes (the workers inherit the primary's): an experiment's.
+  'node-flags': { type: 'string', default: '' },
 } as const;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const redisPrefix = `bookmall-hold:${randomBytes(4).toString('hex')}:`;
@@ -58,9 +61,10 @@ function startServer(
   databaseUrl: string,
   workers: number,
   dist: boolean,
+  nodeFlags: string[],
 ): Promise<{ port: number; child: ChildProcess }> {
   const script = dist ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
-  const child = spawn(process.execPath, script, {
+  const child = spawn(process.execPath, [...nodeFlags, ...script], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -178,11 +182,12 @@ export async function hold(args: string[]): Promise<number> {
     return 2;
   }
   const databaseUrl = await prepareDatabase(Number(values.books), out, values.database);
-  const { port, child } = await startServer(databaseUrl, workers, values.dist);
+  const nodeFlags = values['node-flags'] ? values['node-flags'].split(' ') : [];
+  const { port, child } = await startServer(databaseUrl, workers, values.dist, nodeFlags);
   try {
     const requests = Array.from({ length: shelf }, (_, n) => detailRequest(port, n));
     out(
-      `bookmall (${values.dist ? 'node dist/server.js' : 'tsx src/server.ts'}) NODE_ENV=production, ${workers} workers, Redis, on port ${port}; ${connections} ` +
+      `bookmall (${[...nodeFlags, values.dist ? 'node dist/server.js' : 'tsx src/server.ts'].join(' ')}) NODE_ENV=production, ${workers} workers, Redis, on port ${port}; ${connections} ` +
         `connections, a book detail (one of ${shelf}) every ${intervalMs} ms each, ${seconds} s`,
     );
 
