@@ -261,15 +261,17 @@ export interface DetailIncludes {
 /**
  * Books and what their pages show, in a single statement: the authors and the category path
  * (the category carrying its parent, up to the root) as JSON aggregated by PostgreSQL. Books
- * that do not exist are absent.
+ * that do not exist are absent. With `fields`, only those of the book and its authors (the
+ * category path is read whole: `ancestors` walks it through the category loader).
  */
 export async function details(
   sql: SqlClient,
   ids: readonly number[],
   includes: DetailIncludes,
+  fields: Omit<PageFields, 'category'> = {},
 ): Promise<PageBook[]> {
-  const columns = [BOOK_COLUMNS];
-  if (includes.authors) columns.push(authorsJson('b.id'));
+  const columns = [bookColumns(fields.book)];
+  if (includes.authors) columns.push(authorsJson('b.id', fields.author));
   if (includes.categoryPath) columns.push(categoryPathJson('b.category_id'));
   const rows = await sql.rows<
     Book & { authorsJson?: AuthorJson[]; categoriesJson?: CategoryJson[] }

@@ -50,8 +50,9 @@ export function createBookPage(sql: SqlClient, byId: ByIdLoaders, relations: Rel
 }
 
 /**
- * Loaders of books with what their page shows (`book(id)` with the lookahead's includes): each
- * batch is one statement, whose authors and category path go into the request's loaders, so
+ * Loaders of books with what their page shows (`book(id)` with the lookahead's includes and,
+ * with `fields`, only the columns it shows): each batch is one statement, whose whole rows
+ * (the category path always) go into the request's loaders, so
  * resolving `Book.authors` and `Book.category { ancestors }` costs nothing more.
  */
 export function createBookDetailLoaders(
@@ -60,15 +61,23 @@ export function createBookDetailLoaders(
   relations: RelationLoaders,
 ) {
   const loaders = new Map<string, DataLoader<number, Book>>();
-  return (includes: books.DetailIncludes): DataLoader<number, Book> => {
+  return (
+    includes: books.DetailIncludes,
+    fields: Omit<books.PageFields, 'category'> = {},
+  ): DataLoader<number, Book> => {
     // Without relations a book is a book: the by-id loader batches it with the other lookups.
     if (!includes.authors && !includes.categoryPath) return byId.book;
-    const signature = `${includes.authors === true}:${includes.categoryPath === true}`;
+    const signature = JSON.stringify([
+      includes.authors === true,
+      includes.categoryPath === true,
+      fields.book && [...fields.book].sort(),
+      fields.author && [...fields.author].sort(),
+    ]);
     let loader = loaders.get(signature);
     if (!loader) {
       loader = createLoader<number, Book>('bookDetail', async (ids) => {
-        const rows = await books.details(sql, ids, includes);
-        for (const row of rows) primeBook(row, byId, relations);
+        const rows = await books.details(sql, ids, includes, fields);
+        for (const row of rows) primeBook(row, byId, relations, fields);
         return byKey(
           ids,
           rows,

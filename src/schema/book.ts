@@ -222,10 +222,13 @@ builder.queryFields((t) => ({
     // What the page shows comes along in the book's own statement (src/data/books.ts).
     resolve: (_root, { id }, ctx, info) =>
       loadOrNull(
-        ctx.loaders.bookDetail({
-          authors: selects(info, ['authors']),
-          categoryPath: selects(info, ['category']),
-        }),
+        ctx.loaders.bookDetail(
+          { authors: selects(info, ['authors']), categoryPath: selects(info, ['category']) },
+          {
+            book: rowReads(info, BOOK_READS, []),
+            author: rowReads(info, AUTHOR_READS, ['authors']),
+          },
+        ),
         parseGlobalId(id, 'Book'),
       ),
   }),

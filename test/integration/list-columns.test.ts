@@ -195,7 +195,7 @@ describe('a page of books reads what its operation shows', () => {
     expect(data?.category.createdAt).toBe(category.createdAt.toISOString());
   });
 
-  it('puts only whole rows into the loaders, and whole rows still', async () => {
+  it('puts only whole rows into the loaders (pages, nested pages, details), and whole rows still', async () => {
     const order = { field: 'TITLE', direction: 'ASC' } as const;
     const page = { limit: 10, inverted: false };
     const read = async (fields: books.PageFields) => {
@@ -204,6 +204,10 @@ describe('a page of books reads what its operation shows', () => {
       await loaders.bookPages
         .page({ partition: 'author', filter: {}, order, page, category: true, fields })
         .load(ids.author);
+      const { book, author } = fields;
+      await loaders
+        .bookDetail({ authors: true, categoryPath: true }, { book, author })
+        .load(ids.book);
       const before = t.database.statements.total;
       const rows = await Promise.all([
         loaders.book.load(ids.book),
@@ -227,9 +231,48 @@ describe('a page of books reads what its operation shows', () => {
         createdAt: expect.any(Date),
       });
     }
-    expect(lean.statements).toBe(3); // read anew: books, authors, categories
+    // Read anew: the book and the author; the categories come whole from the detail's path.
+    expect(lean.statements).toBe(2);
     const whole = await read({});
     expect(whole.statements).toBe(0); // primed by the pages
     expect(whole.rows).toMatchObject(lean.rows);
+  });
+
+  it("reads a book's detail the same way: its fields and its authors', the category path whole", async () => {
+    const [lean] = await books.details(
+      t.database.sql,
+      [ids.book],
+      { authors: true, categoryPath: true },
+      { book: new Set(['title', 'categoryId']), author: new Set(['name']) },
+    );
+    expect(Object.keys(lean ?? {}).sort()).toEqual([
+      'authors',
+      'category',
+      'categoryId',
+      'id',
+      'title',
+    ]);
+    expect(Object.keys(lean?.authors?.[0] ?? {}).sort()).toEqual(['id', 'name']);
+    expect(lean?.category).toMatchObject({ slug: expect.any(String), createdAt: expect.any(Date) });
+
+    // In one operation: the lean detail, then lookups of the same rows that show everything.
+    const query = /* GraphQL */ `query LeanDetail($book: ID!, $author: ID!) {
+      book(id: $book) { title authors { name } category { name ancestors { slug } } }
+      again: book(id: $book) { description isbn }
+      author(id: $author) { bio createdAt }
+    }`;
+    const { result, statements } = await t.countStatements(() =>
+      t.gql<{
+        book: { title: string; category: { ancestors: { slug: string }[] } };
+        again: { description: string; isbn: string };
+        author: { bio: string };
+      }>(query, { book: gid('Book', ids.book), author: gid('Author', ids.author) }),
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.again.description).toBe('About 5');
+    expect(result.data?.author.bio).toBe('Wrote at night.');
+    expect(result.data?.book.category.ancestors).toHaveLength(1);
+    // The detail (its category path primed: ancestors cost nothing), the book, the author.
+    expect(statements).toBe(3);
   });
 });
