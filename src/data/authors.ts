@@ -77,14 +77,4 @@ export type AuthorJson = Omit<Author, 'createdAt' | 'updatedAt'> & {
 
 /** The authors of {@link authorsJson}; those read with some fields only have only those. */
 export const authorsFromJson = (json: readonly AuthorJson[]): Author[] =>
-  json.map((a) =>
-    a.createdAt === undefined || a.updatedAt === undefined
-      ? withDates<Author>(a, ['createdAt', 'updatedAt'])
-      : {
-          id: a.id,
-          name: a.name,
-          bio: a.bio,
-          createdAt: new Date(a.createdAt),
-          updatedAt: new Date(a.updatedAt),
-        },
-  );
+  json.map((a) => withDates<Author>(a, ['createdAt', 'updatedAt']));

@@ -90,18 +90,7 @@ export type CategoryJson = Omit<Category, 'createdAt' | 'updatedAt'> & {
 
 /** The categories of the JSON above; those read with some fields only have only those. */
 export const categoriesFromJson = (json: readonly CategoryJson[]): Category[] =>
-  json.map((c) =>
-    c.createdAt === undefined || c.updatedAt === undefined
-      ? withDates<Category>(c, ['createdAt', 'updatedAt'])
-      : {
-          id: c.id,
-          name: c.name,
-          slug: c.slug,
-          parentId: c.parentId,
-          createdAt: new Date(c.createdAt),
-          updatedAt: new Date(c.updatedAt),
-        },
-  );
+  json.map((c) => withDates<Category>(c, ['createdAt', 'updatedAt']));
 
 /**
  * A category that carries its parent, as far as the statement that read it went: `parent` is
