@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
+import { onWorkerListening } from './cluster.js';
 import { registry } from './metrics.js';
 
 /**
@@ -68,7 +69,7 @@ export function collectPodMetrics(timeoutMs = CLUSTER_METRICS_TIMEOUT_MS): () =>
     const all = [await registry.getMetricsAsJSON(), ...(await Promise.all(answers))];
     return AggregatorRegistry.aggregate(all).metrics();
   };
-  cluster.on('listening', (worker) => listening.add(worker));
+  onWorkerListening((worker) => listening.add(worker));
   cluster.on('exit', (worker) => listening.delete(worker));
   cluster.on('message', (worker, message: Message) => {
     if (message.type === WORKER_METRICS && message.id) pending.get(message.id)?.(message);

@@ -1,6 +1,23 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from './logger.js';
 
+/**
+ * What a worker sends the primary once it listens (src/server.ts). A worker that listens on a
+ * socket of its own (CLUSTER_BALANCING=kernel) gets no node:cluster 'listening' event in the
+ * primary: the primary never took part in its listen.
+ */
+export const WORKER_LISTENING = 'bookmall:listening';
+
+const saysListening = (message: unknown) =>
+  (message as { type?: unknown } | null)?.type === WORKER_LISTENING;
+
+/** Calls `listener` for every worker that starts listening, however it shares the port. */
+export function onWorkerListening(listener: (worker: Worker) => void): void {
+  cluster.on('message', (worker, message) => {
+    if (saysListening(message)) listener(worker);
+  });
+}
+
 export interface SupervisorOptions {
   /** Worker processes to keep running. */
   workers: number;
@@ -22,7 +39,9 @@ export function superviseWorkers({ workers, env, logger }: SupervisorOptions): P
     new Promise<Worker>((resolve) => {
       const worker = cluster.fork({ ...env, BOOKMALL_CLUSTER_SLOT: String(slot) });
       slots.set(slot, worker);
-      worker.once('listening', () => resolve(worker));
+      worker.on('message', (message) => {
+        if (saysListening(message)) resolve(worker);
+      });
       worker.once('exit', (code, signal) => {
         if (slots.get(slot) !== worker) return; // replaced on purpose
         slots.delete(slot);

@@ -9,7 +9,7 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { hostname } from 'node:os';
 import { type App, type AppOptions, createApp } from './app.js';
 import { isMain } from './cli/is-main.js';
-import { superviseWorkers } from './cluster.js';
+import { superviseWorkers, WORKER_LISTENING } from './cluster.js';
 import { collectPodMetrics, workerMetrics } from './cluster-metrics.js';
 import { type Config, loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
@@ -151,6 +151,7 @@ export async function startServer(
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
   logger.info({ url, port, workerId }, 'listening');
+  if (cluster.isWorker) process.send?.({ type: WORKER_LISTENING });
 
   return {
     url,

@@ -55,9 +55,13 @@ it.each([
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const listening: { pid: number; port: number; workerId: number }[] = [];
+    let supervised = false;
     const exited = new Promise<number | null>((resolve) => primary.on('exit', resolve));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('workers did not start')), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error('the primary never saw both workers listen')),
+        60_000,
+      );
       createInterface({ input: primary.stdout! }).on('line', (line) => {
         const entry = JSON.parse(line) as {
           msg: string;
@@ -66,7 +70,10 @@ it.each([
           workerId: number;
         };
         if (entry.msg === 'listening') listening.push(entry);
-        if (listening.length === 2) {
+        // The primary knows both listen (its supervisor, rolling restarts, the pod's metrics
+        // wait for that), however they share the port.
+        if (entry.msg === 'all workers listening') supervised = true;
+        if (supervised && listening.length === 2) {
           clearTimeout(timer);
           resolve();
         }
