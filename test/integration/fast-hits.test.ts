@@ -9,7 +9,7 @@ import { requestListener } from '../../src/server.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createBook, createCategory, gid } from '../support/factories.js';
 import { createMember } from '../support/loans.js';
-import { lockTable } from '../support/locks.js';
+import { burstBehindLock } from '../support/locks.js';
 
 // Issue 11, "answer hits before GraphQL runs": a hit whose request GraphQL already answered from
 // the cache is answered on node:http from the in-process tier (no Request object, no plugins,
@@ -242,24 +242,17 @@ describe('hits answered before GraphQL', () => {
     // handled and have had time to reach execution: one execution reads, nine wait for it.
     // Unlocked, a request that arrived once the execution had ended, but before its answer was
     // stored, would run a second one and make this test fail by chance.
-    const lock = await lockTable(t.testDb.url, 'book');
-    try {
-      const { statements } = await t.countStatements(async () => {
-        const burst = Promise.all(Array.from({ length: 10 }, () => get(target)));
-        for (let i = 0; inFlight.count < 10 || (await lock.waiters()) < 1; i++) {
-          if (i === 250) throw new Error('the burst never reached the server');
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        expect(await lock.waiters()).toBe(1);
-        await lock.release();
-        return burst;
-      });
-      expect(single.statements).toBeGreaterThan(0);
-      expect(statements).toBe(single.statements);
-    } finally {
-      await lock.release();
-    }
+    const { result: burst, statements } = await t.countStatements(() =>
+      burstBehindLock(
+        t.testDb.url,
+        'book',
+        () => Promise.all(Array.from({ length: 10 }, () => get(target))),
+        () => inFlight.count === 10,
+      ),
+    );
+    expect(burst.waiters).toBe(1);
+    expect(single.statements).toBeGreaterThan(0);
+    expect(statements).toBe(single.statements);
   });
 });
 

@@ -34,3 +34,32 @@ export async function lockTable(url: string, table: string): Promise<TableLock> 
     },
   };
 }
+
+/**
+ * Starts `burst` with `table` locked, and releases the lock once a statement waits on it,
+ * `ready()` holds, and the rest of the burst has had `settleMs` to reach the database too:
+ * resolves to the burst's result and how many statements were waiting at the release. Lets
+ * a test of deduplication (single flight) see all of a burst in flight at once.
+ */
+export async function burstBehindLock<T>(
+  url: string,
+  table: string,
+  burst: () => Promise<T>,
+  ready: () => boolean = () => true,
+  settleMs = 200,
+): Promise<{ result: T; waiters: number }> {
+  const lock = await lockTable(url, table);
+  try {
+    const running = burst();
+    for (let i = 0; !ready() || (await lock.waiters()) < 1; i++) {
+      if (i === 250) throw new Error('the burst never reached the database');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    const waiters = await lock.waiters();
+    await lock.release();
+    return { result: await running, waiters };
+  } finally {
+    await lock.release();
+  }
+}
