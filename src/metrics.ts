@@ -232,12 +232,16 @@ export function httpRoute(path: string, metricsPath = '/metrics'): HttpRoute {
     : 'other';
 }
 
+/** The `method` label of `method`: one of HTTP_METHODS, else `other`. */
+const methodLabel = (method: string) =>
+  (HTTP_METHODS as readonly string[]).includes(method) ? method : 'other';
+
 /**
  * Counts HTTP answers of one method, route and status, with the label sets resolved once
  * (src/cache/fast-hits.ts counts every hit through one): call it with each answer's seconds.
  */
 export function httpAnswerCounter(method: string, route: HttpRoute, status: number) {
-  const label = (HTTP_METHODS as readonly string[]).includes(method) ? method : 'other';
+  const label = methodLabel(method);
   const count = httpRequests.labels({ method: label, route, status: String(status) });
   const duration = httpRequestDuration.labels({ method: label, route });
   return (seconds: number) => {
@@ -253,7 +257,7 @@ export function observeHttpAnswer(
   status: number,
   seconds: number,
 ) {
-  const label = (HTTP_METHODS as readonly string[]).includes(method) ? method : 'other';
+  const label = methodLabel(method);
   httpRequests.inc({ method: label, route, status: String(status) });
   httpRequestDuration.observe({ method: label, route }, seconds);
 }
