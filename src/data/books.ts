@@ -6,7 +6,6 @@ import {
   type BookPageIncludes,
   type BookPartition,
   type BookSortField,
-  DEFAULT_BOOK_ORDER,
 } from '../domain/book-list.js';
 import { and, type KeysetPage, keysetConditions, keysetOrder } from '../domain/keyset.js';
 import { type Author, type Book, type Category, Prisma } from '../generated/prisma/client.js';
@@ -47,11 +46,17 @@ const BOOK_COLUMN: Readonly<Record<keyof Book, string>> = {
 /** Columns of `book`, aliased to the Prisma model's field names. */
 export const BOOK_COLUMNS = Prisma.raw(Object.values(BOOK_COLUMN).join(', '));
 
-/** The columns of `fields` (and the id), in one order whatever the set's; all when left out. */
-function bookColumns(fields: ReadonlySet<keyof Book> | undefined): Prisma.Sql {
+/**
+ * The columns of `fields` (and of the id and `always`), in one order whatever the set's; all
+ * when left out.
+ */
+function bookColumns(
+  fields: ReadonlySet<keyof Book> | undefined,
+  ...always: (keyof Book)[]
+): Prisma.Sql {
   if (!fields) return BOOK_COLUMNS;
-  const picked = Object.entries(BOOK_COLUMN).filter(
-    ([field]) => field === 'id' || fields.has(field as keyof Book),
+  const picked = (Object.entries(BOOK_COLUMN) as [keyof Book, string][]).filter(
+    ([field]) => field === 'id' || fields.has(field) || always.includes(field),
   );
   return Prisma.raw(picked.map(([, column]) => column).join(', '));
 }
@@ -68,6 +73,10 @@ export interface PageFields {
   author?: ReadonlySet<keyof Author>;
   category?: ReadonlySet<keyof Category>;
 }
+
+/** `fields` as a loader's key: equal choices of fields, equal keys (each set in one order). */
+export const pageFieldsKey = ({ book, author, category }: PageFields) =>
+  [book, author, category].map((set) => set && [...set].sort());
 
 /** A category and its descendants, as a subquery of ids. */
 function categoryTree(categoryId: Prisma.Sql | number): Prisma.Sql {
@@ -98,28 +107,33 @@ export function filterConditions(filter: BookFilter): Prisma.Sql[] {
 
 /**
  * The books of one parent, `pid.parent` of the enclosing LATERAL: an author's books (driven by
- * book_author, so only that author's rows are read), or a category's and its descendants';
- * with the sort key and id column to page them by. An author's books by title page by
- * book_author's copy of the title (kept by triggers) through (author_id, title, book_id): the
- * page reads its own rows only, not every book of the author to sort them.
+ * book_author, so only that author's rows are read), or a category's and its descendants'.
  */
-function partitionSource(partition: BookPartition, field: BookSortField) {
-  const key = BOOK_SORT_KEYS[field];
+function partitionSource(partition: BookPartition) {
   if (partition === 'author') {
-    const byTitle = field === 'TITLE';
     return {
       from: Prisma.sql`book_author p JOIN book b ON b.id = p.book_id`,
       where: Prisma.sql`p.author_id = pid.parent`,
-      key: byTitle ? { ...key, column: 'p.title' } : key,
-      id: byTitle ? 'p.book_id' : 'b.id',
     };
   }
   return {
     from: Prisma.sql`book b`,
     where: Prisma.sql`b.category_id IN ${categoryTree(Prisma.raw('pid.parent'))}`,
-    key,
-    id: 'b.id',
   };
+}
+
+/**
+ * The sort key and id column that a parent's books page by, in {@link partitionSource}'s
+ * aliases. An author's books by title page by book_author's copy of the title (kept by
+ * triggers) through (author_id, title, book_id): the page reads its own rows only, not every
+ * book of the author to sort them.
+ */
+function partitionKey(partition: BookPartition, field: BookSortField) {
+  const key = BOOK_SORT_KEYS[field];
+  if (partition === 'author' && field === 'TITLE') {
+    return { key: { ...key, column: 'p.title' }, id: 'p.book_id' };
+  }
+  return { key, id: 'b.id' };
 }
 
 /**
@@ -153,8 +167,7 @@ export async function page(
     ...keysetConditions(key, 'b.id', order.direction, keyset),
   ]);
   // The cursor of each edge is made of its sort key.
-  const bookFields = fields.book && new Set([...fields.book, BOOK_SORT_PROPERTY[order.field]]);
-  const columns = [bookColumns(bookFields)];
+  const columns = [bookColumns(fields.book, BOOK_SORT_PROPERTY[order.field])];
   if (includes.authors) columns.push(authorsJson('b.id', fields.author));
   let from = Prisma.raw('book b');
   if (includes.category) {
@@ -193,15 +206,18 @@ export async function pagesOf(
   fields: Omit<PageFields, 'author'> = {},
 ): Promise<(PageBook & { parentId: number })[]> {
   // The outer statement orders by the sort key and joins the categories by categoryId.
-  const bookFields = fields.book && new Set([...fields.book, BOOK_SORT_PROPERTY[order.field]]);
-  if (bookFields && includes.category) bookFields.add('categoryId');
-  const src = partitionSource(partition, order.field);
+  const sortProperty = BOOK_SORT_PROPERTY[order.field];
+  const columns = includes.category
+    ? bookColumns(fields.book, sortProperty, 'categoryId')
+    : bookColumns(fields.book, sortProperty);
+  const src = partitionSource(partition);
+  const { key, id } = partitionKey(partition, order.field);
   const where = and([
     src.where,
     ...filterConditions(filter),
-    ...keysetConditions(src.key, src.id, order.direction, keyset),
+    ...keysetConditions(key, id, order.direction, keyset),
   ]);
-  const outer = { ...src.key, column: `x."${BOOK_SORT_PROPERTY[order.field]}"` };
+  const outer = { ...key, column: `x."${sortProperty}"` };
   // The categories are joined to the page of each parent, after its LIMIT.
   const categories = includes.category
     ? Prisma.sql`, ${categoryJson('c', 'categoryJson', fields.category)}, ${categoryJson('p', 'parentJson', fields.category)}`
@@ -214,8 +230,8 @@ export async function pagesOf(
   const rows = await sql.rows<PageRow & { parentId: number }>(Prisma.sql`SELECT x.*${categories}
     FROM unnest(${parentIds}::int[]) AS pid(parent)
     CROSS JOIN LATERAL (
-      SELECT ${bookColumns(bookFields)}, pid.parent AS "parentId" FROM ${src.from} WHERE ${where}
-      ORDER BY ${keysetOrder(src.key, src.id, order.direction, keyset.inverted)} LIMIT ${keyset.limit}
+      SELECT ${columns}, pid.parent AS "parentId" FROM ${src.from} WHERE ${where}
+      ORDER BY ${keysetOrder(key, id, order.direction, keyset.inverted)} LIMIT ${keyset.limit}
     ) x ${joins}
     ORDER BY x."parentId", ${keysetOrder(outer, 'x.id', order.direction, keyset.inverted)}`);
   if (!includes.category) return rows;
@@ -238,7 +254,7 @@ export function countsOf(
   parentIds: readonly number[],
   filter: BookFilter,
 ) {
-  const src = partitionSource(partition, DEFAULT_BOOK_ORDER.field);
+  const src = partitionSource(partition);
   const where = and([src.where, ...filterConditions(filter)]);
   return sql.rows<{ parentId: number; count: number }>(Prisma.sql`
     SELECT pid.parent AS "parentId", (SELECT count(*)::int FROM ${src.from} WHERE ${where}) AS count

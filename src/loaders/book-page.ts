@@ -70,8 +70,7 @@ export function createBookDetailLoaders(
     const signature = JSON.stringify([
       includes.authors === true,
       includes.categoryPath === true,
-      fields.book && [...fields.book].sort(),
-      fields.author && [...fields.author].sort(),
+      books.pageFieldsKey(fields),
     ]);
     let loader = loaders.get(signature);
     if (!loader) {

@@ -21,13 +21,9 @@ export interface BookPageRequest {
   fields?: Omit<books.PageFields, 'author'>;
 }
 
-/** One signature per distinct request: its sets in one order. */
+/** One signature per distinct request. */
 const signatureOf = ({ fields = {}, ...request }: BookPageRequest) =>
-  JSON.stringify([
-    request,
-    fields.book && [...fields.book].sort(),
-    fields.category && [...fields.category].sort(),
-  ]);
+  JSON.stringify([request, books.pageFieldsKey(fields)]);
 
 /**
  * Loaders of nested book lists (`Author.books`, `Category.books`). Every parent asking for the
