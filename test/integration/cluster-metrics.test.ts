@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster as startClusterOn } from '../support/cluster.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let testDb: TestDatabase;
@@ -10,61 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => testDb?.drop());
 
-interface Line {
-  msg: string;
-  pid: number;
-  port?: number;
-  path?: string;
-}
-
-/** `npm start`'s server with WORKERS=2, and its log lines as they come. */
-async function startCluster(env: Record<string, string>) {
-  const primary: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: testDb.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      WORKERS: '2',
-      WORKER_ID: '20',
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'test',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: Line[] = [];
-  const waiters = new Set<() => void>();
-  const exited = new Promise<number | null>((resolve) => primary.on('exit', resolve));
-  createInterface({ input: primary.stdout! }).on('line', (line) => {
-    lines.push(JSON.parse(line) as Line);
-    for (const waiter of waiters) waiter();
-  });
-  const waitFor = (done: () => boolean, what: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (done()) return resolve();
-      const timer = setTimeout(() => reject(new Error(`no ${what}`)), 90_000);
-      const check = () => {
-        if (!done()) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      waiters.add(check);
-    });
-  const listening = () => lines.filter((l) => l.msg === 'listening');
-  try {
-    await waitFor(() => listening().length === 2, 'two listening workers');
-  } catch (error) {
-    primary.kill('SIGTERM');
-    throw error;
-  }
-  const stop = async () => {
-    primary.kill('SIGTERM');
-    expect(await exited).toBe(0);
-  };
-  return { lines, waitFor, port: listening()[0]!.port!, stop };
-}
+/** `npm start`'s server with WORKERS=2 on this file's database. */
+const startCluster = (env: Record<string, string>) => startClusterOn(testDb.url, env);
 
 /** The value of the series of `name` whose labels include `labels`, summed. */
 function read(text: string, name: string, labels: Record<string, string> = {}): number {

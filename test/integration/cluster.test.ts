@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startCluster } from '../support/cluster.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let testDb: TestDatabase;
@@ -40,49 +39,22 @@ it.each([
 ])(
   'WORKERS=2, CLUSTER_BALANCING=%s: %s listens; two processes serve one port and both drain on SIGTERM',
   async (balancing) => {
-    const primary = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: testDb.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        WORKERS: '2',
-        CLUSTER_BALANCING: balancing,
-        WORKER_ID: '7',
-        LOG_LEVEL: 'info',
-        NODE_ENV: 'test',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const cluster = await startCluster(testDb.url, {
+      CLUSTER_BALANCING: balancing,
+      WORKER_ID: '7',
     });
-    const listening: { pid: number; port: number; workerId: number }[] = [];
-    let supervised = false;
-    const exited = new Promise<number | null>((resolve) => primary.on('exit', resolve));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('the primary never saw both workers listen')),
-        60_000,
-      );
-      createInterface({ input: primary.stdout! }).on('line', (line) => {
-        const entry = JSON.parse(line) as {
-          msg: string;
-          pid: number;
-          port: number;
-          workerId: number;
-        };
-        if (entry.msg === 'listening') listening.push(entry);
-        // The primary knows both listen (its supervisor, rolling restarts, the pod's metrics
-        // wait for that), however they share the port.
-        if (entry.msg === 'all workers listening') supervised = true;
-        if (supervised && listening.length === 2) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    const { primary } = cluster;
+    // The primary knows both listen (its supervisor, rolling restarts, the pod's metrics wait
+    // for that), however they share the port.
+    await cluster.waitFor(
+      () => cluster.lines.some((l) => l.msg === 'all workers listening'),
+      'word from the primary that both workers listen',
+    );
+    const listening = cluster.listening();
     expect(new Set(listening.map((l) => l.pid)).size).toBe(2);
     expect(new Set(listening.map((l) => l.port)).size).toBe(1);
     expect(listening.map((l) => l.workerId).sort()).toEqual([7, 8]);
-    const port = listening[0]!.port;
+    const { port } = cluster;
     const workers = listening.map((l) => l.pid);
     expect(listenersOf(port, [primary.pid!, ...workers]).sort()).toEqual(
       balancing === 'kernel' ? [...workers].sort() : [primary.pid],
@@ -98,8 +70,7 @@ it.each([
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
-    primary.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    await cluster.stop();
     for (const { pid } of listening) expect(() => process.kill(pid, 0)).toThrow();
     // Three processes compile the TypeScript at start: on a busy 2-core machine, 20 s or more.
   },
