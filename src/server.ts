@@ -7,9 +7,9 @@ import {
 } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { hostname } from 'node:os';
-import { type App, type AppOptions, createApp } from './app.js';
+import type { App, AppOptions } from './app.js';
 import { isMain } from './cli/is-main.js';
-import { superviseWorkers, WORKER_LISTENING } from './cluster.js';
+import { superviseWorkers, WORKER_LISTENING, workerExecArgv } from './cluster.js';
 import { collectPodMetrics, workerMetrics } from './cluster-metrics.js';
 import { type Config, loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
@@ -88,6 +88,8 @@ export async function startServer(
     redis,
     onError: (error) => logger.warn({ err: error.message }, 'live events'),
   });
+  // Loaded here, not at the top: a cluster's primary never serves, so it never holds the schema.
+  const { createApp } = await import('./app.js');
   const app = createApp({
     ...appOptions,
     config,
@@ -305,7 +307,12 @@ async function main() {
     logger.info({ workers: config.workers }, 'starting cluster workers');
     const metricsServer = await listenForMetrics(config, collectPodMetrics(), logger);
     const env = { DATABASE_URL: databaseUrl, PORT: String(await workersPort(config)) };
-    await superviseWorkers({ workers: config.workers, env, logger });
+    const execArgv = workerExecArgv(
+      process.execArgv,
+      process.env.NODE_OPTIONS,
+      config.workerSemiSpaceMb,
+    );
+    await superviseWorkers({ workers: config.workers, env, logger, execArgv });
     await shutdown(async () => metricsServer?.close());
     return;
   }
