@@ -18,9 +18,30 @@ export function onWorkerListening(listener: (worker: Worker) => void): void {
   });
 }
 
+/** The flag that bounds V8's young generation (two semi-spaces), in MB. */
+const SEMI_SPACE_FLAG = '--max-semi-space-size';
+
+/**
+ * The node flags of a worker: the primary's own `execArgv` (so `--import tsx` and the like
+ * carry over), plus {@link SEMI_SPACE_FLAG} at `semiSpaceMb` (WORKER_SEMI_SPACE_MB) unless it is
+ * 0 or the operator already set the flag, in `execArgv` or in `nodeOptions` (NODE_OPTIONS,
+ * which the workers inherit and which a command-line flag would override).
+ */
+export function workerExecArgv(
+  execArgv: readonly string[],
+  nodeOptions: string | undefined,
+  semiSpaceMb: number,
+): string[] {
+  const named = (text: string) => text.includes(SEMI_SPACE_FLAG);
+  if (semiSpaceMb === 0 || execArgv.some(named) || named(nodeOptions ?? '')) return [...execArgv];
+  return [...execArgv, `${SEMI_SPACE_FLAG}=${semiSpaceMb}`];
+}
+
 export interface SupervisorOptions {
   /** Worker processes to keep running. */
   workers: number;
+  /** Node flags of every worker ({@link workerExecArgv}). Default: the primary's own. */
+  execArgv?: string[];
   /** Extra environment for every worker (e.g. the DATABASE_URL the primary prepared). */
   env: Record<string, string>;
   logger: Logger;
@@ -31,7 +52,13 @@ export interface SupervisorOptions {
  * that dies, restarts them one at a time on SIGUSR2 (a new one listens before the old one
  * drains), and on SIGTERM/SIGINT lets every worker drain its in-flight requests, then resolves.
  */
-export function superviseWorkers({ workers, env, logger }: SupervisorOptions): Promise<void> {
+export function superviseWorkers({
+  workers,
+  env,
+  logger,
+  execArgv,
+}: SupervisorOptions): Promise<void> {
+  if (execArgv) cluster.setupPrimary({ execArgv });
   const slots = new Map<number, Worker>();
   let stopping = false;
 

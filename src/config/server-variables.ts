@@ -208,6 +208,13 @@ export const SERVER_VARIABLES = {
     schema: oneOf(CLUSTER_BALANCINGS),
     default: 'kernel',
   }),
+  workerSemiSpaceMb: variable({
+    name: 'WORKER_SEMI_SPACE_MB',
+    description:
+      "a cluster worker's V8 young generation (`--max-semi-space-size`, MB); `0`: V8's choice; the flag in NODE_OPTIONS wins",
+    schema: int(0, 1024),
+    default: '16',
+  }),
   clusterSlot: variable({
     name: 'BOOKMALL_CLUSTER_SLOT',
     description: 'set by the cluster primary for each of its workers (0-based); not for operators',

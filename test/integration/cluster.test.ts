@@ -59,6 +59,11 @@ it.each([
     expect(listenersOf(port, [primary.pid!, ...workers]).sort()).toEqual(
       balancing === 'kernel' ? [...workers].sort() : [primary.pid],
     );
+    // WORKER_SEMI_SPACE_MB's default bounds each worker's young generation; the primary,
+    // which serves nothing, keeps V8's own.
+    const flagsOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    for (const pid of workers) expect(flagsOf(pid)).toContain('--max-semi-space-size=16');
+    expect(flagsOf(primary.pid!).some((flag) => flag.includes('semi-space'))).toBe(false);
     const url = `http://127.0.0.1:${port}/graphql`;
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
