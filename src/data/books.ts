@@ -171,10 +171,11 @@ export async function page(
   if (includes.authors) columns.push(authorsJson('b.id', fields.author));
   let from = Prisma.raw('book b');
   if (includes.category) {
-    columns.push(
-      categoryJson('c', 'categoryJson', fields.category),
-      categoryJson('p', 'parentJson', fields.category),
-    );
+    columns.push(categoryJson('c', 'categoryJson', fields.category));
+    from = Prisma.raw('book b JOIN category c ON c.id = b.category_id');
+  }
+  if (includes.category && includes.categoryParent) {
+    columns.push(categoryJson('p', 'parentJson', fields.category));
     from = Prisma.raw(`book b JOIN category c ON c.id = b.category_id
       LEFT JOIN category p ON p.id = c.parent_id`);
   }
@@ -202,7 +203,7 @@ export async function pagesOf(
   filter: BookFilter,
   order: BookOrder,
   keyset: KeysetPage,
-  includes: Pick<BookPageIncludes, 'category'> = {},
+  includes: Pick<BookPageIncludes, 'category' | 'categoryParent'> = {},
   fields: Omit<PageFields, 'author'> = {},
 ): Promise<(PageBook & { parentId: number })[]> {
   // The outer statement orders by the sort key and joins the categories by categoryId.
@@ -218,15 +219,19 @@ export async function pagesOf(
     ...keysetConditions(key, id, order.direction, keyset),
   ]);
   const outer = { ...key, column: `x."${sortProperty}"` };
-  // The categories are joined to the page of each parent, after its LIMIT.
-  const categories = includes.category
-    ? Prisma.sql`, ${categoryJson('c', 'categoryJson', fields.category)}, ${categoryJson('p', 'parentJson', fields.category)}`
-    : Prisma.empty;
-  const joins = includes.category
-    ? Prisma.raw(
-        `JOIN category c ON c.id = x."categoryId" LEFT JOIN category p ON p.id = c.parent_id`,
-      )
-    : Prisma.empty;
+  // The categories are joined to the page of each parent, after its LIMIT; the parents only
+  // when the operation shows them.
+  const parent = includes.category && includes.categoryParent;
+  let categories = Prisma.empty;
+  let joins = Prisma.empty;
+  if (includes.category) {
+    categories = Prisma.sql`, ${categoryJson('c', 'categoryJson', fields.category)}`;
+    joins = Prisma.raw(`JOIN category c ON c.id = x."categoryId"`);
+  }
+  if (parent) {
+    categories = Prisma.sql`${categories}, ${categoryJson('p', 'parentJson', fields.category)}`;
+    joins = Prisma.sql`${joins} LEFT JOIN category p ON p.id = c.parent_id`;
+  }
   const rows = await sql.rows<PageRow & { parentId: number }>(Prisma.sql`SELECT x.*${categories}
     FROM unnest(${parentIds}::int[]) AS pid(parent)
     CROSS JOIN LATERAL (

@@ -50,6 +50,11 @@ export type BookPartition = 'author' | 'category';
 export interface BookPageIncludes {
   /** The book's authors in title-page order (a correlated subquery: two index lookups a book). */
   authors?: boolean;
-  /** The book's category and its parent (two joins). */
+  /** The book's category (a join). */
   category?: boolean;
+  /**
+   * Its parent too (one more join), when the operation shows `parent`; without it, a `parent`
+   * asked for some other way goes through the category loader.
+   */
+  categoryParent?: boolean;
 }

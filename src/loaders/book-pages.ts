@@ -15,8 +15,10 @@ export interface BookPageRequest {
   filter: BookFilter;
   order: BookOrder;
   page: KeysetPage;
-  /** Each book's category and its parent come along (two joins), primed into the loaders. */
+  /** Each book's category comes along (a join), primed into the loaders. */
   category?: boolean;
+  /** And its parent (one more join), when the operation shows it. */
+  categoryParent?: boolean;
   /** Only these columns (src/data/books.ts); rows read so stay out of the loaders. */
   fields?: Omit<books.PageFields, 'author'>;
 }
@@ -46,7 +48,7 @@ export function createBookPageLoaders(sql: SqlClient, byId: ByIdLoaders) {
             filter,
             order,
             page,
-            { category: request.category },
+            { category: request.category, categoryParent: request.categoryParent },
             fields,
           );
           return groupByKey(parentIds, rows, (r) => r.parentId).map((list) =>

@@ -247,7 +247,7 @@ builder.queryFields((t) => ({
         const order = toBookOrder(args.orderBy);
         const includes = {
           authors: selects(info, ['edges', 'node', 'authors']),
-          category: selects(info, ['edges', 'node', 'category']),
+          ...categoryIncludes(info),
         };
         const fields = pageFields(info);
         const connection = await keysetConnection(
@@ -266,6 +266,15 @@ builder.queryFields((t) => ({
     BookConnection,
   ),
 }));
+
+/**
+ * Whether a book page's statement carries each book's category, and its parent: the parent
+ * only when the operation shows `parent` (`ancestors` has a loader of its own).
+ */
+function categoryIncludes(info: Parameters<typeof selects>[0]) {
+  const path = ['edges', 'node', 'category'];
+  return { category: selects(info, path), categoryParent: selects(info, [...path, 'parent']) };
+}
 
 type NestedArgs = Parameters<typeof keysetConnection>[0] & {
   filter?: FilterArg;
@@ -286,7 +295,7 @@ export async function nestedBooks(
   const filter = toBookFilter(args.filter);
   const order = toBookOrder(args.orderBy);
   // The categories the books show come along in the page's statement.
-  const category = selects(info, ['edges', 'node', 'category']);
+  const { category, categoryParent } = categoryIncludes(info);
   const { book, category: categoryFields } = pageFields(info);
   const fields = { book, category: categoryFields };
   const connection = await keysetConnection(
@@ -295,7 +304,7 @@ export async function nestedBooks(
     bookSortValue(order),
     (page) =>
       ctx.loaders.bookPages
-        .page({ partition, filter, order, page, category, fields })
+        .page({ partition, filter, order, page, category, categoryParent, fields })
         .load(parentId),
   );
   return {

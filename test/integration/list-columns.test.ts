@@ -40,7 +40,7 @@ const page = (fields: books.PageFields) =>
     {},
     { field: 'TITLE', direction: 'ASC' },
     { limit: 2, inverted: false },
-    { authors: true, category: true },
+    { authors: true, category: true, categoryParent: true },
     fields,
   );
 
@@ -144,7 +144,7 @@ describe('a page of books reads what its operation shows', () => {
       {},
       { field: 'PRICE', direction: 'DESC' },
       { limit: 2, inverted: false },
-      { category: true },
+      { category: true, categoryParent: true },
       { book: new Set(['title']), category: new Set(['slug']) },
     );
     expect(Object.keys(lean ?? {}).sort()).toEqual([
@@ -195,14 +195,72 @@ describe('a page of books reads what its operation shows', () => {
     expect(data?.category.createdAt).toBe(category.createdAt.toISOString());
   });
 
+  it("joins a category's parent only when the operation shows it; shown any way, it is the same", async () => {
+    const order = { field: 'TITLE', direction: 'ASC' } as const;
+    const keyset = { limit: 2, inverted: false };
+    const fields = { category: new Set(['name'] as const) };
+    const [alone] = await books.page(t.database.sql, {}, order, keyset, { category: true }, fields);
+    expect(Object.keys(alone?.category ?? {}).sort()).toEqual(['id', 'name', 'parentId']);
+    const [nested] = await books.pagesOf(
+      t.database.sql,
+      'author',
+      [ids.author],
+      {},
+      order,
+      keyset,
+      { category: true },
+      fields,
+    );
+    expect(Object.keys(nested?.category ?? {}).sort()).toEqual(['id', 'name', 'parentId']);
+    const [both] = await books.pagesOf(
+      t.database.sql,
+      'author',
+      [ids.author],
+      {},
+      order,
+      keyset,
+      { category: true, categoryParent: true },
+      fields,
+    );
+    expect(both?.category?.parent?.id).toBe(ids.parent);
+
+    // A parent asked for through a fragment comes along in the page (2 statements: the
+    // authors, their books); asked for nowhere, it is not read; either way the same names.
+    const parent = await t.database.db.category.findUniqueOrThrow({ where: { id: ids.parent } });
+    const category = await t.database.db.category.findUniqueOrThrow({
+      where: { id: ids.category },
+    });
+    for (const [shape, expected] of [
+      ['name', { name: category.name }],
+      ['name ...Up', { name: category.name, parent: { name: parent.name } }],
+    ] as const) {
+      const { result, statements } = await t.countStatements(() =>
+        t.gql<{ authors: { edges: { node: { books: { edges: { node: object }[] } } }[] } }>(
+          `{ authors(first: 10) { edges { node { books(first: 5) { edges { node {
+            category { ${shape} } } } } } } } }
+          fragment Up on Category { parent { name } }`.replace(
+            shape.includes('...Up') ? '' : /fragment Up.*$/s,
+            '',
+          ),
+        ),
+      );
+      expect(result.errors).toBeUndefined();
+      const shown = result.data!.authors.edges.flatMap((a) => a.node.books.edges);
+      expect(shown.length).toBeGreaterThan(0);
+      for (const edge of shown) expect(edge.node).toEqual({ category: expected });
+      expect(statements).toBe(2);
+    }
+  });
+
   it('puts only whole rows into the loaders (pages, nested pages, details), and whole rows still', async () => {
     const order = { field: 'TITLE', direction: 'ASC' } as const;
     const page = { limit: 10, inverted: false };
     const read = async (fields: books.PageFields) => {
       const loaders = createLoaders(t.database.sql, t.database.db);
-      await loaders.bookPage({}, order, page, { authors: true, category: true }, fields);
+      const category = { category: true, categoryParent: true };
+      await loaders.bookPage({}, order, page, { authors: true, ...category }, fields);
       await loaders.bookPages
-        .page({ partition: 'author', filter: {}, order, page, category: true, fields })
+        .page({ partition: 'author', filter: {}, order, page, ...category, fields })
         .load(ids.author);
       const { book, author } = fields;
       await loaders
