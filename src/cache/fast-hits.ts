@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { Logger } from '../logger.js';
+import { type Logger, requestLine } from '../logger.js';
 import { httpAnswerCounter, responseCacheFastHits, responseCacheRequests } from '../metrics.js';
 import { answerOf } from '../plugins/request-facts.js';
 import { CSRF_HEADERS } from '../plugins/use-csrf-prevention.js';
@@ -44,8 +44,8 @@ interface Route {
   fixed: [string, string][];
   /** Counts one answer in the HTTP and GraphQL metrics, their label sets resolved once. */
   count: (seconds: number) => void;
-  /** The request log with this shape's fixed fields bound (serialized once, not per hit). */
-  log?: Logger;
+  /** The request log's line with this shape's fixed fields bound (serialized once). */
+  log?: (requestId: string, durationMs: number) => void;
   /** The answer to the entry version last served, made once per version. */
   prepared?: Prepared;
 }
@@ -198,7 +198,7 @@ export function createFastHits(options: FastHitsOptions) {
     route.count(seconds);
     hits.inc();
     responseCacheFastHits.inc();
-    route.log?.info({ requestId, durationMs: Math.round(seconds * 100_000) / 100 }, 'request');
+    route.log?.(requestId, Math.round(seconds * 100_000) / 100);
     return true;
   };
 
@@ -295,15 +295,18 @@ export function createFastHits(options: FastHitsOptions) {
                 labelsOf?.(operation.operationType, operation.operationName),
               ),
               log: logger
-                ? logger.child({
-                    method,
-                    path: endpoint,
-                    operationName: operation.operationName,
-                    operationType: operation.operationType,
-                    cache: 'HIT',
-                    outcome: 'ok',
-                    status: 200,
-                  })
+                ? requestLine(
+                    logger.child({
+                      method,
+                      path: endpoint,
+                      operationName: operation.operationName,
+                      operationType: operation.operationType,
+                      cache: 'HIT',
+                      outcome: 'ok',
+                      status: 200,
+                    }),
+                    'request',
+                  )
                 : undefined,
             });
           })
