@@ -10,6 +10,7 @@ import {
   DEFAULT_COMPARED,
 } from './compare-scenarios.js';
 import {
+  buildDist,
   checkoutAt,
   ensurePostGraphile,
   fetchOnce,
@@ -27,7 +28,10 @@ import {
 // npm run load:compare -- [scenario ...] [--books 10000] [--duration 8] [--rounds 3]
 //   [--connections 32] [--warmup 3] [--ablate metrics,tracing,...] [--workers 1] [--no-ceiling]
 //   [--cpu-prof] [--baseline <git ref>] [--database bookmall_load_10000] [--write] [--node-flags=--max-semi-space-size=32]
+//   [--dist]
 // --baseline adds the bookmall of an older commit as a side, for a before/after in one run;
+// --dist runs bookmall (and the baseline) as the image does, `node dist/server.js`, built first,
+// instead of tsx on the sources (ablations stay on the sources, so not with --ablate);
 // --node-flags=... starts this checkout's bookmall with node flags (the baseline without);
 // --write puts the medians into load/RESULTS.md (its "Side by side" section).
 // bookmall (NODE_ENV=production, WORKERS=1) and PostGraphile 5 on the same seeded database, one
@@ -50,6 +54,7 @@ const { values, positionals } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     baseline: { type: 'string' },
     'node-flags': { type: 'string', default: '' },
+    dist: { type: 'boolean', default: false },
   },
 });
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -61,6 +66,10 @@ for (const name of names) {
   }
 }
 const ablate = values.ablate ? values.ablate.split(',') : [];
+if (ablate.length && values.dist) {
+  out('--ablate runs on the sources: leave out --dist');
+  process.exit(2);
+}
 for (const plugin of ablate) {
   if (!(APP_PLUGINS as readonly string[]).includes(plugin)) {
     out(`unknown plugin "${plugin}"; one of: ${APP_PLUGINS.join(', ')}`);
@@ -139,19 +148,21 @@ async function sidesOf(s: ComparedScenario, databaseUrl: string): Promise<Side[]
   const sides = [
     side(
       'bookmall',
-      await server(`bookmall ${envKey}`, () => startBookmall(databaseUrl, env, [], flags)),
+      await server(`bookmall ${envKey}`, () =>
+        startBookmall(databaseUrl, env, { nodeFlags: flags, dist: values.dist }),
+      ),
     ),
   ];
   if (baselineDir) {
     const dir = baselineDir;
     const started = await server(`baseline ${envKey}`, () =>
-      startBookmall(databaseUrl, env, [], [], dir),
+      startBookmall(databaseUrl, env, { root: dir, dist: values.dist }),
     );
     sides.push(side(`bookmall@${values.baseline}`, started));
   }
   for (const plugin of ablate) {
     const started = await server(`bookmall ${envKey} -${plugin}`, () =>
-      startBookmall(databaseUrl, env, [plugin]),
+      startBookmall(databaseUrl, env, { without: [plugin] }),
     );
     sides.push(side(`bookmall -${plugin}`, started));
   }
@@ -241,6 +252,10 @@ let baselineDir: string | undefined;
 async function main() {
   const databaseUrl = await prepareDatabase(Number(values.books), out, values.database);
   if (values.baseline) baselineDir = checkoutAt(values.baseline, out);
+  if (values.dist) {
+    buildDist(undefined, out);
+    if (baselineDir) buildDist(baselineDir, out);
+  }
   if (names.some((name) => COMPARED_SCENARIOS[name]!.peer)) ensurePostGraphile(out);
   const averages = () =>
     loadavg()
@@ -250,7 +265,8 @@ async function main() {
     `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
     `Node ${process.version} (every side), load average ${averages()} at the start; ` +
     `${values.books} books, autocannon ${connections} connections, ${rounds} rounds of ` +
-    `${seconds} s after ${values.warmup} s of warm-up; bookmall NODE_ENV=production ` +
+    `${seconds} s after ${values.warmup} s of warm-up; bookmall ` +
+    `(${values.dist ? 'node dist/server.js' : 'tsx src/server.ts'}) NODE_ENV=production ` +
     `WORKERS=${values.workers}, PostGraphile 5 amber preset, one process each`;
   out(machine);
   const results = [];

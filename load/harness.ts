@@ -146,17 +146,29 @@ function listening(child: ChildProcess, what: string, path: string): Promise<Sta
  * on top; `without` names plugins to leave out (an ablation run, through load/ablation-server.ts);
  * `nodeFlags` go to node (`--cpu-prof`); `root` is the checkout to run (default this one).
  */
+export interface BookmallStart {
+  /** Plugins left out (load/ablation-server.ts, on the sources). Default none. */
+  without?: readonly string[];
+  /** Node flags of the server process. Default none. */
+  nodeFlags?: readonly string[];
+  /** The checkout to run (a baseline's directory). Default this one. */
+  root?: string;
+  /** As the image runs it, `node dist/server.js` ({@link buildDist} first), not tsx. */
+  dist?: boolean;
+}
+
 export function startBookmall(
   databaseUrl: string,
   env: Record<string, string>,
-  without: readonly string[] = [],
-  nodeFlags: readonly string[] = [],
-  root = ROOT,
+  { without = [], nodeFlags = [], root = ROOT, dist = false }: BookmallStart = {},
 ): Promise<StartedServer> {
+  if (dist && without.length) throw new Error('an ablation runs on the sources, not dist/');
   const script = without.length
-    ? ['load/ablation-server.ts', without.join(',')]
-    : ['src/server.ts'];
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...script], {
+    ? ['--import', 'tsx', 'load/ablation-server.ts', without.join(',')]
+    : dist
+      ? ['dist/server.js']
+      : ['--import', 'tsx', 'src/server.ts'];
+  const child = spawn(process.execPath, [...nodeFlags, ...script], {
     cwd: root,
     env: {
       ...process.env,
@@ -194,6 +206,16 @@ export function checkoutAt(ref: string, log: (line: string) => void): string {
   });
   if (generate.status !== 0) throw new Error(`prisma generate in ${dir} failed`);
   return dir;
+}
+
+/** `npm run build` in `root` (this checkout or a baseline's): dist/ as the image has it. */
+export function buildDist(root: string = ROOT, log: (line: string) => void = () => undefined) {
+  log(`building ${root === ROOT ? 'dist/' : `${root}/dist/`} ...`);
+  const build = spawnSync('npm', ['run', '--silent', 'build'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (build.status !== 0) throw new Error(`npm run build in ${root} failed`);
 }
 
 /** Installs load/postgraphile's own dependencies (PostGraphile 5) when they are missing. */

@@ -72,4 +72,23 @@ describe('npm run load:compare', () => {
     }
     expect(output).toMatch(/round 2: bookmall \d+ req\/s p99 [\d.]+ ms/);
   }, 240_000);
+
+  it('runs bookmall as the image does with --dist: built, then node dist/server.js', async () => {
+    const { code, output } = await run([
+      'detail',
+      ...['--books', '100', '--database', database, '--duration', '1', '--rounds', '1'],
+      ...['--warmup', '1', '--connections', '4', '--no-ceiling', '--dist'],
+      ...['--redis-prefix', `${database}:`],
+    ]);
+    expect(code, output).toBe(0);
+    expect(output).toContain('building dist/');
+    expect(output).toContain('bookmall (node dist/server.js) NODE_ENV=production');
+    const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+    const [detail] = JSON.parse(line!.slice('RESULT '.length)) as { sides: Row[] }[];
+    expect(detail?.sides.map((s) => [s.side, s.errors])).toEqual([
+      ['bookmall', 0],
+      ['PostGraphile', 0],
+    ]);
+    expect(detail?.sides[0]?.rps).toBeGreaterThan(0);
+  }, 240_000);
 });
