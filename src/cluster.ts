@@ -32,7 +32,8 @@ export function workerExecArgv(
   nodeOptions: string | undefined,
   semiSpaceMb: number,
 ): string[] {
-  const named = (text: string) => text.includes(SEMI_SPACE_FLAG);
+  // V8 reads `_` and `-` alike in a flag's name.
+  const named = (text: string) => text.replaceAll('_', '-').includes(SEMI_SPACE_FLAG);
   if (semiSpaceMb === 0 || execArgv.some(named) || named(nodeOptions ?? '')) return [...execArgv];
   return [...execArgv, `${SEMI_SPACE_FLAG}=${semiSpaceMb}`];
 }

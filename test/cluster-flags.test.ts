@@ -21,5 +21,6 @@ describe('workerExecArgv', () => {
       '--max-semi-space-size=32',
     ]);
     expect(workerExecArgv([], '--max-old-space-size=512 --max-semi-space-size=8', 16)).toEqual([]);
+    expect(workerExecArgv([], '--max_semi_space_size=8', 16)).toEqual([]);
   });
 });
