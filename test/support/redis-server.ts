@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
 /** A redis-server of a test's own, to stop, block and restart without touching the shared one. */
@@ -24,7 +24,26 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Whether something accepts TCP connections on `port` (a bare socket: no Redis command). */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+// Probed by a bare socket first: a PING refused while the server starts would be a failed
+// ioredis command, which src/redis.ts counts (it hears every ioredis command), and /readyz
+// would report this process's Redis degraded for REDIS_DEGRADED_MS.
 async function waitUntilUp(url: string) {
+  const port = Number(new URL(url).port);
+  for (let attempt = 0; attempt < 50 && !(await accepts(port)); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   for (let attempt = 0; attempt < 50; attempt++) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
     probe.on('error', () => undefined);
