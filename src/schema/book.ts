@@ -16,7 +16,7 @@ import type { Book } from '../generated/prisma/client.js';
 import { AUTHOR_READS, AuthorRef } from './author.js';
 import { BookFacetsRef, FACETS_DESCRIPTION, resolveFacets } from './book-facets.js';
 import { CATEGORY_READS, CategoryRef } from './category.js';
-import { rowReads, selects } from './lookahead.js';
+import { perFieldNodes, rowReads, selects } from './lookahead.js';
 import { MoneyRef } from './money.js';
 import { orderInput } from './ordering.js';
 import { keysetConnection, loadOrNull, parseGlobalId, parseLocalId } from './pagination.js';
@@ -276,6 +276,16 @@ function categoryIncludes(info: Parameters<typeof selects>[0]) {
   return { category: selects(info, path), categoryParent: selects(info, [...path, 'parent']) };
 }
 
+/**
+ * What a nested list of books reads, walked once per field of the document rather than once
+ * for each of the parents in a list (20 authors, 20 walks): the categories the books show,
+ * which come along in the page's statement, and the columns.
+ */
+const nestedLookahead = perFieldNodes((info) => {
+  const { book, category } = pageFields(info);
+  return { ...categoryIncludes(info), fields: { book, category } };
+});
+
 type NestedArgs = Parameters<typeof keysetConnection>[0] & {
   filter?: FilterArg;
   orderBy?: OrderArg;
@@ -294,10 +304,7 @@ export async function nestedBooks(
 ) {
   const filter = toBookFilter(args.filter);
   const order = toBookOrder(args.orderBy);
-  // The categories the books show come along in the page's statement.
-  const { category, categoryParent } = categoryIncludes(info);
-  const { book, category: categoryFields } = pageFields(info);
-  const fields = { book, category: categoryFields };
+  const { category, categoryParent, fields } = nestedLookahead(info);
   const connection = await keysetConnection(
     args,
     BOOK_SORT_KEYS[order.field],

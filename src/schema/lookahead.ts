@@ -81,3 +81,21 @@ export function rowReads<P extends string>(
   }
   return out;
 }
+
+/**
+ * `read` computed once per field of a document, not once per item of a list: the items of a
+ * list resolve the same field nodes (graphql-js collects them once per execution, graphql-jit
+ * once per compiled document), and what the lookahead reads depends on the document alone
+ * (@skip/@include are not evaluated). The value is shared: callers must not change it.
+ */
+export function perFieldNodes<T>(read: (info: Info) => T): (info: Info) => T {
+  const known = new WeakMap<object, T>();
+  return (info) => {
+    let value = known.get(info.fieldNodes);
+    if (value === undefined) {
+      value = read(info);
+      known.set(info.fieldNodes, value);
+    }
+    return value;
+  };
+}
