@@ -141,11 +141,7 @@ function listening(child: ChildProcess, what: string, path: string): Promise<Sta
   });
 }
 
-/**
- * bookmall as production runs it (NODE_ENV=production, src/server.ts), one process, with `env`
- * on top; `without` names plugins to leave out (an ablation run, through load/ablation-server.ts);
- * `nodeFlags` go to node (`--cpu-prof`); `root` is the checkout to run (default this one).
- */
+/** How {@link startBookmall} starts bookmall. */
 export interface BookmallStart {
   /** Plugins left out (load/ablation-server.ts, on the sources). Default none. */
   without?: readonly string[];
@@ -157,6 +153,15 @@ export interface BookmallStart {
   dist?: boolean;
 }
 
+/** The node arguments that run bookmall's server: the image's `dist/`, or tsx on the sources. */
+export const serverScript = (dist: boolean) =>
+  dist ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
+
+/**
+ * bookmall as production runs it (NODE_ENV=production, src/server.ts), one process, with `env`
+ * on top; `without` names plugins to leave out (an ablation run, through load/ablation-server.ts);
+ * `nodeFlags` go to node (`--cpu-prof`); `root` is the checkout to run (default this one).
+ */
 export function startBookmall(
   databaseUrl: string,
   env: Record<string, string>,
@@ -165,9 +170,7 @@ export function startBookmall(
   if (dist && without.length) throw new Error('an ablation runs on the sources, not dist/');
   const script = without.length
     ? ['--import', 'tsx', 'load/ablation-server.ts', without.join(',')]
-    : dist
-      ? ['dist/server.js']
-      : ['--import', 'tsx', 'src/server.ts'];
+    : serverScript(dist);
   const child = spawn(process.execPath, [...nodeFlags, ...script], {
     cwd: root,
     env: {

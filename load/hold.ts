@@ -9,7 +9,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { Redis } from 'ioredis';
 import { deleteKeysByPrefix } from '../src/redis.js';
 import { TEST_REDIS_URL } from '../test/support/redis.js';
-import { cpuSeconds, prepareDatabase } from './harness.js';
+import { cpuSeconds, prepareDatabase, serverScript } from './harness.js';
 import { BOOK_DETAIL } from './operations.js';
 
 // npm run load -- hold-10k [--connections 10000] [--duration 30] [--interval 2] [--shelf 100]
@@ -63,8 +63,7 @@ function startServer(
   dist: boolean,
   nodeFlags: string[],
 ): Promise<{ port: number; child: ChildProcess }> {
-  const script = dist ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
-  const child = spawn(process.execPath, [...nodeFlags, ...script], {
+  const child = spawn(process.execPath, [...nodeFlags, ...serverScript(dist)], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
