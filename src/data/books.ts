@@ -146,6 +146,29 @@ export type PageBook = Book & {
   category?: LinkedCategory;
 };
 
+/**
+ * What a page's statement adds for its books' categories: the category (`c`, joined on the
+ * row's `categoryId` column), and its parent (`p`) only when the operation shows `parent`.
+ */
+function categoryJoins(
+  categoryId: string,
+  includes: Pick<BookPageIncludes, 'category' | 'categoryParent'>,
+  fields?: ReadonlySet<keyof Category>,
+): { columns: Prisma.Sql[]; joins: Prisma.Sql } {
+  if (!includes.category) return { columns: [], joins: Prisma.empty };
+  const columns = [categoryJson('c', 'categoryJson', fields)];
+  let joins = `JOIN category c ON c.id = ${categoryId}`;
+  if (includes.categoryParent) {
+    columns.push(categoryJson('p', 'parentJson', fields));
+    joins += ' LEFT JOIN category p ON p.id = c.parent_id';
+  }
+  return { columns, joins: Prisma.raw(joins) };
+}
+
+/** The category a page's row carries, linked to its parent when the statement read it. */
+const linkedCategory = (category?: CategoryJson, parent?: CategoryJson | null) =>
+  category && linkPath(categoriesFromJson(parent ? [category, parent] : [category]));
+
 type PageRow = Book & {
   authorsJson?: AuthorJson[];
   categoryJson?: CategoryJson;
@@ -169,25 +192,17 @@ export async function page(
   // The cursor of each edge is made of its sort key.
   const columns = [bookColumns(fields.book, BOOK_SORT_PROPERTY[order.field])];
   if (includes.authors) columns.push(authorsJson('b.id', fields.author));
-  let from = Prisma.raw('book b');
-  if (includes.category) {
-    columns.push(categoryJson('c', 'categoryJson', fields.category));
-    from = Prisma.raw('book b JOIN category c ON c.id = b.category_id');
-  }
-  if (includes.category && includes.categoryParent) {
-    columns.push(categoryJson('p', 'parentJson', fields.category));
-    from = Prisma.raw(`book b JOIN category c ON c.id = b.category_id
-      LEFT JOIN category p ON p.id = c.parent_id`);
-  }
+  const categories = categoryJoins('b.category_id', includes, fields.category);
+  columns.push(...categories.columns);
   const rows = await sql.rows<PageRow>(Prisma.sql`
-    SELECT ${Prisma.join(columns, ', ')} FROM ${from} WHERE ${where}
+    SELECT ${Prisma.join(columns, ', ')} FROM book b ${categories.joins} WHERE ${where}
     ORDER BY ${keysetOrder(key, 'b.id', order.direction, keyset.inverted)} LIMIT ${keyset.limit}`);
   if (!includes.authors && !includes.category) return rows;
   return rows.map(
     ({ authorsJson: authors, categoryJson: category, parentJson: parent, ...book }) => ({
       ...book,
       authors: authors && authorsFromJson(authors),
-      category: category && linkPath(categoriesFromJson(parent ? [category, parent] : [category])),
+      category: linkedCategory(category, parent),
     }),
   );
 }
@@ -219,30 +234,20 @@ export async function pagesOf(
     ...keysetConditions(key, id, order.direction, keyset),
   ]);
   const outer = { ...key, column: `x."${sortProperty}"` };
-  // The categories are joined to the page of each parent, after its LIMIT; the parents only
-  // when the operation shows them.
-  const parent = includes.category && includes.categoryParent;
-  let categories = Prisma.empty;
-  let joins = Prisma.empty;
-  if (includes.category) {
-    categories = Prisma.sql`, ${categoryJson('c', 'categoryJson', fields.category)}`;
-    joins = Prisma.raw(`JOIN category c ON c.id = x."categoryId"`);
-  }
-  if (parent) {
-    categories = Prisma.sql`${categories}, ${categoryJson('p', 'parentJson', fields.category)}`;
-    joins = Prisma.sql`${joins} LEFT JOIN category p ON p.id = c.parent_id`;
-  }
-  const rows = await sql.rows<PageRow & { parentId: number }>(Prisma.sql`SELECT x.*${categories}
+  // The categories are joined to the page of each parent, after its LIMIT.
+  const categories = categoryJoins('x."categoryId"', includes, fields.category);
+  const selected = Prisma.join([Prisma.raw('x.*'), ...categories.columns], ', ');
+  const rows = await sql.rows<PageRow & { parentId: number }>(Prisma.sql`SELECT ${selected}
     FROM unnest(${parentIds}::int[]) AS pid(parent)
     CROSS JOIN LATERAL (
       SELECT ${columns}, pid.parent AS "parentId" FROM ${src.from} WHERE ${where}
       ORDER BY ${keysetOrder(key, id, order.direction, keyset.inverted)} LIMIT ${keyset.limit}
-    ) x ${joins}
+    ) x ${categories.joins}
     ORDER BY x."parentId", ${keysetOrder(outer, 'x.id', order.direction, keyset.inverted)}`);
   if (!includes.category) return rows;
   return rows.map(({ categoryJson: category, parentJson: parent, ...book }) => ({
     ...book,
-    category: category && linkPath(categoriesFromJson(parent ? [category, parent] : [category])),
+    category: linkedCategory(category, parent),
   }));
 }
 
