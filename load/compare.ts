@@ -253,8 +253,8 @@ async function main() {
   const databaseUrl = await prepareDatabase(Number(values.books), out, values.database);
   if (values.baseline) baselineDir = checkoutAt(values.baseline, out);
   if (values.dist) {
-    buildDist(undefined, out);
-    if (baselineDir) buildDist(baselineDir, out);
+    buildDist(out);
+    if (baselineDir) buildDist(out, baselineDir);
   }
   if (names.some((name) => COMPARED_SCENARIOS[name]!.peer)) ensurePostGraphile(out);
   const averages = () =>

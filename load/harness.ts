@@ -212,7 +212,7 @@ export function checkoutAt(ref: string, log: (line: string) => void): string {
 }
 
 /** `npm run build` in `root` (this checkout or a baseline's): dist/ as the image has it. */
-export function buildDist(root: string = ROOT, log: (line: string) => void = () => undefined) {
+export function buildDist(log: (line: string) => void, root: string = ROOT) {
   log(`building ${root === ROOT ? 'dist/' : `${root}/dist/`} ...`);
   const build = spawnSync('npm', ['run', '--silent', 'build'], {
     cwd: root,
