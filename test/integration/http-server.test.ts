@@ -97,6 +97,32 @@ describe('/readyz', () => {
   });
   afterAll(() => t?.testDb.drop());
 
+  it('is matched by its path alone: a GraphQL request runs no URLPattern', async () => {
+    const { prototype } = t.app.fetchAPI.URLPattern;
+    const test = prototype.test;
+    let tests = 0;
+    prototype.test = function (this: URLPattern, ...args: Parameters<typeof test>) {
+      tests += 1;
+      return test.apply(this, args);
+    };
+    try {
+      const graphql = await t.app.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(await graphql.json()).toEqual({ data: { __typename: 'Query' } });
+      expect(tests).toBe(0);
+      for (const url of ['http://yoga/readyz', 'http://yoga/readyz?probe=1']) {
+        const ready = await t.app.fetch(url);
+        expect(ready.status).toBe(200);
+        expect(await ready.json()).toMatchObject({ postgres: 'up' });
+      }
+    } finally {
+      prototype.test = test;
+    }
+  });
+
   it('reports 503 when the database is unreachable', async () => {
     expect((await t.app.fetch('http://yoga/readyz')).status).toBe(200);
     await t.database.close();
