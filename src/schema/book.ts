@@ -220,17 +220,10 @@ builder.queryFields((t) => ({
       'One statement with its authors and category.',
     args: { id: t.arg.id({ required: true, description: 'The book' }) },
     // What the page shows comes along in the book's own statement (src/data/books.ts).
-    resolve: (_root, { id }, ctx, info) =>
-      loadOrNull(
-        ctx.loaders.bookDetail(
-          { authors: selects(info, ['authors']), categoryPath: selects(info, ['category']) },
-          {
-            book: rowReads(info, BOOK_READS, []),
-            author: rowReads(info, AUTHOR_READS, ['authors']),
-          },
-        ),
-        parseGlobalId(id, 'Book'),
-      ),
+    resolve: (_root, { id }, ctx, info) => {
+      const { includes, fields } = detailLookahead(info);
+      return loadOrNull(ctx.loaders.bookDetail(includes, fields), parseGlobalId(id, 'Book'));
+    },
   }),
   books: t.connection(
     {
@@ -245,11 +238,7 @@ builder.queryFields((t) => ({
       resolve: async (_root, args, ctx, info) => {
         const filter = toBookFilter(args.filter);
         const order = toBookOrder(args.orderBy);
-        const includes = {
-          authors: selects(info, ['edges', 'node', 'authors']),
-          ...categoryIncludes(info),
-        };
-        const fields = pageFields(info);
+        const { includes, fields } = pageLookahead(info);
         const connection = await keysetConnection(
           args,
           BOOK_SORT_KEYS[order.field],
@@ -275,6 +264,24 @@ function categoryIncludes(info: Parameters<typeof selects>[0]) {
   const path = ['edges', 'node', 'category'];
   return { category: selects(info, path), categoryParent: selects(info, [...path, 'parent']) };
 }
+
+/**
+ * What `book(id)` reads besides the book (its authors, its category path) and which columns,
+ * walked once per field of a document rather than on every request (src/schema/lookahead.ts).
+ */
+const detailLookahead = perFieldNodes((info) => ({
+  includes: { authors: selects(info, ['authors']), categoryPath: selects(info, ['category']) },
+  fields: {
+    book: rowReads(info, BOOK_READS, []),
+    author: rowReads(info, AUTHOR_READS, ['authors']),
+  },
+}));
+
+/** What a top-level page of books carries and reads, walked once per field of a document. */
+const pageLookahead = perFieldNodes((info) => ({
+  includes: { authors: selects(info, ['edges', 'node', 'authors']), ...categoryIncludes(info) },
+  fields: pageFields(info),
+}));
 
 /**
  * What a nested list of books reads, walked once per field of the document rather than once
