@@ -1,7 +1,7 @@
 import { AUTHOR_SORT_KEYS, type AuthorFilter, type AuthorOrder } from '../domain/author-list.js';
 import { and, type KeysetPage, keysetConditions, keysetOrder } from '../domain/keyset.js';
 import { type Author, Prisma } from '../generated/prisma/client.js';
-import { jsonObject, likeEscape, type SqlClient, withDates } from './sql.js';
+import { epochMs, jsonObject, likeEscape, type SqlClient, withDates } from './sql.js';
 
 /** Every statement that reads authors. */
 
@@ -47,8 +47,6 @@ export function ofBooks(sql: SqlClient, bookIds: readonly number[]) {
     WHERE ba.book_id = ANY(${bookIds}::int[])
     ORDER BY ba.book_id, ba.position`);
 }
-
-const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
 
 /** What {@link authorsJson} builds each property of an author from. */
 const AUTHOR_JSON: Readonly<Record<keyof Author, string>> = {

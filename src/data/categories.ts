@@ -1,5 +1,5 @@
 import { type Category, Prisma } from '../generated/prisma/client.js';
-import { jsonObject, type SqlClient, withDates } from './sql.js';
+import { epochMs, jsonObject, type SqlClient, withDates } from './sql.js';
 
 /** Every statement that reads categories. */
 
@@ -45,8 +45,6 @@ export function all(sql: SqlClient) {
     Prisma.sql`SELECT ${Prisma.raw(COLUMNS)} FROM category ORDER BY name, id`,
   );
 }
-
-const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
 
 /**
  * A column `categoriesJson`: the category `categoryId` (an SQL expression of the enclosing

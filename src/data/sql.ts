@@ -98,6 +98,9 @@ export function jsonObject<P extends string>(
   return `json_build_object(${entries.map(([property, sql]) => `'${property}', ${sql}`).join(', ')})`;
 }
 
+/** A timestamp column as epoch milliseconds, for JSON (read back with {@link withDates}). */
+export const epochMs = (column: string) => `(extract(epoch FROM ${column}) * 1000)::bigint`;
+
 /** A row of JSON with the timestamps `dates` that it holds, as epoch milliseconds, made Dates. */
 export function withDates<T>(json: object, dates: readonly string[]): T {
   const row: Record<string, unknown> = { ...json };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as books from '../../src/data/books.js';
+import { Prisma } from '../../src/generated/prisma/client.js';
 import { createLoaders } from '../../src/loaders/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createAuthor, createBook, createCategory, gid } from '../support/factories.js';
@@ -288,6 +289,33 @@ describe('a page of books reads what its operation shows', () => {
     const whole = await read({});
     expect(whole.statements).toBe(0); // primed by the pages
     expect(whole.rows).toMatchObject(lean.rows);
+  });
+
+  it("reads a book's whole detail as Prisma reads the rows: the book, its authors, its path", async () => {
+    const db = t.database.db;
+    await db.book.update({
+      where: { id: ids.book },
+      data: { subtitle: 'A "quoted" \\ subtitle', pageCount: 321, publisher: null },
+    });
+    const [detail] = await books.details(t.database.sql, [ids.book], {
+      authors: true,
+      categoryPath: true,
+    });
+    const { authors, category, ...book } = detail!;
+    expect(book).toStrictEqual(await db.book.findUniqueOrThrow({ where: { id: ids.book } }));
+    expect(book.price).toBeInstanceOf(Prisma.Decimal);
+    expect(book.price.toFixed(2)).toBe('10.50');
+    const links = await db.bookAuthor.findMany({
+      where: { bookId: ids.book },
+      orderBy: { position: 'asc' },
+      include: { author: true },
+    });
+    expect(authors).toStrictEqual(links.map((link) => link.author));
+    const { parent, ...leaf } = category!;
+    expect(leaf).toStrictEqual(await db.category.findUniqueOrThrow({ where: { id: ids.category } }));
+    const { parent: root, ...top } = parent!;
+    expect(root).toBeNull();
+    expect(top).toStrictEqual(await db.category.findUniqueOrThrow({ where: { id: ids.parent } }));
   });
 
   it("reads a book's detail the same way: its fields and its authors', the category path whole", async () => {
