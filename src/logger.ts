@@ -90,7 +90,38 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   // synchronously costs the event loop a write system call each (measured with load:compare
   // --ablate requestLog); asynchronously, lines written while one write is in flight go out
   // together in the next.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  return pino(options, destination ?? byTurn(pino.destination({ dest: 1, sync: false })));
+}
+
+/**
+ * `stream` (sonic-boom) handed the lines of each turn of the event loop in one write, in the
+ * order they were written; a turn's lines not yet handed over at exit are written then. Kept by
+ * hand: sonic-boom measures the whole string it holds on every write (`Buffer.byteLength` of its
+ * last buffer), 4.4% of a response-cache hit's CPU at 36,000 lines a second; handed a turn's
+ * lines at once, it measures once a turn.
+ */
+export function byTurn(stream: pino.DestinationStream & { flushSync(): void }) {
+  let pending = '';
+  const handOver = () => {
+    const lines = pending;
+    pending = '';
+    if (lines) stream.write(lines);
+  };
+  process.once('exit', () => {
+    if (!pending) return;
+    handOver();
+    try {
+      stream.flushSync();
+    } catch {
+      // Destroyed or closed already: nothing more can be written.
+    }
+  });
+  return {
+    write(line: string) {
+      if (!pending) setImmediate(handOver);
+      pending += line;
+    },
+  };
 }
 
 export type Logger = ReturnType<typeof createLogger>;

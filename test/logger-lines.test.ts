@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { createLogger, requestLine } from '../src/logger.js';
+import { byTurn, createLogger, requestLine } from '../src/logger.js';
 
 // The fast hits' request line (src/cache/fast-hits.ts) is built by hand: it must be the line
 // pino itself writes for the same child and fields, with only the time apart.
@@ -40,5 +41,58 @@ describe('requestLine', () => {
     child.level = 'info';
     write('b', 2);
     expect(lines.map((line) => JSON.parse(line).requestId)).toEqual(['b']);
+  });
+});
+
+// The process logger hands sonic-boom the lines of a turn of the event loop at once: sonic-boom
+// measures its whole pending string on every write, so one write a turn, not one a line.
+describe('byTurn', () => {
+  const recorder = () => {
+    const writes: string[] = [];
+    let flushes = 0;
+    const stream = {
+      write: (data: string) => void writes.push(data),
+      flushSync: () => void (flushes += 1),
+    };
+    return { writes, stream, flushes: () => flushes };
+  };
+
+  it("writes a turn's lines in one write, in order, and the next turn's in the next", async () => {
+    const { writes, stream } = recorder();
+    const logger = createLogger('info', byTurn(stream));
+    for (let i = 0; i < 50; i++) logger.info({ i }, 'line');
+    expect(writes).toHaveLength(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    const lines = writes[0]!.trimEnd().split('\n');
+    expect(lines.map((line) => (JSON.parse(line) as { i: number }).i)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i),
+    );
+    logger.info({ i: 50 }, 'line');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(2);
+    expect(JSON.parse(writes[1]!)).toMatchObject({ i: 50 });
+  });
+
+  it('writes the lines of the last turn when the process exits before the turn ends', () => {
+    const script = [
+      "import { createLogger } from './src/logger.ts';",
+      "const logger = createLogger('info');",
+      "for (let i = 0; i < 3; i++) logger.info({ i }, 'before exit');",
+      'process.exit(0);',
+    ].join('\n');
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(child.status).toBe(0);
+    const lines = child.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { i: number });
+    expect(lines.map((line) => line.i)).toEqual([0, 1, 2]);
   });
 });
