@@ -49,12 +49,8 @@ describe('requestLine', () => {
 describe('byTurn', () => {
   const recorder = () => {
     const writes: string[] = [];
-    let flushes = 0;
-    const stream = {
-      write: (data: string) => void writes.push(data),
-      flushSync: () => void (flushes += 1),
-    };
-    return { writes, stream, flushes: () => flushes };
+    const stream = { write: (data: string) => void writes.push(data), flushSync: () => undefined };
+    return { writes, stream };
   };
 
   it("writes a turn's lines in one write, in order, and the next turn's in the next", async () => {

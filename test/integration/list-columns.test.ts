@@ -312,7 +312,9 @@ describe('a page of books reads what its operation shows', () => {
     });
     expect(authors).toStrictEqual(links.map((link) => link.author));
     const { parent, ...leaf } = category!;
-    expect(leaf).toStrictEqual(await db.category.findUniqueOrThrow({ where: { id: ids.category } }));
+    expect(leaf).toStrictEqual(
+      await db.category.findUniqueOrThrow({ where: { id: ids.category } }),
+    );
     const { parent: root, ...top } = parent!;
     expect(root).toBeNull();
     expect(top).toStrictEqual(await db.category.findUniqueOrThrow({ where: { id: ids.parent } }));
