@@ -22,26 +22,40 @@ import { epochMs, jsonObject, type SqlClient, withDates } from './sql.js';
 
 /** Every statement that reads books: pages, counts, by id, the detail. */
 
-/** The column of `book` behind each property of the Prisma model, aliased to its name. */
-const BOOK_COLUMN: Readonly<Record<keyof Book, string>> = {
-  id: 'b.id',
-  isbn: 'b.isbn',
-  title: 'b.title',
-  subtitle: 'b.subtitle',
-  description: 'b.description',
-  language: 'b.language',
-  price: 'b.price',
-  publishedAt: 'b.published_at AS "publishedAt"',
-  categoryId: 'b.category_id AS "categoryId"',
-  totalCopies: 'b.total_copies AS "totalCopies"',
-  availableCopies: 'b.available_copies AS "availableCopies"',
-  borrowCount: 'b.borrow_count AS "borrowCount"',
-  publisher: 'b.publisher',
-  pageCount: 'b.page_count AS "pageCount"',
-  coverImageUrl: 'b.cover_image_url AS "coverImageUrl"',
-  createdAt: 'b.created_at AS "createdAt"',
-  updatedAt: 'b.updated_at AS "updatedAt"',
+/** The column of `book` behind each property of the Prisma model. */
+const BOOK_COLUMN_NAME: Readonly<Record<keyof Book, string>> = {
+  id: 'id',
+  isbn: 'isbn',
+  title: 'title',
+  subtitle: 'subtitle',
+  description: 'description',
+  language: 'language',
+  price: 'price',
+  publishedAt: 'published_at',
+  categoryId: 'category_id',
+  totalCopies: 'total_copies',
+  availableCopies: 'available_copies',
+  borrowCount: 'borrow_count',
+  publisher: 'publisher',
+  pageCount: 'page_count',
+  coverImageUrl: 'cover_image_url',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
 };
+
+/** Each property of {@link BOOK_COLUMN_NAME} mapped by `to(property, column)`. */
+const eachBookColumn = (to: (property: keyof Book, column: string) => string) =>
+  Object.fromEntries(
+    (Object.entries(BOOK_COLUMN_NAME) as [keyof Book, string][]).map(([property, column]) => [
+      property,
+      to(property, column),
+    ]),
+  ) as Record<keyof Book, string>;
+
+/** The column of `book` behind each property, aliased to its name where the two differ. */
+const BOOK_COLUMN: Readonly<Record<keyof Book, string>> = eachBookColumn((property, column) =>
+  property === column ? `b.${column}` : `b.${column} AS "${property}"`,
+);
 
 /** Columns of `book`, aliased to the Prisma model's field names. */
 export const BOOK_COLUMNS = Prisma.raw(Object.values(BOOK_COLUMN).join(', '));
@@ -288,25 +302,11 @@ export interface DetailIncludes {
  * What a detail's JSON builds each property of a book from: the price as text (a JSON number
  * would lose its scale), the date as its ISO day, timestamps as epoch milliseconds.
  */
-const BOOK_JSON: Readonly<Record<keyof Book, string>> = {
-  id: 'b.id',
-  isbn: 'b.isbn',
-  title: 'b.title',
-  subtitle: 'b.subtitle',
-  description: 'b.description',
-  language: 'b.language',
-  price: 'b.price::text',
-  publishedAt: 'b.published_at',
-  categoryId: 'b.category_id',
-  totalCopies: 'b.total_copies',
-  availableCopies: 'b.available_copies',
-  borrowCount: 'b.borrow_count',
-  publisher: 'b.publisher',
-  pageCount: 'b.page_count',
-  coverImageUrl: 'b.cover_image_url',
-  createdAt: epochMs('b.created_at'),
-  updatedAt: epochMs('b.updated_at'),
-};
+const BOOK_JSON: Readonly<Record<keyof Book, string>> = eachBookColumn((property, column) => {
+  if (property === 'price') return `b.${column}::text`;
+  if (property === 'createdAt' || property === 'updatedAt') return epochMs(`b.${column}`);
+  return `b.${column}`;
+});
 
 /** A book of {@link BOOK_JSON}; read with some fields only, it has only those. */
 type BookJson = Omit<Book, 'price' | 'publishedAt' | 'createdAt' | 'updatedAt'> & {
