@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { byTurn, createLogger, requestLine } from '../src/logger.js';
 
@@ -44,12 +44,25 @@ describe('requestLine', () => {
   });
 });
 
-// The process logger hands sonic-boom the lines of a turn of the event loop at once: sonic-boom
-// measures its whole pending string on every write, so one write a turn, not one a line.
+// The process logger hands sonic-boom the lines of a turn of the event loop at once, as bytes:
+// handed strings, sonic-boom measures its whole pending string on every write.
 describe('byTurn', () => {
   const recorder = () => {
-    const writes: string[] = [];
-    const stream = { write: (data: string) => void writes.push(data), flushSync: () => undefined };
+    const handed: unknown[] = [];
+    const stream = {
+      write: (bytes: Buffer) => void handed.push(bytes),
+      flushSync: () => undefined,
+    };
+    const writes = {
+      get length() {
+        return handed.length;
+      },
+      text: (i: number) => {
+        const bytes = handed[i];
+        if (!Buffer.isBuffer(bytes)) throw new Error(`write ${i} was handed ${typeof bytes}`);
+        return bytes.toString('utf8');
+      },
+    };
     return { writes, stream };
   };
 
@@ -60,14 +73,26 @@ describe('byTurn', () => {
     expect(writes).toHaveLength(0);
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes).toHaveLength(1);
-    const lines = writes[0]!.trimEnd().split('\n');
+    const lines = writes.text(0).trimEnd().split('\n');
     expect(lines.map((line) => (JSON.parse(line) as { i: number }).i)).toEqual(
       Array.from({ length: 50 }, (_, i) => i),
     );
     logger.info({ i: 50 }, 'line');
     await new Promise((resolve) => setImmediate(resolve));
     expect(writes).toHaveLength(2);
-    expect(JSON.parse(writes[1]!)).toMatchObject({ i: 50 });
+    expect(JSON.parse(writes.text(1))).toMatchObject({ i: 50 });
+  });
+
+  it('hands over the UTF-8 bytes of every character written', async () => {
+    const { writes, stream } = recorder();
+    const logger = createLogger('info', byTurn(stream));
+    logger.info({ title: '红楼梦 \u2028 😀' }, 'non-ASCII');
+    logger.info('second');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    const [first, second] = writes.text(0).trimEnd().split('\n');
+    expect(JSON.parse(first!)).toMatchObject({ title: '红楼梦 \u2028 😀', msg: 'non-ASCII' });
+    expect(JSON.parse(second!)).toMatchObject({ msg: 'second' });
   });
 
   it('writes the lines of the last turn when the process exits before the turn ends', () => {
@@ -90,5 +115,30 @@ describe('byTurn', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { i: number });
     expect(lines.map((line) => line.i)).toEqual([0, 1, 2]);
+  });
+
+  // stdout is written in writes of 32 KB and more (fewer system calls and thread hops a line):
+  // a quiet process must not sit on its lines until then.
+  it('writes a lone line within a flush period while the process keeps running', async () => {
+    // The child says "later" on stderr 2 s after its line (20 flush periods), and exits at 10 s.
+    const script = [
+      "import { createLogger } from './src/logger.ts';",
+      "createLogger('info').info({ i: 1 }, 'alone');",
+      "setTimeout(() => process.stderr.write('later\\n'), 2000);",
+      'setTimeout(() => process.exit(0), 10_000);',
+    ].join('\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    try {
+      const first = await new Promise<string>((resolve) => {
+        child.stdout.setEncoding('utf8').on('data', (line: string) => resolve(`stdout ${line}`));
+        child.stderr.setEncoding('utf8').on('data', (text: string) => {
+          if (text.includes('later')) resolve('stderr later');
+        });
+      });
+      expect(first.startsWith('stdout ')).toBe(true);
+      expect(JSON.parse(first.slice('stdout '.length))).toMatchObject({ i: 1, msg: 'alone' });
+    } finally {
+      child.kill();
+    }
   });
 });
