@@ -179,6 +179,53 @@ export const responseCacheRequests = new Counter({
 responseCacheRequests.inc({ result: 'hit' }, 0);
 responseCacheRequests.inc({ result: 'miss' }, 0);
 
+/** Counts kept in memory per counter and label set, added to the counter when it is collected. */
+const deferred = new WeakMap<Counter, Map<string, { add(): void }>>();
+
+/**
+ * An increment of `counter` (with `labels`) for a hot path: counted in memory and added to
+ * the counter whenever it is collected (a scrape, `registry.metrics()`, `counter.get()`), so
+ * what is read is always exact. prom-client hashes and validates the labels on every `inc`,
+ * even of a child made by `labels()`: 0.2 µs an increment, and a response-cache hit answered
+ * on node:http (src/cache/fast-hits.ts) counts four (2.7% of its CPU in a perf profile).
+ */
+export function countOnCollect<T extends string>(
+  counter: Counter<T>,
+  labels: Partial<Record<T, string>> = {},
+): () => void {
+  let slots = deferred.get(counter as Counter);
+  if (!slots) {
+    const ofCounter = new Map<string, { add(): void }>();
+    slots = ofCounter;
+    deferred.set(counter as Counter, ofCounter);
+    const hooked = counter as unknown as { collect?: () => unknown };
+    const collect = hooked.collect;
+    hooked.collect = function (this: unknown) {
+      for (const slot of ofCounter.values()) slot.add();
+      return collect?.call(this);
+    };
+  }
+  const key = JSON.stringify(labels);
+  let slot = slots.get(key) as { add(): void; n: number } | undefined;
+  if (!slot) {
+    const child = counter.labels(labels);
+    const made = {
+      n: 0,
+      add() {
+        if (made.n === 0) return;
+        child.inc(made.n);
+        made.n = 0;
+      },
+    };
+    slot = made;
+    slots.set(key, made);
+  }
+  const counted = slot;
+  return () => {
+    counted.n += 1;
+  };
+}
+
 /** `response_cache_fast_hits_total`: hits answered on node:http before GraphQL (src/cache/fast-hits.ts). */
 export const responseCacheFastHits = new Counter({
   name: 'response_cache_fast_hits_total',
@@ -242,10 +289,10 @@ const methodLabel = (method: string) =>
  */
 export function httpAnswerCounter(method: string, route: HttpRoute, status: number) {
   const label = methodLabel(method);
-  const count = httpRequests.labels({ method: label, route, status: String(status) });
+  const count = countOnCollect(httpRequests, { method: label, route, status: String(status) });
   const duration = httpRequestDuration.labels({ method: label, route });
   return (seconds: number) => {
-    count.inc();
+    count();
     duration.observe(seconds);
   };
 }

@@ -5,6 +5,7 @@ import { DEFAULT_METRICS_OPERATION_NAMES } from '../config.js';
 import { ERROR_CODES, PROTOCOL_CODES } from '../errors.js';
 import {
   collectProcessMetrics,
+  countOnCollect,
   httpRoute,
   observeHttpAnswer,
   registry as sharedRegistry,
@@ -296,6 +297,5 @@ export function graphqlAnswerCounter(
   registry: Registry = sharedRegistry,
 ): () => void {
   const counter = registry.getSingleMetric('graphql_requests_total') as Counter | undefined;
-  const child = counter?.labels(labels);
-  return child ? () => child.inc() : () => undefined;
+  return counter ? countOnCollect(counter, labels) : () => undefined;
 }
