@@ -5,7 +5,12 @@ import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import { type Logger, requestLine } from '../logger.js';
-import { httpAnswerCounter, responseCacheFastHits, responseCacheRequests } from '../metrics.js';
+import {
+  countOnCollect,
+  httpAnswerCounter,
+  responseCacheFastHits,
+  responseCacheRequests,
+} from '../metrics.js';
 import { answerOf } from '../plugins/request-facts.js';
 import { CSRF_HEADERS } from '../plugins/use-csrf-prevention.js';
 import { graphqlAnswerCounter, type OperationLabels } from '../plugins/use-metrics.js';
@@ -114,10 +119,19 @@ const PER_ANSWER = new Set([
   'keep-alive',
 ]);
 
+const DECLINING = [...DECLINED, ...TRACE_HEADERS];
+
 /** Whether the answer to `req` may depend on more than its shape: GraphQL answers it. */
-const declined = (req: IncomingMessage) =>
-  DECLINED.some((name) => req.headers[name] !== undefined) ||
-  TRACE_HEADERS.some((name) => req.headers[name] !== undefined);
+const declined = (req: IncomingMessage) => {
+  const { headers } = req;
+  for (const name of DECLINING) if (headers[name] !== undefined) return true;
+  return false;
+};
+
+/** Whether `url` is `endpoint`, with or without a query string. */
+const isAt = (url: string | undefined, endpoint: string) =>
+  url?.startsWith(endpoint) === true &&
+  (url.length === endpoint.length || url.charCodeAt(endpoint.length) === 63); // '?'
 
 /** The body GraphQL sends for a cached result: its JSON without the `http` extension. */
 export function hitBody(result: ExecutionResult): string {
@@ -161,7 +175,8 @@ export function createFastHits(options: FastHitsOptions) {
   /** The shape of `req` with `body`: a request of {@link declined} has none. */
   const shapeOf = (req: IncomingMessage, body: string): string => {
     const { headers } = req;
-    const csrf = CSRF_HEADERS.map((name) => (headers[name] === undefined ? '0' : '1')).join('');
+    let csrf = '';
+    for (const name of CSRF_HEADERS) csrf += headers[name] === undefined ? '0' : '1';
     return `${req.method} ${req.url}\n${headers.accept ?? ''}\n${headers['content-type'] ?? ''}\n${csrf}\n${body}`;
   };
 
@@ -174,7 +189,8 @@ export function createFastHits(options: FastHitsOptions) {
     return bytes;
   };
 
-  const hits = responseCacheRequests.labels({ result: 'hit' });
+  const hits = countOnCollect(responseCacheRequests, { result: 'hit' });
+  const fastHits = countOnCollect(responseCacheFastHits);
 
   /** Answers from the tier when `shape` was remembered and its entry is there; else false. */
   const answer = (req: IncomingMessage, res: ServerResponse, shape: string, started: number) => {
@@ -196,8 +212,8 @@ export function createFastHits(options: FastHitsOptions) {
     res.end(prepared.body);
     const seconds = (performance.now() - started) / 1000;
     route.count(seconds);
-    hits.inc();
-    responseCacheFastHits.inc();
+    hits();
+    fastHits();
     route.log?.(requestId, Math.round(seconds * 100_000) / 100);
     return true;
   };
@@ -210,8 +226,7 @@ export function createFastHits(options: FastHitsOptions) {
      */
     handle(req: IncomingMessage, res: ServerResponse, next: () => unknown): unknown {
       const started = performance.now();
-      const path = req.url?.split('?', 1)[0];
-      if (path !== endpoint || declined(req)) return next();
+      if (!isAt(req.url, endpoint) || declined(req)) return next();
       if (req.method === 'GET') {
         const shape = shapeOf(req, '');
         if (answer(req, res, shape, started)) return undefined;
@@ -245,9 +260,8 @@ export function createFastHits(options: FastHitsOptions) {
         };
         req.on('data', onData);
         req.once('end', onEnd);
-        // A client gone mid-body gets nothing; node closes the socket. (After 'end', the
-        // promise is settled already and these change nothing.)
-        req.once('error', () => resolve(undefined));
+        // A client gone mid-body gets nothing; node closes the socket and emits 'close' (its
+        // 'error' only to listeners of it). After 'end', the promise is settled already.
         req.once('close', () => resolve(undefined));
       });
     },
