@@ -26,7 +26,7 @@ import {
 } from './harness.js';
 
 // npm run load:compare -- [scenario ...] [--books 10000] [--duration 8] [--rounds 3]
-//   [--connections 32] [--warmup 3] [--ablate metrics,tracing,...] [--workers 1] [--no-ceiling]
+//   [--connections 32] [--warmup 15] [--ablate metrics,tracing,...] [--workers 1] [--no-ceiling]
 //   [--cpu-prof] [--baseline <git ref>] [--database bookmall_load_10000] [--write] [--node-flags=--max-semi-space-size=32]
 //   [--dist]
 // --baseline adds the bookmall of an older commit as a side, for a before/after in one run;
@@ -44,7 +44,10 @@ const { values, positionals } = parseArgs({
     duration: { type: 'string', default: '8' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
-    warmup: { type: 'string', default: '3' },
+    // Seconds of load per side and scenario before the rounds. V8 is still optimizing bookmall
+    // well after 3 s: `node --trace-opt` counted 179, 271, 46, 9, 3 functions optimized in five
+    // windows of 5 s of uncached details, while req/s rose 1,253 -> 1,770; 15 s is past that.
+    warmup: { type: 'string', default: '15' },
     ablate: { type: 'string', default: '' },
     workers: { type: 'string', default: '1' },
     'no-ceiling': { type: 'boolean', default: false },
