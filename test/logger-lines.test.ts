@@ -1,6 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { byTurn, createLogger, requestLine } from '../src/logger.js';
+import {
+  type AnswerLine,
+  answerLine,
+  byTurn,
+  createLogger,
+  requestLine,
+  requestScope,
+} from '../src/logger.js';
 
 // The fast hits' request line (src/cache/fast-hits.ts) is built by hand: it must be the line
 // pino itself writes for the same child and fields, with only the time apart.
@@ -41,6 +48,74 @@ describe('requestLine', () => {
     child.level = 'info';
     write('b', 2);
     expect(lines.map((line) => JSON.parse(line).requestId)).toEqual(['b']);
+  });
+});
+
+// Every GraphQL answer's request line (src/plugins/use-request-log.ts) is built by hand too:
+// it must be what pino writes for the same fields inside the answer's request scope.
+describe('answerLine', () => {
+  const answer = (overrides: Partial<AnswerLine>): AnswerLine => ({
+    requestId: 'req-1',
+    traceId: undefined,
+    method: 'POST',
+    path: '/graphql',
+    operationName: 'BookDetail',
+    operationType: 'query',
+    durationMs: 1.25,
+    cache: undefined,
+    outcome: 'ok',
+    errorCodes: undefined,
+    errorResults: undefined,
+    status: 200,
+    ...overrides,
+  });
+  const pinoLine = (
+    logger: ReturnType<typeof createLogger>,
+    level: 'info' | 'debug',
+    line: AnswerLine,
+    scopeTraceId?: string,
+  ) =>
+    requestScope.run({ requestId: line.requestId, traceId: scopeTraceId }, () =>
+      logger[level]({ ...line }, 'request'),
+    );
+
+  it.each([
+    ['a plain answer', answer({})],
+    ['a traced, cached one', answer({ traceId: 'ab'.repeat(16), cache: 'HIT' })],
+    [
+      'one with errors and typed errors',
+      answer({
+        outcome: 'errors',
+        errorCodes: ['BAD_USER_INPUT', 'UNCODED'],
+        errorResults: [{ field: 'returnBook', typename: 'InvalidLoanTransitionError', code: 'X' }],
+        status: 400,
+      }),
+    ],
+    [
+      'odd strings',
+      answer({
+        requestId: 'a"b\\c',
+        operationName: 'Book "detail" \u2028 红楼梦 \u0001 \ud800',
+        operationType: undefined,
+      }),
+    ],
+  ])("writes pino's own line for %s, at info and at debug", (_name, line) => {
+    for (const level of ['info', 'debug'] as const) {
+      const { lines, logger } = capture('debug');
+      answerLine(logger, 'request')(level, line);
+      pinoLine(logger, level, line, line.traceId ? undefined : 'cd'.repeat(16));
+      expect(lines).toHaveLength(2);
+      expect(withoutTime(lines[0]!)).toBe(withoutTime(lines[1]!));
+    }
+  });
+
+  it('keeps to the level of the logger', () => {
+    const { lines, logger } = capture('info');
+    const write = answerLine(logger, 'request');
+    write('debug', answer({}));
+    expect(lines).toHaveLength(0);
+    write('info', answer({}));
+    expect(lines).toHaveLength(1);
   });
 });
 

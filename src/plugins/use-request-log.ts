@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
-import { type Logger, type RequestScope, requestScope } from '../logger.js';
+import { answerLine, type Logger, type RequestScope, requestScope } from '../logger.js';
 import { answerOf, noteRequest, requestPath } from './request-facts.js';
 
 export interface RequestLogOptions {
@@ -40,6 +40,7 @@ export function useRequestLog({
   header = DEFAULT_REQUEST_ID_HEADER,
 }: RequestLogOptions = {}): Plugin {
   const states = new WeakMap<Request, RequestState>();
+  const write = logger ? answerLine(logger, 'request') : undefined;
   const stateOf = (request: Request): RequestState => {
     let state = states.get(request);
     if (!state) {
@@ -74,9 +75,9 @@ export function useRequestLog({
     onResponse({ request, response }) {
       const state = stateOf(request);
       response.headers.set(header, state.scope.requestId);
-      if (!logger) return;
+      if (!write) return;
       const answer = answerOf(request, response);
-      const line = {
+      write(answer.graphql ? 'info' : 'debug', {
         requestId: state.scope.requestId,
         traceId: state.scope.traceId,
         method: request.method,
@@ -94,9 +95,7 @@ export function useRequestLog({
         errorCodes: answer.errorCodes.length ? [...new Set(answer.errorCodes)] : undefined,
         errorResults: answer.errorResults.length ? answer.errorResults : undefined,
         status: response.status,
-      };
-      if (answer.graphql) logger.info(line, 'request');
-      else logger.debug(line, 'request');
+      });
     },
   };
 }
