@@ -19,15 +19,31 @@ const pluginName = 'textInput';
 /** What no text column of PostgreSQL can hold: it refuses the whole statement. */
 const NUL = '\u0000';
 
+/** Whether a string anywhere in `value` holds a NUL (no allocation: every field's arguments). */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes(NUL);
+  if (Array.isArray(value)) {
+    for (const item of value) if (holdsNul(item)) return true;
+  } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    for (const key in value) {
+      if (Object.hasOwn(value, key) && holdsNul((value as Record<string, unknown>)[key])) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 /** The path of the first string in `value` holding a NUL, or undefined. */
 function nulPath(value: unknown, path: string[]): string[] | undefined {
-  if (typeof value === 'string') return value.includes(NUL) ? path : undefined;
+  if (!holdsNul(value)) return undefined;
+  if (typeof value === 'string') return path;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const found = nulPath(item, [...path, String(index)]);
       if (found) return found;
     }
-  } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+  } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
       const found = nulPath(item, [...path, key]);
       if (found) return found;
