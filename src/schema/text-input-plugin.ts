@@ -34,16 +34,15 @@ function holdsNul(value: unknown): boolean {
   return false;
 }
 
-/** The path of the first string in `value` holding a NUL, or undefined. */
+/** The path of the first string in `value` holding a NUL, or undefined (only on a refusal). */
 function nulPath(value: unknown, path: string[]): string[] | undefined {
-  if (!holdsNul(value)) return undefined;
-  if (typeof value === 'string') return path;
+  if (typeof value === 'string') return value.includes(NUL) ? path : undefined;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const found = nulPath(item, [...path, String(index)]);
       if (found) return found;
     }
-  } else if (value !== null && typeof value === 'object') {
+  } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
     for (const [key, item] of Object.entries(value)) {
       const found = nulPath(item, [...path, key]);
       if (found) return found;
@@ -80,7 +79,7 @@ export class PothosTextInputPlugin<Types extends SchemaTypes> extends BasePlugin
     if (Object.keys(fieldConfig.args).length === 0) return resolver;
     const asMember = answersValidation(fieldConfig.pothosOptions);
     return (parent, args, context, info) => {
-      const path = nulPath(args, []);
+      const path = holdsNul(args) ? nulPath(args, []) : undefined;
       if (path) throw refusal(path, asMember);
       return resolver(parent, args, context, info);
     };
@@ -91,7 +90,7 @@ export class PothosTextInputPlugin<Types extends SchemaTypes> extends BasePlugin
   ) {
     if (!subscribe) return subscribe;
     return ((parent, args, context, info) => {
-      const path = nulPath(args, []);
+      const path = holdsNul(args) ? nulPath(args, []) : undefined;
       if (path) throw refusal(path, false);
       return subscribe(parent, args, context, info);
     }) as GraphQLFieldResolver<unknown, Types['Context'], object>;
