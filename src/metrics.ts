@@ -179,8 +179,31 @@ export const responseCacheRequests = new Counter({
 responseCacheRequests.inc({ result: 'hit' }, 0);
 responseCacheRequests.inc({ result: 'miss' }, 0);
 
-/** Counts kept in memory per counter and label set, added to the counter when it is collected. */
-const deferred = new WeakMap<Counter, Map<string, { add(): void }>>();
+/** A count kept in memory for one counter and label set; `add` moves it into the counter. */
+interface PendingCount {
+  n: number;
+  add(): void;
+}
+
+/** The pending counts of each counter, by label set; added when the counter is collected. */
+const deferred = new WeakMap<Counter, Map<string, PendingCount>>();
+
+/** The pending counts of `counter`, its `collect` hooked to add them the first time. */
+function pendingOf(counter: Counter): Map<string, PendingCount> {
+  let pending = deferred.get(counter);
+  if (!pending) {
+    const counts = new Map<string, PendingCount>();
+    const hooked = counter as unknown as { collect?: () => unknown };
+    const collect = hooked.collect;
+    hooked.collect = function (this: unknown) {
+      for (const count of counts.values()) count.add();
+      return collect?.call(this);
+    };
+    deferred.set(counter, counts);
+    pending = counts;
+  }
+  return pending;
+}
 
 /**
  * An increment of `counter` (with `labels`) for a hot path: counted in memory and added to
@@ -193,23 +216,12 @@ export function countOnCollect<T extends string>(
   counter: Counter<T>,
   labels: Partial<Record<T, string>> = {},
 ): () => void {
-  let slots = deferred.get(counter as Counter);
-  if (!slots) {
-    const ofCounter = new Map<string, { add(): void }>();
-    slots = ofCounter;
-    deferred.set(counter as Counter, ofCounter);
-    const hooked = counter as unknown as { collect?: () => unknown };
-    const collect = hooked.collect;
-    hooked.collect = function (this: unknown) {
-      for (const slot of ofCounter.values()) slot.add();
-      return collect?.call(this);
-    };
-  }
+  const pending = pendingOf(counter as Counter);
   const key = JSON.stringify(labels);
-  let slot = slots.get(key) as { add(): void; n: number } | undefined;
-  if (!slot) {
+  let count = pending.get(key);
+  if (!count) {
     const child = counter.labels(labels);
-    const made = {
+    const made: PendingCount = {
       n: 0,
       add() {
         if (made.n === 0) return;
@@ -217,10 +229,10 @@ export function countOnCollect<T extends string>(
         made.n = 0;
       },
     };
-    slot = made;
-    slots.set(key, made);
+    pending.set(key, made);
+    count = made;
   }
-  const counted = slot;
+  const counted = count;
   return () => {
     counted.n += 1;
   };
