@@ -248,8 +248,14 @@ export function createFastHits(options: FastHitsOptions) {
           length += chunk.length;
           chunks.push(chunk);
         };
+        // A client gone mid-body gets nothing; node closes the socket and emits 'close' (its
+        // 'error' only to listeners of it).
+        const onClose = () => resolve(undefined);
         const onEnd = () => {
+          // Settled here, once: a 'close' left listening would resolve the promise again on
+          // every hit (V8 reports each such resolve to node: 1.4% of a hit in a perf profile).
           req.off('data', onData);
+          req.off('close', onClose);
           const body = Buffer.concat(chunks, length);
           const shape = shapeOf(req, body.toString());
           if (answer(req, res, shape, started)) return resolve(undefined);
@@ -260,9 +266,7 @@ export function createFastHits(options: FastHitsOptions) {
         };
         req.on('data', onData);
         req.once('end', onEnd);
-        // A client gone mid-body gets nothing; node closes the socket and emits 'close' (its
-        // 'error' only to listeners of it). After 'end', the promise is settled already.
-        req.once('close', () => resolve(undefined));
+        req.once('close', onClose);
       });
     },
 
