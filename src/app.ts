@@ -41,6 +41,7 @@ import { useConditionalGet, useResponseCache } from './plugins/use-response-cach
 import { useSingleFlight } from './plugins/use-single-flight.js';
 import { useSubscriptionTransport } from './plugins/use-subscription-transport.js';
 import { useTracing } from './plugins/use-tracing.js';
+import { useValidationCache } from './plugins/use-validation-cache.js';
 import {
   DOCUMENT_ID_PARAM,
   readTrustedDocuments,
@@ -217,6 +218,9 @@ export function createApp(options: AppOptions) {
     // The same limit through useRequestBodyLimit, which does not stream every body through a
     // byte-counting TransformStream when its Content-Length already says how long it is.
     maxRequestBodySize: false,
+    // Parsed documents cached by Yoga; their validation by useValidationCache (below), which
+    // does not key every request by its rules' names.
+    parserAndValidationCache: { validationCache: false },
     plugins: [
       // Its onResponse first (it has no other hook): the log and the metrics see its 304s.
       config.responseCache && useConditionalGet(),
@@ -224,6 +228,7 @@ export function createApp(options: AppOptions) {
       on('requestLog') && useRequestLog({ logger: config.logRequests ? logger : false }),
       // MAX_BODY_BYTES again for callers that reach the app without src/server.ts's check.
       useRequestBodyLimit({ maxBytes: config.maxBodyBytes }),
+      useValidationCache(),
       onEndpointOnly(
         '/readyz',
         useReadinessCheck({
