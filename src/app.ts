@@ -41,13 +41,13 @@ import { useConditionalGet, useResponseCache } from './plugins/use-response-cach
 import { useSingleFlight } from './plugins/use-single-flight.js';
 import { useSubscriptionTransport } from './plugins/use-subscription-transport.js';
 import { useTracing } from './plugins/use-tracing.js';
-import { useValidationCache } from './plugins/use-validation-cache.js';
 import {
   DOCUMENT_ID_PARAM,
   readTrustedDocuments,
   trustedDocumentLookup,
   useTrustedDocuments,
 } from './plugins/use-trusted-documents.js';
+import { useValidationCache } from './plugins/use-validation-cache.js';
 import { useVariableLimits } from './plugins/use-variable-limits.js';
 import { isRedisReady, type Redis } from './redis.js';
 import { schema } from './schema/index.js';
