@@ -1,4 +1,5 @@
-import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
 
 /** How much a client may send, and for how long (MAX_BODY_BYTES and friends, src/config). */
 export interface HttpLimits {

@@ -8,6 +8,7 @@ import {
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { hostname } from 'node:os';
 import type { App, AppOptions } from './app.js';
+import { createFastLane } from './cache/fast-lane.js';
 import { isMain } from './cli/is-main.js';
 import { superviseWorkers, WORKER_LISTENING, workerExecArgv } from './cluster.js';
 import { collectPodMetrics, workerMetrics } from './cluster-metrics.js';
@@ -142,7 +143,10 @@ export async function startServer(
         )
       : undefined;
   const requests = createInFlight();
-  const server = createServer(serverOptions(config), requestListener(app, config, requests));
+  const http = createServer(serverOptions(config), requestListener(app, config, requests));
+  // With the response cache, connections start in the socket lane: hits it has seen answered
+  // are written without node:http, and the first other request hands the connection over.
+  const server = app.fastHits ? createFastLane(http, app.fastHits.lane) : http;
   capConnections(server, config);
   // A cluster worker balanced by the kernel listens itself, beside its siblings (SO_REUSEPORT);
   // otherwise node:cluster gives it the primary's socket.

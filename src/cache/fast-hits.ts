@@ -1,6 +1,7 @@
 // Kept by hand: no package answers GraphQL response-cache hits on node:http before the GraphQL
 // server sees them, from an in-process tier whose entries are dropped by Redis pub/sub.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
@@ -22,6 +23,10 @@ import { keyOfEntityTag } from './response-cache-store.js';
 export interface PeekableStore {
   /** The entry under `key` when this process may answer it without asking Redis, else none. */
   peek(key: string): ExecutionResult | undefined;
+  /** The entry under `key` as the response cache reads it (Redis, then kept in the tier). */
+  get(
+    key: string,
+  ): PromiseLike<ExecutionResult | null | undefined> | ExecutionResult | null | undefined;
 }
 
 export interface FastHitsOptions {
@@ -61,6 +66,8 @@ interface Prepared {
   body: Buffer;
   /** Header names and values, flat, with the body's length. */
   headers: string[];
+  /** The same headers as HTTP/1.1 lines (`name: value\r\n`), after the status line. */
+  lines: string;
   /** `public` or `private` when `Cache-Control` counts down to `expires`; else its value. */
   audience?: string;
   cacheControl?: string;
@@ -82,11 +89,14 @@ function prepare(route: Route, entry: ExecutionResult, body: Buffer): Prepared {
     else headers.push(name, caching[name] as string);
   }
   headers.push('content-length', String(body.length));
+  let lines = '';
+  for (let i = 0; i < headers.length; i += 2) lines += `${headers[i]}: ${headers[i + 1]}\r\n`;
   const audience = cacheControl && /^(public|private), max-age=/.exec(cacheControl)?.[1];
   return {
     entry,
     body,
     headers,
+    lines,
     audience: audience || undefined,
     cacheControl,
     expires: Date.parse(stampedOn(entry)?.Expires ?? ''),
@@ -192,17 +202,89 @@ export function createFastHits(options: FastHitsOptions) {
   const hits = countOnCollect(responseCacheRequests, { result: 'hit' });
   const fastHits = countOnCollect(responseCacheFastHits);
 
-  /** Answers from the tier when `shape` was remembered and its entry is there; else false. */
-  const answer = (req: IncomingMessage, res: ServerResponse, shape: string, started: number) => {
-    const route = routes.get(shape);
-    if (!route) return false;
-    const entry = tier.peek(route.cacheKey);
-    if (!entry) return false;
+  /** The answer of `route` to `entry`, by default the one the tier holds now, if any. */
+  const preparedOf = (route: Route, entry = tier.peek(route.cacheKey)): Prepared | undefined => {
+    if (!entry) return undefined;
     let prepared = route.prepared;
     if (prepared?.entry !== entry) {
       prepared = prepare(route, entry, bodyOf(entry));
       route.prepared = prepared;
     }
+    return prepared;
+  };
+
+  /** Counts and logs one fast answer of `route`. */
+  const served = (route: Route, requestId: string, started: number) => {
+    const seconds = (performance.now() - started) / 1000;
+    route.count(seconds);
+    hits();
+    fastHits();
+    route.log?.(requestId, Math.round(seconds * 100_000) / 100);
+  };
+
+  // Requests answered here, by their bytes (see `requestBytes`): the socket lane
+  // (src/cache/fast-lane.ts) answers the same bytes again without node:http. Bounded as `routes`.
+  const lanes = new LRUCache<string, Route>({
+    max: options.max ?? 5000,
+    maxSize: 16 * 1024 * 1024,
+    sizeCalculation: (_route, bytes) => bytes.length + 100,
+  });
+  let longest = 0;
+  // Reads of Redis for the lane, one per key at a time.
+  const refills = new Map<string, Promise<ExecutionResult | undefined>>();
+  const refill = (key: string) => {
+    let reading = refills.get(key);
+    if (!reading) {
+      reading = Promise.resolve()
+        .then(() => tier.get(key))
+        .then((entry) => entry ?? undefined)
+        .catch(() => undefined)
+        .finally(() => refills.delete(key));
+      refills.set(key, reading);
+    }
+    return reading;
+  };
+
+  /** Writes the answer of `route`, its connection's header lines and blank line being `tail`. */
+  const write = (
+    route: Route,
+    prepared: Prepared,
+    socket: Socket,
+    started: number,
+    tail: string,
+  ) => {
+    const requestId = requestIdFrom(null);
+    const cacheControl = cacheControlOf(prepared);
+    const control = cacheControl === undefined ? '' : `Cache-Control: ${cacheControl}\r\n`;
+    socket.cork();
+    socket.write(
+      `HTTP/1.1 200 OK\r\n${prepared.lines}${requestIdHeader}: ${requestId}\r\n${control}${tail}`,
+      'latin1',
+    );
+    socket.write(prepared.body);
+    socket.uncork();
+    served(route, requestId, started);
+  };
+
+  const learn = (req: IncomingMessage, route: Route, body: Buffer | undefined) => {
+    const bytes = requestBytes(req, body, requestIdHeader);
+    if (bytes === undefined || lanes.has(bytes)) return;
+    lanes.set(bytes, route);
+    longest = Math.max(longest, bytes.length);
+  };
+
+  /** Answers from the tier when `shape` was remembered and its entry is there; else false. */
+  const answer = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    shape: string,
+    started: number,
+    body?: Buffer,
+  ) => {
+    const route = routes.get(shape);
+    if (!route) return false;
+    const prepared = preparedOf(route);
+    if (!prepared) return false;
     const incoming = req.headers[requestIdHeader];
     const requestId = requestIdFrom(typeof incoming === 'string' ? incoming : null);
     const headers = [...prepared.headers, requestIdHeader, requestId];
@@ -210,11 +292,8 @@ export function createFastHits(options: FastHitsOptions) {
     if (cacheControl !== undefined) headers.push('Cache-Control', cacheControl);
     res.writeHead(200, headers);
     res.end(prepared.body);
-    const seconds = (performance.now() - started) / 1000;
-    route.count(seconds);
-    hits();
-    fastHits();
-    route.log?.(requestId, Math.round(seconds * 100_000) / 100);
+    served(route, requestId, started);
+    learn(req, route, body);
     return true;
   };
 
@@ -258,7 +337,7 @@ export function createFastHits(options: FastHitsOptions) {
           req.off('close', onClose);
           const body = Buffer.concat(chunks, length);
           const shape = shapeOf(req, body.toString());
-          if (answer(req, res, shape, started)) return resolve(undefined);
+          if (answer(req, res, shape, started, body)) return resolve(undefined);
           shapes.set(req, shape);
           // Read already: whatwg-node takes a consumed request's body from `req.body`.
           (req as IncomingMessage & { body?: Buffer }).body = body;
@@ -268,6 +347,46 @@ export function createFastHits(options: FastHitsOptions) {
         req.once('end', onEnd);
         req.once('close', onClose);
       });
+    },
+
+    /**
+     * The socket lane's side (src/cache/fast-lane.ts): answers a request from its bytes, when
+     * they are those of a request answered here before, and the tier still holds its entry.
+     */
+    lane: {
+      /** The length of the longest request bytes remembered: a longer chunk is none of them. */
+      get longest() {
+        return longest;
+      },
+      /**
+       * Writes the answer to the request whose bytes (latin1) are `request` on `socket`, the
+       * connection's own header lines (`Date`, `Connection`, ...) and the blank line being
+       * `tail()`: true once written, false (nothing written) when it is not a hit, and a promise
+       * of either while the entry is read from Redis.
+       */
+      answer(
+        request: string,
+        socket: Socket,
+        started: number,
+        tail: () => string,
+      ): boolean | Promise<boolean> {
+        const route = lanes.get(request);
+        if (!route) return false;
+        const prepared = preparedOf(route);
+        if (prepared) {
+          write(route, prepared, socket, started, tail());
+          return true;
+        }
+        // The tier's copy is gone (its 10 s bound, an invalidation): read the entry as the
+        // response cache would, from Redis, rather than give the connection to node:http for a
+        // hit. None stored: GraphQL answers it.
+        return refill(route.cacheKey).then((entry) => {
+          const again = entry && !socket.destroyed ? preparedOf(route, entry) : undefined;
+          if (!again) return false;
+          write(route, again, socket, started, tail());
+          return true;
+        });
+      },
     },
 
     /**
@@ -335,6 +454,45 @@ export function createFastHits(options: FastHitsOptions) {
 }
 
 export type FastHits = ReturnType<typeof createFastHits>;
+
+// What makes a request's bytes say more than one answer to one request on a kept-alive HTTP/1.1
+// connection: a body not delimited by Content-Length, an interim answer asked for, a new protocol.
+const NOT_LANED = new Set(['transfer-encoding', 'expect', 'upgrade', 'te']);
+
+/**
+ * The bytes (latin1) of `req` with `body` as a client sends them that writes each header as
+ * `Name: value`: the same bytes parse to the same method, URL, headers and body, so they ask for
+ * the same answer. None for a request whose bytes do not say all of it: not HTTP/1.1, a
+ * connection not kept alive, a body not delimited by its Content-Length (or any body on a GET),
+ * or an id of the caller's (answered with that id; a lane answer has its own).
+ */
+export function requestBytes(
+  req: IncomingMessage,
+  body: Buffer | undefined,
+  requestIdHeader: string,
+): string | undefined {
+  if (req.httpVersion !== '1.1') return undefined;
+  const raw = req.rawHeaders;
+  let bytes = `${req.method} ${req.url} HTTP/1.1\r\n`;
+  let length: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    const lower = name.toLowerCase();
+    if (NOT_LANED.has(lower) || lower === requestIdHeader) return undefined;
+    if (lower === 'connection' && value.toLowerCase() !== 'keep-alive') return undefined;
+    if (lower === 'content-length') {
+      if (length !== undefined) return undefined;
+      length = value;
+    }
+    bytes += `${name}: ${value}\r\n`;
+  }
+  const size = body?.length ?? 0;
+  if (req.method === 'GET' ? length !== undefined || size > 0 : length !== String(size)) {
+    return undefined;
+  }
+  return `${bytes}\r\n${body ? body.toString('latin1') : ''}`;
+}
 
 /** Counts a fast answer as an HTTP answer and, with metrics, as a GraphQL answer. */
 function answerCounter(method: string, labels: OperationLabels | undefined) {

@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invalidationsChannel } from '../../src/cache/local-tier.js';
 import { createInFlight } from '../../src/in-flight.js';
 import { createLogger } from '../../src/logger.js';
 import { registry } from '../../src/metrics.js';
@@ -10,6 +9,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
 import { createBook, createCategory, gid } from '../support/factories.js';
 import { createMember } from '../support/loans.js';
 import { burstBehindLock } from '../support/locks.js';
+import { untilSubscribed } from '../support/redis.js';
 
 // Issue 11, "answer hits before GraphQL runs": a hit whose request GraphQL already answered from
 // the cache is answered on node:http from the in-process tier (no Request object, no plugins,
@@ -48,16 +48,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   categoryId = (await createCategory(t.database.db)).id;
   // The tier answers only once its subscription to invalidations is live.
-  const redis = t.redis?.redis;
-  if (!redis) throw new Error('no Redis');
-  for (let i = 0; i < 250; i++) {
-    const [, subscribers] = (await redis.pubsub('NUMSUB', invalidationsChannel(redis))) as [
-      string,
-      number,
-    ];
-    if (subscribers >= 1) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await untilSubscribed(t.redis?.redis);
 });
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));

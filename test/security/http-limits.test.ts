@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -7,64 +8,83 @@ import { createLogger } from '../../src/logger.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createMember } from '../support/loans.js';
+import { deleteKeys, TEST_REDIS_URL } from '../support/redis.js';
 
 // Issue 10, Low: what one client may hold of a process, over a real socket: a body over
 // MAX_BODY_BYTES is 413 with a coded body and never reaches a resolver; a client that sends
 // its headers slowly is cut off after HTTP_HEADERS_TIMEOUT_MS; MAX_CONNECTIONS caps the
 // sockets of a process.
-let testDb: TestDatabase;
-let database: DbHandle;
-let server: RunningServer;
-let capped: RunningServer;
-const config = (env: Record<string, string>) =>
-  loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    RESPONSE_CACHE: 'false',
-    OVERDUE_SWEEP_INTERVAL_MS: '0',
-    ...env,
+// Each holds with node:http alone and with the socket lane in front of it (the production default:
+// the response cache on Redis; src/cache/fast-lane.ts hands node:http every request it does not
+// answer, these included).
+describe.each([
+  { front: 'node:http', env: { RESPONSE_CACHE: 'false' } },
+  {
+    front: 'the socket lane',
+    env: {
+      RESPONSE_CACHE: 'true',
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `bookmall-test:http-limits:${randomBytes(4).toString('hex')}:`,
+    },
+  },
+])('request limits over a real socket, $front in front', ({ env: front }) => {
+  let testDb: TestDatabase;
+  let database: DbHandle;
+  let server: RunningServer;
+  let capped: RunningServer;
+  const config = (env: Record<string, string>) =>
+    loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      OVERDUE_SWEEP_INTERVAL_MS: '0',
+      ...front,
+      ...env,
+    });
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('http-limits');
+    database = createDb({ url: testDb.url, poolSize: 2 });
+    server = await startServer(
+      config({
+        MAX_BODY_BYTES: '2000',
+        HTTP_HEADERS_TIMEOUT_MS: '300',
+        HTTP_REQUEST_TIMEOUT_MS: '600',
+      }),
+      testDb.url,
+      createLogger('silent'),
+    );
+    capped = await startServer(
+      config({ MAX_CONNECTIONS: '2' }),
+      testDb.url,
+      createLogger('silent'),
+    );
+  });
+  afterAll(async () => {
+    await server?.close();
+    await capped?.close();
+    await database?.close();
+    await testDb?.drop();
+    if (front.REDIS_KEY_PREFIX) await deleteKeys(front.REDIS_KEY_PREFIX);
   });
 
-beforeAll(async () => {
-  testDb = await createTestDatabase('http-limits');
-  database = createDb({ url: testDb.url, poolSize: 2 });
-  server = await startServer(
-    config({
-      MAX_BODY_BYTES: '2000',
-      HTTP_HEADERS_TIMEOUT_MS: '300',
-      HTTP_REQUEST_TIMEOUT_MS: '600',
-    }),
-    testDb.url,
-    createLogger('silent'),
-  );
-  capped = await startServer(config({ MAX_CONNECTIONS: '2' }), testDb.url, createLogger('silent'));
-});
-afterAll(async () => {
-  await server?.close();
-  await capped?.close();
-  await database?.close();
-  await testDb?.drop();
-});
-
-const CREATE_AUTHOR = /* GraphQL */ `
+  const CREATE_AUTHOR = /* GraphQL */ `
   mutation LimitsCreateAuthor($bio: String) {
     createAuthor(input: { name: "Big", bio: $bio }) { __typename }
   }
 `;
 
-/** Resolves when the server closes `socket`, with what it had sent. */
-const closed = (socket: Socket) =>
-  new Promise<string>((resolve) => {
-    let received = '';
-    socket.on('data', (chunk) => {
-      received += chunk.toString();
+  /** Resolves when the server closes `socket`, with what it had sent. */
+  const closed = (socket: Socket) =>
+    new Promise<string>((resolve) => {
+      let received = '';
+      socket.on('data', (chunk) => {
+        received += chunk.toString();
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(received));
     });
-    socket.on('error', () => undefined);
-    socket.on('close', () => resolve(received));
-  });
 
-describe('request limits over a real socket', () => {
   it('a body over MAX_BODY_BYTES is 413 REQUEST_ENTITY_TOO_LARGE and runs nothing', async () => {
     const librarian = await createMember(database.db, { role: 'LIBRARIAN' });
     const token = await signToken(

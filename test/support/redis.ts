@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { invalidationsChannel } from '../../src/cache/local-tier.js';
 import { createRedis, deleteKeysByPrefix, waitForRedis } from '../../src/redis.js';
 
 /** The Redis of the tests (the machine's, or REDIS_URL). */
@@ -54,5 +55,19 @@ export async function deleteKeys(prefix: string): Promise<void> {
     await deleteKeysByPrefix(admin, prefix);
   } finally {
     admin.disconnect();
+  }
+}
+
+/**
+ * Resolves once the invalidations channel of `redis` has a subscriber (an app's local tier
+ * answers only then), or after 5 s.
+ */
+export async function untilSubscribed(redis: Redis | undefined): Promise<void> {
+  if (!redis) throw new Error('no Redis');
+  const channel = invalidationsChannel(redis);
+  for (let i = 0; i < 250; i++) {
+    const [, subscribers] = (await redis.pubsub('NUMSUB', channel)) as [string, number];
+    if (subscribers >= 1) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
