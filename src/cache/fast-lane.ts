@@ -129,7 +129,8 @@ export function createFastLane(http: HttpServer, lane: Lane): FastLane {
       busy.delete(socket);
     });
     if (timeout > 0) {
-      socket.setTimeout(timeout + http.keepAliveTimeoutBuffer);
+      // Where node:http has no `keepAliveTimeoutBuffer` (older Node): its default, 1 s.
+      socket.setTimeout(timeout + (http.keepAliveTimeoutBuffer ?? 1000));
       socket.on('timeout', onTimeout);
     }
   });
