@@ -74,8 +74,10 @@ export function createFastLane(http: HttpServer, lane: Lane): FastLane {
       // Answered once the client is done sending, or while the server closes (idle connections
       // then end): the connection ends.
       if (ended || closing) return void socket.end();
-      if (!socket.writableNeedDrain) return socket.resume();
-      socket.once('drain', () => socket.resume());
+      if (socket.writableNeedDrain) {
+        socket.pause();
+        socket.once('drain', () => socket.resume());
+      } else if (socket.isPaused()) socket.resume();
     };
     const onData = (chunk: Buffer) => {
       const started = performance.now();
@@ -83,10 +85,7 @@ export function createFastLane(http: HttpServer, lane: Lane): FastLane {
         chunk.length <= lane.longest &&
         lane.answer(chunk.toString('latin1'), socket, started, tailed);
       if (done === true) {
-        if (socket.writableNeedDrain) {
-          socket.pause();
-          next();
-        } else answered += 1;
+        next();
       } else if (done === false) {
         handOff(chunk);
       } else {
