@@ -2,20 +2,19 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInFlight } from '../../src/in-flight.js';
-import { createLogger } from '../../src/logger.js';
 import { registry } from '../../src/metrics.js';
 import { requestListener } from '../../src/server.js';
-import { createTestApp, type TestApp } from '../support/app.js';
-import { createBook, createCategory, gid } from '../support/factories.js';
+import type { TestApp } from '../support/app.js';
+import { createBook, gid } from '../support/factories.js';
+import { createFastHitsApp } from '../support/fast-hits.js';
 import { createMember } from '../support/loans.js';
 import { burstBehindLock } from '../support/locks.js';
-import { untilSubscribed } from '../support/redis.js';
 
 // Issue 11, "answer hits before GraphQL runs": a hit whose request GraphQL already answered from
 // the cache is answered on node:http from the in-process tier (no Request object, no plugins,
 // no I/O), with the same bytes and headers, counted and logged; everything else, misses
 // included, still goes through Yoga.
-const lines: string[] = [];
+let lines: string[] = [];
 let t: TestApp;
 let server: Server;
 const inFlight = createInFlight();
@@ -27,15 +26,7 @@ const requestListeners = (req: IncomingMessage) =>
   req.listenerCount('close') + req.listenerCount('end') + req.listenerCount('data');
 
 beforeAll(async () => {
-  const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
-  t = await createTestApp(
-    'fast-hits',
-    { RESPONSE_CACHE: 'true', LOG_REQUESTS: 'true', REQUEST_TIMEOUT_MS: '500' },
-    {
-      redis: true,
-      logger,
-    },
-  );
+  ({ t, lines, categoryId } = await createFastHitsApp('fast-hits'));
   const listener = requestListener(t.app, t.config, inFlight);
   server = createServer((req, res) => {
     const before = requestListeners(req);
@@ -46,9 +37,6 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  categoryId = (await createCategory(t.database.db)).id;
-  // The tier answers only once its subscription to invalidations is live.
-  await untilSubscribed(t.redis?.redis);
 });
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));

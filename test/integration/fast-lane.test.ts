@@ -6,31 +6,25 @@ import { createFastLane, type FastLane } from '../../src/cache/fast-lane.js';
 import { invalidationsChannel } from '../../src/cache/local-tier.js';
 import { serverOptions } from '../../src/http-limits.js';
 import { createInFlight } from '../../src/in-flight.js';
-import { createLogger } from '../../src/logger.js';
 import { registry } from '../../src/metrics.js';
 import { requestListener } from '../../src/server.js';
-import { createTestApp, type TestApp } from '../support/app.js';
-import { createBook, createCategory, gid } from '../support/factories.js';
+import type { TestApp } from '../support/app.js';
+import { createBook, gid } from '../support/factories.js';
+import { createFastHitsApp } from '../support/fast-hits.js';
 import { createMember } from '../support/loans.js';
-import { untilSubscribed } from '../support/redis.js';
 
 // Issue 11, "cache hits near the wire": once node:http has answered a request as a fast hit,
 // the same bytes on a connection still in the socket lane are answered with no HTTP parser,
 // request or response object: the same bytes out as node:http's (but the request id and Date),
 // counted and logged the same. Anything else hands the connection to node:http, in order.
-const lines: string[] = [];
+let lines: string[] = [];
 let t: TestApp;
 let lane: FastLane;
 let port: number;
 let categoryId: number;
 
 beforeAll(async () => {
-  const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
-  t = await createTestApp(
-    'fast-lane',
-    { RESPONSE_CACHE: 'true', LOG_REQUESTS: 'true', REQUEST_TIMEOUT_MS: '500' },
-    { redis: true, logger },
-  );
+  ({ t, lines, categoryId } = await createFastHitsApp('fast-lane'));
   const fastHits = t.app.fastHits;
   if (!fastHits) throw new Error('no fast hits');
   const http = createServer(
@@ -40,8 +34,6 @@ beforeAll(async () => {
   lane = createFastLane(http, fastHits.lane);
   await new Promise<void>((resolve) => lane.listen(0, '127.0.0.1', resolve));
   port = (lane.address() as AddressInfo).port;
-  categoryId = (await createCategory(t.database.db)).id;
-  await untilSubscribed(t.redis?.redis);
 });
 afterAll(async () => {
   await new Promise((resolve) => lane?.close(resolve));
