@@ -15,9 +15,12 @@ import {
   ensurePostGraphile,
   fetchOnce,
   fire,
+  fireWrk,
   type HttpRequest,
+  hasWrk,
   type Measured,
   median,
+  pin,
   prepareDatabase,
   type StartedServer,
   startBookmall,
@@ -28,12 +31,15 @@ import {
 // npm run load:compare -- [scenario ...] [--books 10000] [--duration 8] [--rounds 3]
 //   [--connections 32] [--warmup 15] [--ablate metrics,tracing,...] [--workers 1] [--no-ceiling]
 //   [--cpu-prof] [--baseline <git ref>] [--database bookmall_load_10000] [--write] [--node-flags=--max-semi-space-size=32]
-//   [--dist]
+//   [--dist] [--generator autocannon|wrk]
 // --baseline adds the bookmall of an older commit as a side, for a before/after in one run;
 // --dist runs bookmall (and the baseline) as the image does, `node dist/server.js`, built first,
 // instead of tsx on the sources (ablations stay on the sources, so not with --ablate);
 // --node-flags=... starts this checkout's bookmall with node flags (the baseline without);
-// --write puts the medians into load/RESULTS.md (its "Side by side" section).
+// --write puts the medians into load/RESULTS.md (its "Side by side" section);
+// --generator wrk loads with wrk (Debian's `wrk`) on the last CPU instead of autocannon in this
+// process, every measured server pinned to the other CPUs: a generator that takes a fraction of
+// the CPU a request and does not share a core with the server it measures.
 // bookmall (NODE_ENV=production, WORKERS=1) and PostGraphile 5 on the same seeded database, one
 // process each, each scenario's sides alternated A B A B after a warm-up, with the node:http
 // ceiling answering bookmall's bytes. Prints every round and the medians; loopback only.
@@ -58,6 +64,7 @@ const { values, positionals } = parseArgs({
     baseline: { type: 'string' },
     'node-flags': { type: 'string', default: '' },
     dist: { type: 'boolean', default: false },
+    generator: { type: 'string', default: 'autocannon' },
   },
 });
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -79,6 +86,22 @@ for (const plugin of ablate) {
     process.exit(2);
   }
 }
+const lastCpu = cpus().length - 1;
+const useWrk = values.generator === 'wrk';
+if (!useWrk && values.generator !== 'autocannon') {
+  out(`unknown generator "${values.generator}"; one of: autocannon, wrk`);
+  process.exit(2);
+}
+if (useWrk && !hasWrk()) {
+  out('--generator wrk needs wrk on PATH (Debian: apt-get install wrk)');
+  process.exit(2);
+}
+if (useWrk && lastCpu < 1) {
+  out('--generator wrk needs two CPUs: one for wrk, the others for the servers');
+  process.exit(2);
+}
+// With wrk: the servers on every CPU but the last, wrk on the last (PostgreSQL and Redis float).
+const serverCpus = lastCpu === 1 ? '0' : `0-${lastCpu - 1}`;
 const seconds = Math.min(Number(values.duration), 120);
 const rounds = Math.min(Number(values.rounds), 20);
 const connections = Math.min(Number(values.connections), 256);
@@ -128,7 +151,8 @@ function bookmallEnv(s: ComparedScenario): Record<string, string> {
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 const fmt = (m: Measured) =>
-  `${m.rps} req/s p99 ${m.p99} ms${m.cpuMs === undefined ? '' : ` CPU ${m.cpuMs} ms/req`}` +
+  `${m.rps} req/s p99 ${m.p99} ms${m.p999 === undefined ? '' : ` p99.9 ${m.p999} ms`}` +
+  (m.cpuMs === undefined ? '' : ` CPU ${m.cpuMs} ms/req`) +
   (m.dbCpuMs === undefined ? '' : ` PostgreSQL ${m.dbCpuMs} ms/req`) +
   (m.errors ? ` (${m.errors} errors)` : '');
 
@@ -195,15 +219,19 @@ async function measure(name: string, s: ComparedScenario, databaseUrl: string) {
       rounds: [],
     });
   }
+  // Servers shared with an earlier scenario are pinned again: the same CPUs.
+  if (useWrk) for (const side of sides) pin(side.pid, serverCpus);
+  const load = (side: Side, duration: number) =>
+    useWrk
+      ? fireWrk(side.url, side.request, duration, connections, side.pid, lastCpu)
+      : fire(side.url, side.request, duration, connections, side.pid);
   for (const side of sides) {
     for (let n = 0; n < (s.prime ?? 0); n++) await fetchOnce(side.url, side.request(n));
-    await fire(side.url, side.request, Number(values.warmup), connections);
+    await load(side, Number(values.warmup));
   }
   out(`\n${name}: ${s.description}`);
   for (let round = 1; round <= rounds; round++) {
-    for (const side of sides) {
-      side.rounds.push(await fire(side.url, side.request, seconds, connections, side.pid));
-    }
+    for (const side of sides) side.rounds.push(await load(side, seconds));
     const first = sides[0]!.rounds.at(-1)!;
     const cells = sides.map((side, i) => {
       const m = side.rounds.at(-1)!;
@@ -264,10 +292,13 @@ async function main() {
     loadavg()
       .map((l) => l.toFixed(2))
       .join(' ');
+  const generatorLine = useWrk
+    ? `wrk (one thread, on CPU ${lastCpu}; every server pinned to CPU ${serverCpus})`
+    : 'autocannon';
   const machine =
     `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
     `Node ${process.version} (every side), load average ${averages()} at the start; ` +
-    `${values.books} books, autocannon ${connections} connections, ${rounds} rounds of ` +
+    `${values.books} books, ${generatorLine} ${connections} connections, ${rounds} rounds of ` +
     `${seconds} s after ${values.warmup} s of warm-up; bookmall ` +
     `(${values.dist ? 'node dist/server.js' : 'tsx src/server.ts'}) NODE_ENV=production ` +
     `WORKERS=${values.workers}, PostGraphile 5 amber preset, one process each`;

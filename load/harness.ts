@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +20,7 @@ import { TEST_DATABASE_URL } from '../test/support/database.js';
 /**
  * What the load runners share: the load database, the servers they start (bookmall, its peer
  * PostGraphile, the node:http ceiling), each in a process of its own on loopback, and the
- * autocannon run that measures one of them.
+ * autocannon or wrk run that measures one of them.
  */
 
 /** One HTTP request of a load run. */
@@ -33,6 +41,8 @@ export interface Measured {
   rps: number;
   p50: number;
   p99: number;
+  /** The 99.9th percentile, where the generator gives it (wrk). */
+  p999?: number;
   errors: number;
   requests: number;
   /**
@@ -50,25 +60,48 @@ export interface Measured {
 // Clock ticks per second of /proc/<pid>/stat: 100 on every Linux this runs on.
 const CLOCK_TICKS = 100;
 
+/** `pid` and its descendants (Linux: /proc), those that are still running. */
+function processTree(pid: number): number[] {
+  const tree = [pid];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) {
+        tree.push(...processTree(Number(child)));
+      }
+    }
+  } catch {
+    // The process ended meanwhile.
+  }
+  return tree;
+}
+
 /** The CPU seconds (user + system) of `pid` and its descendants so far; undefined off Linux. */
 export function cpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
-  const ticks = (id: number): number => {
-    let total = 0;
+  let ticks = 0;
+  for (const id of processTree(pid)) {
     try {
       // Fields after the command name (which may hold spaces): utime and stime are 12th, 13th.
       const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      total += Number(fields[11]) + Number(fields[12]);
-      for (const task of readdirSync(`/proc/${id}/task`)) {
-        const children = readFileSync(`/proc/${id}/task/${task}/children`, 'utf8').trim();
-        for (const child of children ? children.split(' ') : []) total += ticks(Number(child));
-      }
+      ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // The process ended meanwhile.
     }
-    return total;
-  };
-  return ticks(pid) / CLOCK_TICKS;
+  }
+  return ticks / CLOCK_TICKS;
+}
+
+/**
+ * Pins `pid`, every thread of it and of its descendants, to `cpus` (a taskset list, `0` or
+ * `0-2`): the measured servers keep off the CPU the wrk load generator runs on.
+ */
+export function pin(pid: number | undefined, cpus: string) {
+  if (pid === undefined) return;
+  for (const id of processTree(pid)) {
+    const taskset = spawnSync('taskset', ['-a', '-cp', cpus, String(id)], { stdio: 'ignore' });
+    if (taskset.error) throw new Error(`taskset: ${taskset.error.message}`);
+  }
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -288,6 +321,12 @@ export function postgresCpuSeconds(): number | undefined {
   return ticks / CLOCK_TICKS;
 }
 
+/** CPU ms per request between two readings of CPU seconds; undefined without both. */
+const perRequest = (before: number | undefined, after: number | undefined, requests: number) =>
+  before === undefined || after === undefined || requests === 0
+    ? undefined
+    : Number(((1000 * (after - before)) / requests).toFixed(3));
+
 /**
  * Runs autocannon against `url` for `seconds` with `connections` connections, the n-th request
  * being `request(n)`; latencies are recorded per response for exact percentiles.
@@ -336,14 +375,133 @@ export async function fire(
     p99: Number(at(0.99).toFixed(1)),
     errors: result.errors + result.non2xx + result.timeouts,
     requests: result.requests.total,
-    cpuMs:
-      cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
-        ? undefined
-        : Number(((1000 * (cpuAfter - cpuBefore)) / result.requests.total).toFixed(3)),
-    dbCpuMs:
-      dbBefore === undefined || dbAfter === undefined || result.requests.total === 0
-        ? undefined
-        : Number(((1000 * (dbAfter - dbBefore)) / result.requests.total).toFixed(3)),
+    cpuMs: perRequest(cpuBefore, cpuAfter, result.requests.total),
+    dbCpuMs: perRequest(dbBefore, dbAfter, result.requests.total),
+  };
+}
+
+/** How many distinct requests (`request(0)` to `request(99)`) a wrk run cycles through. */
+const WRK_REQUESTS = 100;
+
+/**
+ * `text`'s UTF-8 bytes as a quoted Lua string, every byte outside printable ASCII (CR and LF
+ * too: a Lua long string would turn CR LF into LF) and every quote and backslash as `\ddd`.
+ */
+function luaString(text: string): string {
+  let quoted = '"';
+  for (const byte of Buffer.from(text)) {
+    const printable = byte >= 32 && byte < 127 && byte !== 34 && byte !== 92;
+    quoted += printable ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, '0')}`;
+  }
+  return `${quoted}"`;
+}
+
+/**
+ * The Lua script of a wrk run: the requests `request(0)` to `request(99)` as bytes, sent in turn
+ * on every connection. Written by hand rather than with `wrk.format`, whose headers come from a
+ * Lua table in an order that changes with every wrk process: the same request then arrives with
+ * its headers in another order from one run to the next, which a server remembering requests by
+ * their bytes (src/cache/fast-lane.ts) sees as a request it does not know. Here the headers are
+ * `Host`, then `request`'s in their order, then `Content-Length`, in every run. Built in `init`,
+ * where `wrk.host` and `wrk.port` are known. `done` prints one `WRK {json}` line: responses,
+ * seconds, latency percentiles in ms, socket errors and answers that were not 2xx or 3xx.
+ */
+export function wrkScript(request: (n: number) => HttpRequest): string {
+  const tails: string[] = [];
+  for (let n = 0; n < WRK_REQUESTS; n++) {
+    const { body, headers } = request(n);
+    let head = '';
+    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+    tails.push(luaString(`${head}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`));
+  }
+  return `-- written by load/harness.ts wrkScript
+local tails = {
+${tails.join(',\n')}
+}
+local requests = {}
+local i = 0
+init = function(args)
+  local line = "POST " .. wrk.path .. " HTTP/1.1\\r\\nHost: " .. wrk.host .. ":" .. wrk.port .. "\\r\\n"
+  for k, tail in ipairs(tails) do requests[k] = line .. tail end
+end
+request = function()
+  i = i % #requests + 1
+  return requests[i]
+end
+done = function(summary, latency, _)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK {"requests":%d,"seconds":%.6f,"p50":%.3f,"p99":%.3f,"p999":%.3f,"socketErrors":%d,"status":%d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, latency:percentile(99.9) / 1000,
+    e.connect + e.read + e.write + e.timeout, e.status))
+end
+`;
+}
+
+/** Whether the wrk load generator is installed (Debian: `apt-get install wrk`). */
+export const hasWrk = () =>
+  spawnSync('wrk', ['--version'], { stdio: 'ignore' }).error === undefined;
+
+/**
+ * Runs wrk (one thread, `connections` connections) against `url` for `seconds`, cycling through
+ * `request(0)` to `request(99)` ({@link wrkScript}), on CPU `cpu` when given (taskset): the same
+ * figures as {@link fire}, from a generator in C that takes a fraction of autocannon's CPU per
+ * request and times every response in microseconds.
+ */
+export async function fireWrk(
+  url: string,
+  request: (n: number) => HttpRequest,
+  seconds: number,
+  connections: number,
+  pid?: number,
+  cpu?: number,
+): Promise<Measured> {
+  const dir = mkdtempSync(`${tmpdir()}/bookmall-wrk-`);
+  const script = `${dir}/requests.lua`;
+  writeFileSync(script, wrkScript(request));
+  const wrk = ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s'];
+  const argv = [...(cpu === undefined ? [] : ['taskset', '-c', String(cpu)]), ...wrk];
+  const cpuBefore = cpuSeconds(pid);
+  const dbBefore = postgresCpuSeconds();
+  const output = await new Promise<string>((resolve, reject) => {
+    const child = spawn(argv[0]!, [...argv.slice(1), '-s', script, url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}: ${text}`)),
+    );
+  }).finally(() => rmSync(dir, { recursive: true, force: true }));
+  const cpuAfter = cpuSeconds(pid);
+  const dbAfter = postgresCpuSeconds();
+  const line = output.split('\n').find((l) => l.startsWith('WRK '));
+  if (!line) throw new Error(`wrk printed no figures: ${output}`);
+  const figures = JSON.parse(line.slice(4)) as {
+    requests: number;
+    seconds: number;
+    p50: number;
+    p99: number;
+    p999: number;
+    socketErrors: number;
+    status: number;
+  };
+  return {
+    rps: Math.round(figures.requests / figures.seconds),
+    p50: Number(figures.p50.toFixed(2)),
+    p99: Number(figures.p99.toFixed(2)),
+    p999: Number(figures.p999.toFixed(2)),
+    errors: figures.socketErrors + figures.status,
+    requests: figures.requests,
+    cpuMs: perRequest(cpuBefore, cpuAfter, figures.requests),
+    dbCpuMs: perRequest(dbBefore, dbAfter, figures.requests),
   };
 }
 

@@ -91,4 +91,28 @@ describe('npm run load:compare', () => {
     ]);
     expect(detail?.sides[0]?.rps).toBeGreaterThan(0);
   }, 240_000);
+
+  it('loads with wrk on the last CPU, the servers pinned to the others, with --generator wrk', async () => {
+    const { code, output } = await run([
+      'detail-cached',
+      ...['--books', '100', '--database', database, '--duration', '1', '--rounds', '2'],
+      ...['--warmup', '1', '--connections', '4', '--generator', 'wrk'],
+      ...['--redis-prefix', `${database}:wrk:`],
+    ]);
+    expect(code, output).toBe(0);
+    expect(output).toContain(
+      'wrk (one thread, on CPU 1; every server pinned to CPU 0) 4 connections',
+    );
+    const line = output.split('\n').find((l) => l.startsWith('RESULT '));
+    const [cached] = JSON.parse(line!.slice('RESULT '.length)) as { sides: Row[] }[];
+    expect(cached?.sides.map((s) => [s.side, s.errors, s.rounds.length])).toEqual([
+      ['bookmall', 0, 2],
+      ['PostGraphile', 0, 2],
+      ['node:http ceiling', 0, 2],
+    ]);
+    for (const side of cached!.sides) expect(side.rps, side.side).toBeGreaterThan(0);
+    // Hits: bookmall's PostgreSQL CPU a request is next to none, PostGraphile's is not.
+    expect(cached?.sides[1]?.dbCpuMs).toBeGreaterThan(0);
+    expect(output).toMatch(/round 2: bookmall \d+ req\/s p99 [\d.]+ ms p99\.9 [\d.]+ ms/);
+  }, 240_000);
 });
