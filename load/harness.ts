@@ -160,10 +160,13 @@ function listening(child: ChildProcess, what: string, path: string): Promise<Sta
       }
       if (entry.msg === 'listening' && entry.port) {
         clearTimeout(timer);
-        // From now on its output (a log line per request) is drained unread: parsing it would
-        // cost the load generator, which shares the process, CPU.
+        // From now on its output (a log line per request) is drained unread, by a `cat` into
+        // /dev/null that shares the pipe: reading it here, even unparsed, would take the event
+        // loop of autocannon, which runs in this process, and CPU from every side.
         lines.close();
-        child.stdout!.resume();
+        const drain = spawn('cat', [], { stdio: [child.stdout!, 'ignore', 'ignore'] });
+        drain.once('error', () => child.stdout!.resume());
+        drain.once('spawn', () => child.stdout!.destroy());
         resolve({ url: `http://127.0.0.1:${entry.port}${path}`, child, stop });
       }
     });
