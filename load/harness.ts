@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdtempSync,
@@ -11,6 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { migrate } from '../src/db/migrate.js';
@@ -383,6 +384,8 @@ export async function fire(
   };
 }
 
+const execFileAsync = promisify(execFile);
+
 /** How many distinct requests (`request(0)` to `request(99)`) a wrk run cycles through. */
 const WRK_REQUESTS = 100;
 
@@ -463,26 +466,14 @@ export async function fireWrk(
   const dir = mkdtempSync(`${tmpdir()}/bookmall-wrk-`);
   const script = `${dir}/requests.lua`;
   writeFileSync(script, wrkScript(request));
-  const wrk = ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s'];
-  const argv = [...(cpu === undefined ? [] : ['taskset', '-c', String(cpu)]), ...wrk];
+  const wrk = ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '-s', script];
+  const [file, ...args] = cpu === undefined ? wrk : ['taskset', '-c', String(cpu), ...wrk];
   const cpuBefore = cpuSeconds(pid);
   const dbBefore = postgresCpuSeconds();
-  const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(argv[0]!, [...argv.slice(1), '-s', script, url], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve(text) : reject(new Error(`wrk exited with ${code}: ${text}`)),
-    );
-  }).finally(() => rmSync(dir, { recursive: true, force: true }));
+  // execFile rejects on a non-zero exit, with what wrk printed in the error.
+  const { stdout: output } = await execFileAsync(file!, [...args, url]).finally(() =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
   const cpuAfter = cpuSeconds(pid);
   const dbAfter = postgresCpuSeconds();
   const line = output.split('\n').find((l) => l.startsWith('WRK '));

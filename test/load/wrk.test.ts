@@ -15,8 +15,9 @@ const server = createServer((req: IncomingMessage, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    seen.push({ raw: req.rawHeaders, body: Buffer.concat(chunks).toString() });
-    const status = Buffer.concat(chunks).toString().includes('"fail"') ? 500 : 200;
+    const body = Buffer.concat(chunks).toString();
+    seen.push({ raw: req.rawHeaders, body });
+    const status = body.includes('"fail"') ? 500 : 200;
     res.writeHead(status, { 'content-type': 'application/json' }).end('{"data":{}}');
   });
 });
