@@ -125,7 +125,9 @@ async function untilLaned(bytes: string) {
 
 /** A connection in the lane that knows `bytes` (a miss stored, then the lane taught). */
 async function laned(bytes: string) {
-  await (await open()).send(bytes);
+  const first = await open();
+  await first.send(bytes);
+  first.socket.destroy();
   await untilLaned(bytes);
   return open();
 }
@@ -144,7 +146,9 @@ describe('the socket lane', () => {
   it('answers the bytes node:http answered as a fast hit, as node:http wrote it: no SQL, counted, logged', async () => {
     const bytes = detailBytes(await freshBook());
     // A miss, a hit through GraphQL, a fast hit on node:http (which teaches the lane).
-    const viaHttp = (await (await open()).send(bytes))[0];
+    const fresh = await open();
+    const viaHttp = (await fresh.send(bytes))[0];
+    fresh.socket.destroy();
     expect(viaHttp?.header('x-cache')).toBe('MISS');
     await untilLaned(bytes);
     const connection = await open();
@@ -253,6 +257,32 @@ describe('the socket lane', () => {
     expect(result[0]?.header('x-cache')).toBe('HIT');
     expect(result[0]?.body).toBe(known?.body);
     connection.socket.destroy();
+  });
+
+  it('counts its connections, in the lane and handed off, until they close', async () => {
+    const connections = () =>
+      new Promise<number>((resolve, reject) =>
+        lane.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+    const settled = async (count: number) => {
+      for (let i = 0; i < 100 && (await connections()) !== count; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return connections();
+    };
+    // Those of the tests before close first.
+    expect(await settled(0)).toBe(0);
+    const bytes = detailBytes(await freshBook());
+    const inLane = await laned(bytes);
+    await inLane.send(bytes);
+    expect(await settled(1)).toBe(1);
+    const handedOff = await open();
+    const [miss] = await handedOff.send(detailBytes(await freshBook()));
+    expect(miss?.header('x-cache')).toBe('MISS');
+    expect(await connections()).toBe(2);
+    inLane.socket.destroy();
+    handedOff.socket.destroy();
+    expect(await settled(0)).toBe(0);
   });
 
   it('ends its idle connections when the server closes them', async () => {
