@@ -17,7 +17,7 @@ import { CSRF_HEADERS } from '../plugins/use-csrf-prevention.js';
 import { graphqlAnswerCounter, type OperationLabels } from '../plugins/use-metrics.js';
 import { requestIdFrom } from '../plugins/use-request-log.js';
 import { CACHE_STATUS_HEADER, httpCachingHeaders } from '../plugins/use-response-cache.js';
-import { keyOfEntityTag } from './response-cache-store.js';
+import { keyOfEntityTag, stampedOn } from './response-cache-store.js';
 
 /** The in-process tier a fast hit is answered from (src/cache/local-tier.ts `peek`). */
 export interface PeekableStore {
@@ -73,10 +73,6 @@ interface Prepared {
   cacheControl?: string;
   expires: number;
 }
-
-/** The headers stamped on a stored result (ETag, Expires, ...). */
-const stampedOn = (entry: ExecutionResult) =>
-  (entry.extensions as { http?: { headers?: Record<string, string> } } | undefined)?.http?.headers;
 
 /** The answer of `route` to `entry`, as {@link httpCachingHeaders} makes it. */
 function prepare(route: Route, entry: ExecutionResult, body: Buffer): Prepared {

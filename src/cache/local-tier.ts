@@ -4,7 +4,7 @@
 import type { ExecutionResult } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { isRedisReady, type Redis } from '../redis.js';
-import { type ResponseCacheStore, tagName, tagsOf } from './response-cache-store.js';
+import { type ResponseCacheStore, stampedOn, tagName, tagsOf } from './response-cache-store.js';
 
 /** The channel carrying invalidated tags: `rc:invalidated` under the connection's key prefix. */
 export const invalidationsChannel = (redis: Redis) =>
@@ -34,11 +34,6 @@ interface LocalEntry {
  */
 const RENEW_AT = 0.75;
 
-/** The version of a stored answer (src/cache/response-cache-store.ts `entityTag`). */
-const versionOf = (result: ExecutionResult) =>
-  (result.extensions as { http?: { headers?: Record<string, string> } } | undefined)?.http?.headers
-    ?.ETag;
-
 /** A store with a bounded in-process tier in front of Redis; `close` ends its subscription. */
 export interface TieredStore extends ResponseCacheStore {
   close(): Promise<void>;
@@ -53,9 +48,7 @@ export interface TieredStore extends ResponseCacheStore {
 
 /** When an entry stored under `result` stops being fresh, from the `Expires` stamped on it. */
 function remainingMs(result: ExecutionResult): number {
-  const http = (result.extensions as { http?: { headers?: Record<string, string> } } | undefined)
-    ?.http;
-  const expires = http?.headers?.Expires;
+  const expires = stampedOn(result)?.Expires;
   return expires ? Date.parse(expires) - Date.now() : 0;
 }
 
@@ -130,7 +123,8 @@ export function withLocalTier(
           if (!stored) {
             if (local.peek(key) === entry) local.delete(key);
           } else if (stored.tags.length > 0) {
-            const same = versionOf(stored.result) === versionOf(entry.result);
+            // The ETag names the stored version (response-cache-store.ts `entityTag`).
+            const same = stampedOn(stored.result)?.ETag === stampedOn(entry.result)?.ETag;
             keep(key, same ? entry.result : stored.result, stored.tags, seen);
           }
         },

@@ -164,6 +164,10 @@ export function createMemoryResponseCache(options: ResponseCacheStoreOptions): R
  */
 export const entityTag = (key: string) => `"${key}.${randomBytes(6).toString('base64url')}"`;
 
+/** The headers {@link guardCache} stamps on a stored result (ETag, Expires, ...), if any. */
+export const stampedOn = (result: ExecutionResult) =>
+  (result.extensions as { http?: { headers?: Record<string, string> } } | undefined)?.http?.headers;
+
 /** The cache key an ETag of {@link entityTag} was made for. */
 export const keyOfEntityTag = (etag: string) => etag.replace(/^"|"$/g, '').split('.')[0] ?? '';
 
